@@ -1,0 +1,5 @@
+"""Playbook: a static-site generator for mentorship playbooks."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,139 @@
+"""The `playbook` command: new, build, check and schema. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import Diagnostic, PlaybookError
+
+DESCRIPTION = """\
+Turn a mentoring program kept as plain files (YAML programs, worksheets and
+checklists, Markdown guides) into a website you can host anywhere or open
+from disk."""
+
+EPILOG = """\
+examples:
+  playbook new my-playbook          start a project from the example
+  playbook build my-playbook        write the site to my-playbook/_site
+  playbook check                    find every problem, write nothing
+  playbook schema program > program.schema.json
+
+exit status: 0 done, 1 problems in the content, 2 wrong use of the command"""
+
+KINDS = ("playbook", "program", "worksheet", "checklist", "guide")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args, parser))
+    except PlaybookError as exc:
+        _report(exc.diagnostics)
+        return 1
+    except KeyboardInterrupt:
+        print("playbook: interrupted; the previous output was left as it was", file=sys.stderr)
+        return 130
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="playbook", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    parser.set_defaults(command=None)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    new = commands.add_parser("new", help="start a playbook project from the example", description="Create DIR with playbook.yaml and content/ copied from the example playbook.")
+    new.add_argument("dir", metavar="DIR", type=Path, help="the folder to create; it must not exist or be empty")
+    new.set_defaults(command="new", run=_new)
+
+    build = commands.add_parser("build", help="build the site", description="Check the project in DIR and write its site to OUT. A failed build leaves OUT as it was.")
+    build.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("."), help="the project folder (default: the current folder)")
+    build.add_argument("-o", "--output", metavar="OUT", type=Path, help="where to write the site (default: DIR/_site)")
+    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.set_defaults(command="build", run=_build)
+
+    check = commands.add_parser("check", help="find every problem, write nothing", description="Validate every file of the project in DIR and check every link, without writing anything.")
+    check.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("."), help="the project folder (default: the current folder)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(command="check", run=_check)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the YAML files", description="Print a JSON Schema that editors can use to check and complete the YAML files as you type.")
+    schema.add_argument("kind", metavar="KIND", nargs="?", choices=KINDS, help=f"one kind of file: {', '.join(KINDS)} (default: all)")
+    schema.set_defaults(command="schema", run=_schema)
+    return parser
+
+
+def _project_dir(path: Path, parser: argparse.ArgumentParser) -> Path:
+    if not path.is_dir():
+        parser.error(f"{path} is not a folder")
+    return path
+
+
+def _new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .output import write_new_folder
+    from .scaffold import example_files
+
+    files = example_files()
+    write_new_folder(args.dir, files)
+    print(f"Created {args.dir} with the example playbook ({len(files)} files).")
+    print(f"Next: playbook build {args.dir}   then open {args.dir / '_site' / 'index.html'}")
+    return 0
+
+
+def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .build import build
+
+    project = _project_dir(args.dir, parser)
+    started = time.perf_counter()
+    result = build(project, args.output, strict=args.strict)
+    _report(result.warnings)
+    if not args.quiet:
+        seconds = time.perf_counter() - started
+        print(f"Built {result.pages} pages ({result.files} files) into {result.out_dir} in {seconds:.2f} s")
+    return 0
+
+
+def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .build import check
+
+    checked = check(_project_dir(args.dir, parser), strict=args.strict)
+    _report(checked.warnings)
+    print(f"No errors: {len(checked.site.pages)} pages would be built from {args.dir}")
+    return 0
+
+
+def _schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .schema import json_schema
+
+    print(json.dumps(json_schema(args.kind), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+    errors = sum(1 for d in diagnostics if d.is_error)
+    warnings = len(diagnostics) - errors
+    if errors:
+        print(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", file=sys.stderr)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

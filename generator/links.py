@@ -1,0 +1,122 @@
+"""Where things are published, and where a link written in content points."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+from .errors import closest
+from .markdown import Link
+
+# Rendered Markdown marks a link to a page of the site like this until the page it
+# appears on is known; `relative_urls` then makes it relative to that page.
+SITE_PREFIX = "pb-site:/"
+SITE_LINK = re.compile(r'(href|src)="pb-site:/([^"]*)"')
+MONTH_FRAGMENT = re.compile(r"^month-0*([1-9][0-9]*)$")
+EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+def page_url(kind: str, item_id: str = "") -> str:
+    """The output path of a page, from the site root: always a file, never a folder."""
+    if kind == "home":
+        return "index.html"
+    if kind in ("programs", "guides", "worksheets", "checklists"):
+        return f"{kind}/index.html"
+    return f"{kind}s/{item_id}/index.html"
+
+
+def month_url(program_id: str, number: int) -> str:
+    """The output path of a month page."""
+    return f"programs/{program_id}/month-{number:02d}/index.html"
+
+
+def relative_url(from_page: str, target: str) -> str:
+    """`target` (a path from the site root, maybe with #fragment) as seen from the page `from_page`."""
+    path, hash_sign, fragment = target.partition("#")
+    if not path:
+        return f"#{fragment}" if hash_sign else ""
+    start = posixpath.dirname(from_page) or "."
+    relative = posixpath.relpath(path, start)
+    return quote(relative, safe="/") + (f"#{fragment}" if hash_sign else "")
+
+
+def relative_urls(html: str, from_page: str) -> str:
+    """Replace every site link in rendered HTML by one relative to `from_page`."""
+    if SITE_PREFIX not in html:
+        return html
+    return SITE_LINK.sub(lambda m: f'{m[1]}="{relative_url(from_page, m[2])}"', html)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What a link in content may point at: source files and where each is published."""
+
+    pages: Mapping[str, str]  # source path -> page URL
+    months: Mapping[str, Mapping[int, str]]  # program source path -> month number -> URL
+    assets: Mapping[str, str]  # source path -> URL
+    guides: Mapping[str, str] = field(default_factory=dict)  # source path -> guide id
+
+
+def resolve(href: str, source: str, is_image: bool, targets: Targets) -> Link:
+    """Where a link written in the file `source` goes, or why it cannot go anywhere."""
+    if not href:
+        return Link(None, "a link with no target", "write the path of the file it should open")
+    parts = urlsplit(href)
+    if parts.scheme or href.startswith("//"):
+        return _external(href, parts.scheme, is_image)
+    if href.startswith("#"):
+        return Link(href)
+    if href.startswith("/"):
+        return Link(None, f"'{href}' starts at the root of the disk", "write the path from this file, e.g. '../worksheets/vision.yaml'")
+    path, _, fragment = href.partition("#")
+    path = path.partition("?")[0]
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    if target == ".." or target.startswith("../"):
+        return Link(None, f"'{href}' points outside the project", "link only to files in content/")
+    if target in targets.assets:
+        return Link(SITE_PREFIX + targets.assets[target] + (f"#{fragment}" if fragment else ""))
+    if is_image:
+        hint = _suggest(target, source, targets.assets) or "put images in content/assets/"
+        return Link(None, f"broken image: '{href}' is not a file in content/assets/", hint)
+    if target in targets.pages:
+        return _page_link(href, target, fragment, targets)
+    return Link(None, f"broken link: '{href}' does not exist", _suggest(target, source, [*targets.pages, *targets.assets]) or _advice(target))
+
+
+def _external(href: str, scheme: str, is_image: bool) -> Link:
+    if is_image:
+        return Link(href, "the image is loaded from another site, which readers offline cannot see", "save it in content/assets/ and link to it there", "warning")
+    if scheme.lower() not in EXTERNAL_SCHEMES:
+        return Link(None, f"links with '{scheme}:' are not allowed", "use http, https, mailto or tel")
+    return Link(href)
+
+
+def _page_link(href: str, target: str, fragment: str, targets: Targets) -> Link:
+    url = targets.pages[target]
+    if target in targets.months and fragment:
+        month = MONTH_FRAGMENT.match(fragment)
+        if month:
+            number = int(month[1])
+            if number not in targets.months[target]:
+                return Link(None, f"'{href}': the program has no month {number}", "")
+            return Link(SITE_PREFIX + targets.months[target][number])
+    if fragment and target in targets.guides:
+        return Link(SITE_PREFIX + url + f"#{fragment}", anchor_in=target, anchor=fragment)
+    return Link(SITE_PREFIX + url + (f"#{fragment}" if fragment else ""))
+
+
+def _suggest(target: str, source: str, candidates: Iterable[str]) -> str:
+    """A did-you-mean hint, written as a path from `source` like the link itself."""
+    match = closest(target, candidates)
+    if match is None:
+        return ""
+    return f"did you mean '{posixpath.relpath(match, posixpath.dirname(source))}'?"
+
+
+def _advice(target: str) -> str:
+    if target.endswith(".html"):
+        return "link to the source file (.md or .yaml), not to the page it becomes"
+    return "link to a guide (.md), a program, worksheet or checklist (.yaml), or a file in content/assets/"

@@ -1,0 +1,171 @@
+"""One configured Markdown parser, and a link rule that asks the site where each link goes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+ADMONITIONS = ("note", "tip", "important", "warning", "caution")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a Markdown document, with the id it can be linked by."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a link should point, or why it cannot."""
+
+    href: str | None
+    message: str = ""
+    hint: str = ""
+    severity: str = "error"
+    anchor_in: str = ""  # a file whose headings must include `anchor`, checked once all are known
+    anchor: str = ""
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """A link that could not be resolved, at a line (from 0) and column (from 1) of the text."""
+
+    line: int
+    col: int
+    href: str
+    message: str
+    hint: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class AnchorCheck:
+    """A link to a heading of another file, at a line (from 0) and column (from 1) of the text."""
+
+    line: int
+    col: int
+    target: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """HTML made from Markdown, with what the site needs to know about it."""
+
+    html: str
+    headings: tuple[Heading, ...]
+    problems: tuple[LinkProblem, ...]
+    anchor_checks: tuple[AnchorCheck, ...] = ()
+
+
+Resolver = Callable[[str, bool], Link]  # (href as written, is an image) -> Link
+
+
+def create_markdown(*, allow_html: bool) -> MarkdownIt:
+    """The Markdown parser every page uses: CommonMark plus the playbook's extensions."""
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(tasklists_plugin, enabled=True)
+    md.use(anchors_plugin, min_level=1, max_level=6)
+    for name in ADMONITIONS:
+        md.use(container_plugin, name=name, render=_render_admonition)
+    md.core.ruler.push("task_labels", _label_tasks)
+    md.core.ruler.push("resolve_links", _resolve_links)
+    return md
+
+
+def render_markdown(md: MarkdownIt, text: str, resolve: Resolver, *, inline: bool = False) -> RenderedMarkdown:
+    """Render `text`, sending every link and image through `resolve`."""
+    env: dict[str, Any] = {"resolve": resolve, "problems": [], "anchors": [], "lines": text.split("\n")}
+    tokens = md.parseInline(text, env) if inline else md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    if inline and html.startswith("<p>") and html.endswith("</p>\n"):
+        html = html[3:-5]
+    return RenderedMarkdown(html, _headings(tokens), tuple(env["problems"]), tuple(env["anchors"]))
+
+
+def _headings(tokens: Sequence[Token]) -> tuple[Heading, ...]:
+    found = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            inline = tokens[i + 1]
+            text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
+            found.append(Heading(int(token.tag[1]), str(token.attrGet("id") or ""), text))
+    return tuple(found)
+
+
+def _render_admonition(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    if token.nesting != 1:
+        return "</div>\n"
+    name, _, title = token.info.strip().partition(" ")
+    label = title.strip() or name.capitalize()
+    return f'<div class="admonition {escape(name)}" role="note">\n<p class="admonition-title">{escape(label)}</p>\n'
+
+
+def _label_tasks(state: StateCore) -> None:
+    """Wrap each task-list checkbox and its text in a label, so it has an accessible name."""
+    for token in state.tokens:
+        children = token.children or []
+        if token.type != "inline" or not children or children[0].type != "html_inline":
+            continue
+        if 'class="task-list-item-checkbox"' not in children[0].content:
+            continue
+        opening = Token("html_inline", "", 0, content="<label>")
+        closing = Token("html_inline", "", 0, content="</label>")
+        token.children = [opening, *children, closing]
+
+
+def _resolve_links(state: StateCore) -> None:
+    env = state.env
+    resolve: Resolver = env["resolve"]
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        lines = range(token.map[0], token.map[1]) if token.map else range(0, 1)
+        for child in token.children:
+            if child.type == "link_open":
+                _rewrite(child, "href", False, resolve, lines, env)
+            elif child.type == "image":
+                _rewrite(child, "src", True, resolve, lines, env)
+
+
+def _rewrite(token: Token, attr: str, is_image: bool, resolve: Resolver, lines: range, env: dict[str, Any]) -> None:
+    href = str(token.attrGet(attr) or "")
+    if href.startswith("#fn"):  # footnote references made by the footnote plugin
+        return
+    link = resolve(unquote(href), is_image)
+    if link.message or link.anchor:
+        line, col = _place(env["lines"], lines, unquote(href))
+        if link.message:
+            env["problems"].append(LinkProblem(line, col, unquote(href), link.message, link.hint, link.severity))
+        if link.anchor:
+            env["anchors"].append(AnchorCheck(line, col, link.anchor_in, link.anchor))
+    if link.href is not None:
+        token.attrSet(attr, link.href)
+
+
+def _place(text_lines: list[str], lines: range, href: str) -> tuple[int, int]:
+    """The line (from 0) and column (from 1) where `href` is written, within `lines`."""
+    for line in lines:
+        found = text_lines[line].find(href) if line < len(text_lines) else -1
+        if found >= 0:
+            return line, found + 1
+    return lines.start, 1

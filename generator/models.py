@@ -1,0 +1,502 @@
+"""The typed content model: what a playbook is made of.
+
+Every model is frozen and forbids unknown keys, so a typo in a YAML file is an
+error rather than a silently ignored setting. Each field has a description;
+`playbook schema` turns them into a JSON Schema for editors. This module does
+no I/O and imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+GUIDE_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*$"
+
+
+class Prose:
+    """Marks a text field as Markdown; `inline` ones hold a single line of it."""
+
+    def __init__(self, inline: bool) -> None:
+        self.inline = inline
+
+    def __repr__(self) -> str:
+        return f"Prose(inline={self.inline})"
+
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=SLUG_PATTERN,
+        description="Lowercase letters, digits and single hyphens, e.g. `first-meeting`.",
+    ),
+]
+# References to other things are checked against what exists, with a did-you-mean
+# hint, so they carry no pattern of their own.
+RoleId = Annotated[str, Field(description="The id of a role declared in playbook.yaml.")]
+WorksheetId = Annotated[str, Field(description="A worksheet's file name without `.yaml`.")]
+ChecklistId = Annotated[str, Field(description="A checklist's file name without `.yaml`.")]
+GuideId = Annotated[
+    str, Field(description="A guide's path under content/guides without `.md`, e.g. `mentor/first-meeting`.")
+]
+Text = Annotated[str, Field(min_length=1)]
+Markdown = Annotated[str, Prose(inline=False)]
+InlineMarkdown = Annotated[str, Field(min_length=1), Prose(inline=True)]
+
+
+def _one_or_many(value: Any) -> Any:
+    return (value,) if isinstance(value, str) else value
+
+
+Owners = Annotated[
+    tuple[RoleId, ...],
+    BeforeValidator(_one_or_many),
+    Field(min_length=1),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            ],
+            "description": "A role id, or a list of role ids who share it.",
+        }
+    ),
+]
+
+
+class Model(BaseModel):
+    """Base of every content model: frozen, and strict about unknown keys."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+# --- Timing -----------------------------------------------------------------
+
+TIMING_PATTERN = re.compile(
+    r"^(?:(?P<moment>before|during|after)|month (?P<month>[1-9][0-9]*)"
+    r"|(?P<sign>[+-])(?P<amount>[1-9][0-9]*) (?P<unit>days?|weeks?))$"
+)
+TIMING_HELP = "`before`, `during`, `after`, `month 3`, `+2 weeks` or `-3 days`"
+
+
+class Timing(Model):
+    """When a checklist item is due, relative to the meeting or the program."""
+
+    moment: Literal["before", "during", "after"] | None = None
+    month: int | None = None
+    offset_days: int = 0
+
+    @property
+    def label(self) -> str:
+        """How the timing reads on a page, e.g. `2 weeks after`."""
+        if self.month is not None:
+            return f"Month {self.month}"
+        if self.offset_days:
+            days = abs(self.offset_days)
+            amount = f"{days // 7} week" if days % 7 == 0 else f"{days} day"
+            plural = "" if days in (1, 7) else "s"
+            side = "before" if self.offset_days < 0 else "after"
+            return f"{amount}{plural} {side} the meeting"
+        return {"before": "Before the meeting", "during": "During the meeting", "after": "After the meeting"}[
+            self.moment or "during"
+        ]
+
+
+def _parse_timing(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    match = TIMING_PATTERN.match(value.strip().lower())
+    if match is None:
+        raise PydanticCustomError("timing", "must be one of {help}", {"help": TIMING_HELP})
+    if match["moment"]:
+        return {"moment": match["moment"]}
+    if match["month"]:
+        return {"month": int(match["month"])}
+    days = int(match["amount"]) * (7 if match["unit"].startswith("week") else 1)
+    sign = -1 if match["sign"] == "-" else 1
+    return {"moment": "before" if sign < 0 else "after", "offset_days": sign * days}
+
+
+When = Annotated[
+    Timing,
+    BeforeValidator(_parse_timing),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": TIMING_PATTERN.pattern,
+            "description": f"When the item is due: {TIMING_HELP}.",
+        }
+    ),
+]
+
+
+# --- Site settings (playbook.yaml) --------------------------------------------
+
+
+class Role(Model):
+    """A part people play in the program, e.g. mentor or protégé."""
+
+    id: Slug
+    name: Text = Field(description="How the role is written on pages, e.g. `Protégé`.")
+    summary: str = Field("", description="One sentence on what this role is for.")
+
+
+HexColor = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$", description="A CSS hex color, e.g. `#1d4f91`.")]
+
+
+class Colors(Model):
+    """Brand colors; each sets a CSS custom property of the theme."""
+
+    accent: HexColor | None = Field(None, description="Links, buttons and highlights in light mode.")
+    accent_dark: HexColor | None = Field(None, description="The same in dark mode; keep it light enough to read.")
+
+
+class PrintSettings(Model):
+    """How printed pages and booklets are laid out."""
+
+    page_size: Literal["A4", "Letter"] = Field("A4", description="Paper size for printing.")
+
+
+class MarkdownSettings(Model):
+    """How Markdown is turned into HTML."""
+
+    allow_html: bool = Field(
+        False,
+        description="Pass raw HTML in Markdown through. Off by default: HTML is shown as text.",
+    )
+
+
+class SiteSettings(Model):
+    """The settings in playbook.yaml."""
+
+    title: Text = Field(description="The name of the playbook, shown on every page.")
+    organization: str = Field("", description="Who runs the program; shown in the header and footer.")
+    description: str = Field("", description="One or two sentences shown on the home page.")
+    language: str = Field(
+        "en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", description="BCP 47 language tag, e.g. `en-GB`."
+    )
+    theme: Slug = Field("default", description="Theme name: a folder under `themes/`, or the built-in `default`.")
+    base_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s\"'<>]+$",
+        description="Where the site will be published, e.g. `https://example.org/mentoring/`. Optional.",
+    )
+    logo: str | None = Field(None, description="An image under `content/assets/`, e.g. `assets/logo.svg`.")
+    colors: Colors = Field(default_factory=Colors)
+    start_date: dt.date | None = Field(None, description="When the first meeting happens (YYYY-MM-DD). Optional.")
+    print: PrintSettings = Field(default_factory=PrintSettings)
+    markdown: MarkdownSettings = Field(default_factory=MarkdownSettings)
+    roles: tuple[Role, ...] = Field(min_length=1, description="The roles of the program, in the order to show them.")
+
+
+# --- Programs -----------------------------------------------------------------
+
+
+class AgendaItem(Model):
+    """One part of a meeting."""
+
+    topic: Text = Field(description="What is discussed or done.")
+    owner: Owners
+    minutes: int | None = Field(None, ge=1, le=480, description="Rough time to give it.")
+    details: InlineMarkdown | None = Field(None, description="A sentence of guidance (Markdown).")
+
+
+PerRole = Annotated[
+    dict[RoleId, tuple[InlineMarkdown, ...]],
+    Field(description="A list of items for each role, keyed by role id."),
+]
+
+
+class Month(Model):
+    """One month of a program: its meeting and what surrounds it."""
+
+    number: int = Field(ge=1, le=60, description="The month's place in the program, from 1.")
+    title: Text
+    goal: Text = Field(description="What the month is for, in one or two sentences.")
+    prepare: PerRole = Field(default_factory=dict, description="Before the meeting, per role.")
+    agenda: tuple[AgendaItem, ...] = Field(min_length=1, description="The meeting, in order.")
+    follow_up: PerRole = Field(default_factory=dict, description="After the meeting, per role.")
+    outcomes: tuple[InlineMarkdown, ...] = Field((), description="What exists after this month.")
+    worksheets: tuple[WorksheetId, ...] = Field((), description="Worksheet ids used this month.")
+    checklists: tuple[ChecklistId, ...] = Field((), description="Checklist ids used this month.")
+    guides: tuple[GuideId, ...] = Field((), description="Guide ids worth reading this month.")
+    notes: Markdown = Field("", description="Extra guidance for the month (Markdown).")
+
+
+class Phase(Model):
+    """A stretch of months with a common purpose."""
+
+    id: Slug
+    title: Text
+    months: tuple[int, ...] = Field(min_length=1, description="The month numbers in this phase.")
+    summary: str = ""
+
+
+class Program(Model):
+    """A program: a plan of monthly meetings (content/programs/<id>.yaml)."""
+
+    id: SkipJsonSchema[str] = ""
+    title: Text
+    summary: Text = Field(description="One or two sentences shown on the home page.")
+    description: Markdown = Field("", description="The program's introduction (Markdown).")
+    cadence: Literal["weekly", "fortnightly", "monthly"] = Field("monthly", description="How often the pair meets.")
+    meeting_minutes: int = Field(60, ge=5, le=480, description="How long a meeting usually lasts.")
+    start_date: dt.date | None = Field(None, description="First meeting (YYYY-MM-DD); overrides playbook.yaml.")
+    order: int = Field(0, description="Programs are listed by this number, then by title.")
+    commitments: PerRole = Field(default_factory=dict, description="What each role commits to, per role.")
+    phases: tuple[Phase, ...] = ()
+    months: tuple[Month, ...] = Field(min_length=1)
+
+    @property
+    def months_in_order(self) -> tuple[Month, ...]:
+        """The months sorted by number."""
+        return tuple(sorted(self.months, key=lambda m: m.number))
+
+    @property
+    def months_without_phase(self) -> tuple[Month, ...]:
+        """The months, in order, that no phase lists."""
+        phased = {n for p in self.phases for n in p.months}
+        return tuple(m for m in self.months_in_order if m.number not in phased)
+
+    def month(self, number: int) -> Month | None:
+        """The month with this number, if there is one."""
+        return next((m for m in self.months if m.number == number), None)
+
+    def phase_of(self, number: int) -> Phase | None:
+        """The phase that holds month `number`, if any."""
+        return next((p for p in self.phases if number in p.months), None)
+
+
+# --- Worksheets ---------------------------------------------------------------
+
+
+class FieldBase(Model):
+    id: Slug = Field(description="Unique within the worksheet; answers are saved under it.")
+    label: Text = Field(description="The question, shown above the field.")
+    hint: str = Field("", description="Help shown under the label.")
+
+
+class ShortTextField(FieldBase):
+    """A one-line answer."""
+
+    type: Literal["short_text"]
+
+
+class LongTextField(FieldBase):
+    """A paragraph or more."""
+
+    type: Literal["long_text"]
+    lines: int = Field(5, ge=1, le=40, description="Writing space, in lines, on screen and on paper.")
+
+
+class ListField(FieldBase):
+    """A few short entries, one per line."""
+
+    type: Literal["list"]
+    items: int = Field(3, ge=1, le=30, description="How many entries to make room for.")
+
+
+class DateField(FieldBase):
+    """A calendar date."""
+
+    type: Literal["date"]
+
+
+class ScaleField(FieldBase):
+    """A rating on a numbered scale."""
+
+    type: Literal["scale"]
+    min: int = Field(1, ge=0, le=10)
+    max: int = Field(5, ge=1, le=10)
+    min_label: str = Field("", description="What the lowest number means.")
+    max_label: str = Field("", description="What the highest number means.")
+
+
+class ChoiceField(FieldBase):
+    """One option, or several when `multiple` is true."""
+
+    type: Literal["choice"]
+    options: tuple[Text, ...] = Field(min_length=2)
+    multiple: bool = False
+
+
+class TableField(FieldBase):
+    """Rows of entries under named columns."""
+
+    type: Literal["table"]
+    columns: tuple[Text, ...] = Field(min_length=1)
+    rows: int = Field(3, ge=1, le=30, description="How many rows to make room for.")
+
+
+WorksheetField = Annotated[
+    Union[ShortTextField, LongTextField, ListField, DateField, ScaleField, ChoiceField, TableField],
+    Field(discriminator="type"),
+]
+FIELD_TYPES = ("short_text", "long_text", "list", "date", "scale", "choice", "table")
+
+
+class Section(Model):
+    """A group of worksheet fields under a heading."""
+
+    title: Text
+    intro: Markdown = ""
+    fields: tuple[WorksheetField, ...] = Field(min_length=1)
+
+
+class Worksheet(Model):
+    """A form to fill in (content/worksheets/<id>.yaml)."""
+
+    id: SkipJsonSchema[str] = ""
+    title: Text
+    summary: Text = Field(description="One sentence on what the worksheet is for.")
+    owner: Owners
+    instructions: Markdown = Field("", description="How to use the worksheet (Markdown).")
+    sections: tuple[Section, ...] = Field(min_length=1)
+
+    @property
+    def fields(self) -> tuple[FieldBase, ...]:
+        """Every field of every section, in order."""
+        return tuple(f for s in self.sections for f in s.fields)
+
+
+# --- Checklists ---------------------------------------------------------------
+
+
+class ChecklistItem(Model):
+    """One thing to do and tick off."""
+
+    id: Slug | None = Field(None, description="Stable key for saved ticks; defaults to the item's position.")
+    text: InlineMarkdown
+    owner: Owners
+    when: When | None = None
+    details: InlineMarkdown | None = None
+
+
+class Checklist(Model):
+    """Things to tick off (content/checklists/<id>.yaml)."""
+
+    id: SkipJsonSchema[str] = ""
+    title: Text
+    summary: Text = Field(description="One sentence on what the checklist is for.")
+    description: Markdown = ""
+    items: tuple[ChecklistItem, ...] = Field(min_length=1)
+
+    def groups(self) -> tuple[tuple[str, tuple[tuple[str, ChecklistItem], ...]], ...]:
+        """Runs of items with the same timing, as (timing label, ((key, item), ...)), in the written order."""
+        runs: list[tuple[str, list[tuple[str, ChecklistItem]]]] = []
+        for index, item in enumerate(self.items):
+            label = item.when.label if item.when else "Any time"
+            if not runs or runs[-1][0] != label:
+                runs.append((label, []))
+            runs[-1][1].append((self.item_key(index), item))
+        return tuple((label, tuple(entries)) for label, entries in runs)
+
+    def item_key(self, index: int) -> str:
+        """The key a tick is saved under: the item's id, or its position."""
+        item = self.items[index]
+        return item.id or f"item-{index + 1}"
+
+
+# --- Guides -------------------------------------------------------------------
+
+
+class GuideMeta(Model):
+    """The front matter of a guide (content/guides/**/*.md)."""
+
+    title: Text
+    summary: str = Field("", description="One sentence shown in lists of guides.")
+    roles: tuple[RoleId, ...] = Field((), description="Who the guide is for; empty means everyone.")
+    order: int = Field(0, description="Guides are listed by this number, then by title.")
+
+
+class Guide(Model):
+    """A guidance page: front matter and a Markdown body."""
+
+    id: Annotated[str, Field(pattern=GUIDE_ID_PATTERN)]
+    meta: GuideMeta
+    body: str
+    body_line: int = Field(description="The line of the source file where the body starts, from 1.")
+
+    @property
+    def title(self) -> str:
+        """The guide's title."""
+        return self.meta.title
+
+
+# --- The whole playbook -------------------------------------------------------
+
+
+class Playbook(Model):
+    """Everything in a project, validated and cross-checked; each collection keyed by id, in display order."""
+
+    settings: SiteSettings
+    programs: dict[str, Program]
+    worksheets: dict[str, Worksheet]
+    checklists: dict[str, Checklist]
+    guides: dict[str, Guide]
+
+    def role(self, role_id: str) -> Role:
+        """The declared role with this id."""
+        return next(r for r in self.settings.roles if r.id == role_id)
+
+
+def iter_prose(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
+    """(location, Markdown text, is inline) of every Markdown field of a model, nested ones too."""
+    for name, info in type(model).model_fields.items():
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        yield from _prose_in(getattr(model, name), annotation, (*at, name))
+
+
+def _prose_in(value: Any, annotation: Any, at: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
+    if value is None:
+        return
+    marks: list[Any] = []
+    while get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        marks.extend(extra)
+    if get_origin(annotation) in (Union, types.UnionType):
+        member = next((a for a in get_args(annotation) if _holds(a, value)), None)
+        if member is not None:
+            yield from _prose_in(value, member, at)
+    elif isinstance(value, str):
+        prose = next((m for m in marks if isinstance(m, Prose)), None)
+        if prose is not None and value:
+            yield at, value, prose.inline
+    elif isinstance(value, BaseModel):
+        yield from iter_prose(value, at)
+    elif isinstance(value, tuple):
+        for index, entry in enumerate(value):
+            yield from _prose_in(entry, get_args(annotation)[0], (*at, index))
+    elif isinstance(value, dict):
+        for key, entry in value.items():
+            yield from _prose_in(entry, get_args(annotation)[1], (*at, key))
+
+
+def _holds(annotation: Any, value: Any) -> bool:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    origin = get_origin(annotation) or annotation
+    return isinstance(origin, type) and isinstance(value, origin)
+
+
+DOCUMENT_MODELS: dict[str, type[Model]] = {
+    "playbook": SiteSettings,
+    "program": Program,
+    "worksheet": Worksheet,
+    "checklist": Checklist,
+    "guide": GuideMeta,
+}

@@ -1,0 +1,55 @@
+"""Render the site: every page through its template, plus static files and assets, as bytes."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
+
+from .errors import Diagnostic, PlaybookError
+from .site import Page, Site
+from .theme import Theme, static_files
+
+log = logging.getLogger(__name__)
+
+
+def render_site(site: Site, env: Environment, theme: Theme) -> dict[str, bytes]:
+    """Every output file of the site, by its path from the site root, in a stable order."""
+    files: dict[str, bytes] = {}
+    problems: list[Diagnostic] = []
+    for page in site.pages:
+        try:
+            files[page.url] = render_page(page, site, env)
+        except Exception as exc:  # a template can raise anything; report it with its place
+            problems.append(_template_problem(exc, page, theme))
+    if problems:
+        raise PlaybookError(problems)
+    files.update(static_files(theme))
+    for asset in site.assets:
+        files[asset.url] = asset.data
+    return dict(sorted(files.items()))
+
+
+def render_page(page: Page, site: Site, env: Environment) -> bytes:
+    """One page as UTF-8 HTML."""
+    template = env.get_template(page.template)
+    html = template.render(site=site, page=page, playbook=site.playbook, settings=site.playbook.settings)
+    return html.encode("utf-8")
+
+
+def _template_problem(exc: Exception, page: Page, theme: Theme) -> Diagnostic:
+    """Name the template and line where rendering failed."""
+    if isinstance(exc, TemplateNotFound):
+        return Diagnostic(theme.display_path(theme.template_dirs[-1]), 0, 0, f"no template '{exc.name}' for the {page.kind} page {page.url}")
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return Diagnostic(theme.display_path(Path(exc.filename)), exc.lineno or 0, 1, f"template syntax: {exc.message}")
+    template_dirs = [str(d) for d in theme.template_dirs]
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if any(f.filename.startswith(d) for d in template_dirs)]
+    what = exc.message if isinstance(exc, TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+    message = f"rendering {page.url} failed: {what}"
+    if not frames:
+        return Diagnostic(theme.display_path(theme.template_dirs[-1] / page.template), 0, 0, message)
+    frame = frames[-1]
+    return Diagnostic(theme.display_path(Path(frame.filename)), frame.lineno or 0, 1, message)

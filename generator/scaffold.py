@@ -1,0 +1,24 @@
+"""`playbook new`: the files of a new project, taken from the example playbook."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .resources import example_project
+
+GITIGNORE = b"# the built site; `playbook build` makes it again\n_site/\n"
+
+
+def example_files() -> dict[str, bytes]:
+    """Every file a new project starts with, by its path in the project."""
+    source = example_project()
+    files = {"playbook.yaml": (source / "playbook.yaml").read_bytes(), ".gitignore": GITIGNORE}
+    content = source / "content"
+    for dirpath, dirnames, filenames in os.walk(content):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                path = Path(dirpath, name)
+                files[path.relative_to(source).as_posix()] = path.read_bytes()
+    return files

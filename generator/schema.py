@@ -1,0 +1,32 @@
+"""JSON Schemas of the playbook's files, for editors that check YAML as you type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic.json_schema import models_json_schema
+
+from .models import DOCUMENT_MODELS
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+TITLES = {
+    "playbook": "playbook.yaml: the playbook's settings",
+    "program": "content/programs/*.yaml: a program",
+    "worksheet": "content/worksheets/*.yaml: a worksheet",
+    "checklist": "content/checklists/*.yaml: a checklist",
+    "guide": "content/guides/**/*.md: a guide's front matter",
+}
+
+
+def json_schema(kind: str | None = None) -> dict[str, Any]:
+    """The schema of one kind of file, or of all of them (any one kind) when `kind` is None."""
+    if kind is not None:
+        schema = DOCUMENT_MODELS[kind].model_json_schema()
+        return {"$schema": DIALECT, **schema, "title": TITLES[kind]}
+    refs, defs = models_json_schema([(model, "validation") for model in DOCUMENT_MODELS.values()])
+    return {
+        "$schema": DIALECT,
+        "title": "Any file of a playbook",
+        "anyOf": [{**refs[(model, "validation")], "title": TITLES[k]} for k, model in DOCUMENT_MODELS.items()],
+        **defs,
+    }

@@ -1,0 +1,113 @@
+"""The theme: where templates are found, the Jinja environment, and static files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context
+from markupsafe import Markup
+
+from .errors import Diagnostic
+from .links import relative_url, relative_urls
+from .models import Checklist, Program, Worksheet
+from .resources import builtin_theme
+
+STATIC_PREFIX = "static/"
+PROSE_FOLDERS = {Program: "content/programs", Worksheet: "content/worksheets", Checklist: "content/checklists"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme's templates and static files, with the project's own templates in front."""
+
+    name: str
+    folder: Path
+    template_dirs: tuple[Path, ...]
+    project_root: Path
+
+    def display_path(self, path: Path) -> str:
+        """A template's path as shown in messages: from the project when it is in it."""
+        path = path.resolve()
+        if path.is_relative_to(self.project_root):
+            return path.relative_to(self.project_root).as_posix()
+        return f"<{self.name} theme>/{path.relative_to(self.folder).as_posix()}"
+
+
+def find_theme(project_root: Path, name: str) -> Theme | None:
+    """The theme called `name`: the project's `themes/<name>/`, else the built-in one."""
+    project_root = project_root.resolve()
+    local = project_root / "themes" / name
+    folder = local if (local / "templates").is_dir() else builtin_theme(name)
+    if folder is None:
+        return None
+    overrides = project_root / "templates"
+    dirs = (overrides,) if overrides.is_dir() else ()
+    return Theme(name, folder.resolve(), (*dirs, folder.resolve() / "templates"), project_root)
+
+
+def create_environment(theme: Theme) -> Environment:
+    """A Jinja environment that escapes everything and fails on any undefined name."""
+    env = Environment(
+        loader=FileSystemLoader([str(d) for d in theme.template_dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["relurl"] = relurl
+    env.filters["relurl"] = relurl
+    env.filters["markdown"] = markdown_field
+    env.filters["site_html"] = site_html
+    return env
+
+
+@pass_context
+def relurl(context: Any, target: str) -> str:
+    """A URL from the site root, made relative to the page being rendered."""
+    return relative_url(context["page"].url, target)
+
+
+@pass_context
+def markdown_field(context: Any, text: str, owner: Program | Worksheet | Checklist, inline: bool = False) -> Markup:
+    """The HTML of a Markdown field of `owner` (a program, worksheet or checklist)."""
+    html = context["site"].prose_html(PROSE_FOLDERS[type(owner)], text, inline)
+    return Markup(relative_urls(html, context["page"].url))
+
+
+@pass_context
+def site_html(context: Any, html: str) -> Markup:
+    """Rendered Markdown with its site links made relative to the page being rendered."""
+    return Markup(relative_urls(html, context["page"].url))
+
+
+def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:
+    """Compile every template, reporting syntax errors with their file and line."""
+    problems = []
+    for name in env.list_templates(extensions=["html", "xml", "txt"]):
+        try:
+            env.get_template(name)
+        except TemplateSyntaxError as exc:
+            path = theme.display_path(Path(exc.filename)) if exc.filename else name
+            problems.append(Diagnostic(path, exc.lineno or 0, 1, f"template syntax: {exc.message}"))
+    return problems
+
+
+def static_files(theme: Theme) -> dict[str, bytes]:
+    """The theme's static files (CSS, JavaScript, icons), by their URL in the site."""
+    static = theme.folder / "static"
+    return {STATIC_PREFIX + rel: (static / rel).read_bytes() for rel in sorted(_walk(static))}
+
+
+def _walk(folder: Path) -> Iterator[str]:
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if not name.startswith("."):
+                yield Path(dirpath, name).relative_to(folder).as_posix()
