@@ -426,6 +426,9 @@ class GuideMeta(Model):
 class Guide(Model):
     """A guidance page: front matter and a Markdown body."""
 
+    # The body is kept exactly as written, so line numbers in it stay true.
+    model_config = ConfigDict(str_strip_whitespace=False)
+
     id: Annotated[str, Field(pattern=GUIDE_ID_PATTERN)]
     meta: GuideMeta
     body: str

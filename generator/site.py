@@ -205,7 +205,8 @@ def _program_pages(program: Program, playbook: Playbook, project: Project, home:
         if ref in found[kind]  # type: ignore[index]
     ]
     yield Page(program_link.url, "program", program.title, frozenset(["playbook.yaml", program_source, *used]), program=program, trail=(home,))
-    months = program.months_in_order
+    # A month number used twice is reported by validation; its page is made once.
+    months = tuple({m.number: m for m in reversed(program.months_in_order)}.values())[::-1]
     for index, month in enumerate(months):
         before = months[index - 1] if index > 0 else None
         after = months[index + 1] if index + 1 < len(months) else None

@@ -1,0 +1,79 @@
+"""The package keeps its shape: data flows one way, one module writes, one module prints."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "generator"
+
+# Each module may import only the modules before it.
+ORDER = [
+    "errors", "models", "resources", "loader", "explain", "validate", "markdown", "links", "site",
+    "theme", "render", "output", "scaffold", "schema", "build", "cli", "__main__", "__init__",
+]
+# Calls that change the disk: pathlib methods, and os / shutil functions by their full name.
+WRITES = {"write_bytes", "write_text", "mkdir", "unlink", "rmdir", "touch", "symlink_to", "os.replace", "os.rename",
+          "os.remove", "os.makedirs", "shutil.rmtree", "shutil.copyfile", "shutil.copytree", "shutil.move"}
+
+
+def modules() -> dict[str, ast.Module]:
+    return {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.glob("*.py"))}
+
+
+def package_imports(tree: ast.Module) -> set[str]:
+    """The package's modules that a module imports (`from . import __version__` is the package itself)."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names if alias.name in ORDER)
+    return found
+
+
+def calls(tree: ast.Module) -> set[str]:
+    """Names of the functions a module calls: `print`, `write_text`, `os.replace`..."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                names.add(func.attr)
+                if isinstance(func.value, ast.Name):
+                    names.add(f"{func.value.id}.{func.attr}")
+            elif isinstance(func, ast.Name):
+                names.add(func.id)
+            if getattr(func, "id", "") == "open" and any(isinstance(a, ast.Constant) and set(str(a.value)) & set("wax") for a in node.args[1:]):
+                names.add("write_text")
+    return names
+
+
+def test_every_module_has_a_place_in_the_order() -> None:
+    assert sorted(modules()) == sorted(ORDER)
+
+
+def test_no_module_imports_a_later_stage() -> None:
+    later = {}
+    for name, tree in modules().items():
+        wrong = package_imports(tree) - set(ORDER[: ORDER.index(name)])
+        if wrong:
+            later[name] = sorted(wrong)
+    assert later == {}
+
+
+def test_errors_and_models_import_nothing_from_the_package() -> None:
+    trees = modules()
+    assert package_imports(trees["errors"]) == set()
+    assert package_imports(trees["models"]) == set()
+
+
+def test_only_output_writes_to_disk() -> None:
+    writers = {name for name, tree in modules().items() if calls(tree) & WRITES and name != "output"}
+    assert writers == set()
+
+
+def test_only_cli_prints() -> None:
+    printers = {name for name, tree in modules().items() if "print" in calls(tree)}
+    assert printers == {"cli"}
