@@ -46,11 +46,21 @@ def check(project_dir: Path, *, strict: bool = False) -> Checked:
     playbook, problems = validate(project)
     site = theme = env = None
     if playbook is not None:
-        site, link_problems = plan_site(playbook, project, create_markdown(allow_html=playbook.settings.markdown.allow_html))
+        site, link_problems = plan_site(
+            playbook, project, create_markdown(allow_html=playbook.settings.markdown.allow_html)
+        )
         problems += link_problems
         theme = find_theme(project.root, playbook.settings.theme)
         if theme is None:
-            problems.append(Diagnostic("playbook.yaml", 0, 0, f"no theme '{playbook.settings.theme}'", "use `default`, or add themes/<name>/templates/"))
+            problems.append(
+                Diagnostic(
+                    "playbook.yaml",
+                    0,
+                    0,
+                    f"no theme '{playbook.settings.theme}'",
+                    "use `default`, or add themes/<name>/templates/",
+                )
+            )
         else:
             env = create_environment(theme)
             problems += check_templates(theme, env)

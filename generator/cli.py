@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import Diagnostic, PlaybookError
@@ -34,7 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = make_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if args.command is None:
         parser.print_help()
         return 2
@@ -58,26 +61,64 @@ def make_parser() -> argparse.ArgumentParser:
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    new = commands.add_parser("new", help="start a playbook project from the example", description="Create DIR with playbook.yaml and content/ copied from the example playbook.")
+    new = _command(
+        commands,
+        "new",
+        _new,
+        "start a playbook project from the example",
+        "Create DIR with playbook.yaml and content/ copied from the example playbook.",
+    )
     new.add_argument("dir", metavar="DIR", type=Path, help="the folder to create; it must not exist or be empty")
-    new.set_defaults(command="new", run=_new)
 
-    build = commands.add_parser("build", help="build the site", description="Check the project in DIR and write its site to OUT. A failed build leaves OUT as it was.")
-    build.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("."), help="the project folder (default: the current folder)")
+    build = _command(
+        commands,
+        "build",
+        _build,
+        "build the site",
+        "Check the project in DIR and write its site to OUT. A failed build leaves OUT as it was.",
+    )
+    _project_options(build)
     build.add_argument("-o", "--output", metavar="OUT", type=Path, help="where to write the site (default: DIR/_site)")
-    build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    build.set_defaults(command="build", run=_build)
 
-    check = commands.add_parser("check", help="find every problem, write nothing", description="Validate every file of the project in DIR and check every link, without writing anything.")
-    check.add_argument("dir", metavar="DIR", type=Path, nargs="?", default=Path("."), help="the project folder (default: the current folder)")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.set_defaults(command="check", run=_check)
+    check = _command(
+        commands,
+        "check",
+        _check,
+        "find every problem, write nothing",
+        "Validate every file of the project in DIR and check every link, without writing anything.",
+    )
+    _project_options(check)
 
-    schema = commands.add_parser("schema", help="print the JSON Schema of the YAML files", description="Print a JSON Schema that editors can use to check and complete the YAML files as you type.")
-    schema.add_argument("kind", metavar="KIND", nargs="?", choices=KINDS, help=f"one kind of file: {', '.join(KINDS)} (default: all)")
-    schema.set_defaults(command="schema", run=_schema)
+    schema = _command(
+        commands,
+        "schema",
+        _schema,
+        "print the JSON Schema of the YAML files",
+        "Print a JSON Schema that editors can use to check and complete the YAML files as you type.",
+    )
+    schema.add_argument(
+        "kind", metavar="KIND", nargs="?", choices=KINDS, help=f"one kind of file: {', '.join(KINDS)} (default: all)"
+    )
     return parser
+
+
+def _command(commands: Any, name: str, run: Any, summary: str, description: str) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=description)
+    command.set_defaults(command=name, run=run)
+    return command
+
+
+def _project_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "dir",
+        metavar="DIR",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        help="the project folder (default: the current folder)",
+    )
+    command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
 def _project_dir(path: Path, parser: argparse.ArgumentParser) -> Path:

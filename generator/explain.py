@@ -12,7 +12,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from .errors import did_you_mean, one_of
-from .models import FIELD_TYPES, SLUG_PATTERN
+from .models import FIELD_TYPES
+from .values import SLUG_PATTERN
 
 PATTERN_MEANINGS = {
     SLUG_PATTERN: "lowercase letters, digits and hyphens, like 'first-meeting'",
@@ -35,7 +36,9 @@ def explain(error: Any, model_class: type[BaseModel]) -> tuple[str, str]:
     if kind == "extra_forbidden":
         return f"unknown key '{name}'", did_you_mean(str(name), allowed_keys(model_class, loc))
     if kind == "union_tag_invalid":
-        return f"unknown field type '{ctx.get('tag')}'", did_you_mean(str(ctx.get("tag")), FIELD_TYPES) or one_of(FIELD_TYPES)
+        return f"unknown field type '{ctx.get('tag')}'", did_you_mean(str(ctx.get("tag")), FIELD_TYPES) or one_of(
+            FIELD_TYPES
+        )
     if kind == "union_tag_not_found":
         return "a field needs a 'type'", one_of(FIELD_TYPES)
     if kind == "literal_error":
@@ -91,7 +94,9 @@ def _too_short(name: str | int, value: Any, ctx: dict[str, Any]) -> tuple[str, s
     return f"'{name}' needs at least {least} {entries}", ""
 
 
-def _out_of_range(name: str | int, value: Any, ctx: dict[str, Any], model_class: type[BaseModel], loc: tuple[Any, ...]) -> tuple[str, str]:
+def _out_of_range(
+    name: str | int, value: Any, ctx: dict[str, Any], model_class: type[BaseModel], loc: tuple[Any, ...]
+) -> tuple[str, str]:
     low, high = _bounds(model_class, loc)
     if low is not None and high is not None:
         return f"'{name}' must be a number from {low} to {high}, got {describe(value)}", ""

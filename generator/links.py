@@ -70,7 +70,11 @@ def resolve(href: str, source: str, is_image: bool, targets: Targets) -> Link:
     if href.startswith("#"):
         return Link(href)
     if href.startswith("/"):
-        return Link(None, f"'{href}' starts at the root of the disk", "write the path from this file, e.g. '../worksheets/vision.yaml'")
+        return Link(
+            None,
+            f"'{href}' starts at the root of the disk",
+            "write the path from this file, e.g. '../worksheets/vision.yaml'",
+        )
     path, _, fragment = href.partition("#")
     path = path.partition("?")[0]
     target = posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
@@ -83,12 +87,21 @@ def resolve(href: str, source: str, is_image: bool, targets: Targets) -> Link:
         return Link(None, f"broken image: '{href}' is not a file in content/assets/", hint)
     if target in targets.pages:
         return _page_link(href, target, fragment, targets)
-    return Link(None, f"broken link: '{href}' does not exist", _suggest(target, source, [*targets.pages, *targets.assets]) or _advice(target))
+    return Link(
+        None,
+        f"broken link: '{href}' does not exist",
+        _suggest(target, source, [*targets.pages, *targets.assets]) or _advice(target),
+    )
 
 
 def _external(href: str, scheme: str, is_image: bool) -> Link:
     if is_image:
-        return Link(href, "the image is loaded from another site, which readers offline cannot see", "save it in content/assets/ and link to it there", "warning")
+        return Link(
+            href,
+            "the image is loaded from another site, which readers offline cannot see",
+            "save it in content/assets/ and link to it there",
+            "warning",
+        )
     if scheme.lower() not in EXTERNAL_SCHEMES:
         return Link(None, f"links with '{scheme}:' are not allowed", "use http, https, mailto or tel")
     return Link(href)

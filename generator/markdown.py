@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -139,7 +139,7 @@ def _resolve_links(state: StateCore) -> None:
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
-        lines = range(token.map[0], token.map[1]) if token.map else range(0, 1)
+        lines = range(token.map[0], token.map[1]) if token.map else range(1)
         for child in token.children:
             if child.type == "link_open":
                 _rewrite(child, "href", False, resolve, lines, env)
@@ -147,7 +147,9 @@ def _resolve_links(state: StateCore) -> None:
                 _rewrite(child, "src", True, resolve, lines, env)
 
 
-def _rewrite(token: Token, attr: str, is_image: bool, resolve: Resolver, lines: range, env: dict[str, Any]) -> None:
+def _rewrite(
+    token: Token, attr: str, is_image: bool, resolve: Resolver, lines: range, env: MutableMapping[str, Any]
+) -> None:
     href = str(token.attrGet(attr) or "")
     if href.startswith("#fn"):  # footnote references made by the footnote plugin
         return

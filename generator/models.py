@@ -3,146 +3,32 @@
 Every model is frozen and forbids unknown keys, so a typo in a YAML file is an
 error rather than a silently ignored setting. Each field has a description;
 `playbook schema` turns them into a JSON Schema for editors. This module does
-no I/O and imports nothing from the rest of the package.
+no I/O and imports only the value types of `values`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import types
-from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    WithJsonSchema,
-)
+from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
-from pydantic_core import PydanticCustomError
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-GUIDE_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*$"
-
-
-class Prose:
-    """Marks a text field as Markdown; `inline` ones hold a single line of it."""
-
-    def __init__(self, inline: bool) -> None:
-        self.inline = inline
-
-    def __repr__(self) -> str:
-        return f"Prose(inline={self.inline})"
-
-
-Slug = Annotated[
-    str,
-    Field(
-        pattern=SLUG_PATTERN,
-        description="Lowercase letters, digits and single hyphens, e.g. `first-meeting`.",
-    ),
-]
-# References to other things are checked against what exists, with a did-you-mean
-# hint, so they carry no pattern of their own.
-RoleId = Annotated[str, Field(description="The id of a role declared in playbook.yaml.")]
-WorksheetId = Annotated[str, Field(description="A worksheet's file name without `.yaml`.")]
-ChecklistId = Annotated[str, Field(description="A checklist's file name without `.yaml`.")]
-GuideId = Annotated[
-    str, Field(description="A guide's path under content/guides without `.md`, e.g. `mentor/first-meeting`.")
-]
-Text = Annotated[str, Field(min_length=1)]
-Markdown = Annotated[str, Prose(inline=False)]
-InlineMarkdown = Annotated[str, Field(min_length=1), Prose(inline=True)]
-
-
-def _one_or_many(value: Any) -> Any:
-    return (value,) if isinstance(value, str) else value
-
-
-Owners = Annotated[
-    tuple[RoleId, ...],
-    BeforeValidator(_one_or_many),
-    Field(min_length=1),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "string"}, "minItems": 1},
-            ],
-            "description": "A role id, or a list of role ids who share it.",
-        }
-    ),
-]
-
-
-class Model(BaseModel):
-    """Base of every content model: frozen, and strict about unknown keys."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
-# --- Timing -----------------------------------------------------------------
-
-TIMING_PATTERN = re.compile(
-    r"^(?:(?P<moment>before|during|after)|month (?P<month>[1-9][0-9]*)"
-    r"|(?P<sign>[+-])(?P<amount>[1-9][0-9]*) (?P<unit>days?|weeks?))$"
+from .values import (
+    GUIDE_ID_PATTERN,
+    ChecklistId,
+    GuideId,
+    HexColor,
+    InlineMarkdown,
+    Markdown,
+    Model,
+    Owners,
+    RoleId,
+    Slug,
+    Text,
+    When,
+    WorksheetId,
 )
-TIMING_HELP = "`before`, `during`, `after`, `month 3`, `+2 weeks` or `-3 days`"
-
-
-class Timing(Model):
-    """When a checklist item is due, relative to the meeting or the program."""
-
-    moment: Literal["before", "during", "after"] | None = None
-    month: int | None = None
-    offset_days: int = 0
-
-    @property
-    def label(self) -> str:
-        """How the timing reads on a page, e.g. `2 weeks after`."""
-        if self.month is not None:
-            return f"Month {self.month}"
-        if self.offset_days:
-            days = abs(self.offset_days)
-            amount = f"{days // 7} week" if days % 7 == 0 else f"{days} day"
-            plural = "" if days in (1, 7) else "s"
-            side = "before" if self.offset_days < 0 else "after"
-            return f"{amount}{plural} {side} the meeting"
-        return {"before": "Before the meeting", "during": "During the meeting", "after": "After the meeting"}[
-            self.moment or "during"
-        ]
-
-
-def _parse_timing(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    match = TIMING_PATTERN.match(value.strip().lower())
-    if match is None:
-        raise PydanticCustomError("timing", "must be one of {help}", {"help": TIMING_HELP})
-    if match["moment"]:
-        return {"moment": match["moment"]}
-    if match["month"]:
-        return {"month": int(match["month"])}
-    days = int(match["amount"]) * (7 if match["unit"].startswith("week") else 1)
-    sign = -1 if match["sign"] == "-" else 1
-    return {"moment": "before" if sign < 0 else "after", "offset_days": sign * days}
-
-
-When = Annotated[
-    Timing,
-    BeforeValidator(_parse_timing),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": TIMING_PATTERN.pattern,
-            "description": f"When the item is due: {TIMING_HELP}.",
-        }
-    ),
-]
-
 
 # --- Site settings (playbook.yaml) --------------------------------------------
 
@@ -153,9 +39,6 @@ class Role(Model):
     id: Slug
     name: Text = Field(description="How the role is written on pages, e.g. `Protégé`.")
     summary: str = Field("", description="One sentence on what this role is for.")
-
-
-HexColor = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$", description="A CSS hex color, e.g. `#1d4f91`.")]
 
 
 class Colors(Model):
@@ -196,10 +79,10 @@ class SiteSettings(Model):
         description="Where the site will be published, e.g. `https://example.org/mentoring/`. Optional.",
     )
     logo: str | None = Field(None, description="An image under `content/assets/`, e.g. `assets/logo.svg`.")
-    colors: Colors = Field(default_factory=Colors)
+    colors: Colors = Colors()
     start_date: dt.date | None = Field(None, description="When the first meeting happens (YYYY-MM-DD). Optional.")
-    print: PrintSettings = Field(default_factory=PrintSettings)
-    markdown: MarkdownSettings = Field(default_factory=MarkdownSettings)
+    print: PrintSettings = PrintSettings()
+    markdown: MarkdownSettings = MarkdownSettings()
     roles: tuple[Role, ...] = Field(min_length=1, description="The roles of the program, in the order to show them.")
 
 
@@ -343,7 +226,7 @@ class TableField(FieldBase):
 
 
 WorksheetField = Annotated[
-    Union[ShortTextField, LongTextField, ListField, DateField, ScaleField, ChoiceField, TableField],
+    ShortTextField | LongTextField | ListField | DateField | ScaleField | ChoiceField | TableField,
     Field(discriminator="type"),
 ]
 FIELD_TYPES = ("short_text", "long_text", "list", "date", "scale", "choice", "table")
@@ -455,45 +338,6 @@ class Playbook(Model):
     def role(self, role_id: str) -> Role:
         """The declared role with this id."""
         return next(r for r in self.settings.roles if r.id == role_id)
-
-
-def iter_prose(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
-    """(location, Markdown text, is inline) of every Markdown field of a model, nested ones too."""
-    for name, info in type(model).model_fields.items():
-        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        yield from _prose_in(getattr(model, name), annotation, (*at, name))
-
-
-def _prose_in(value: Any, annotation: Any, at: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
-    if value is None:
-        return
-    marks: list[Any] = []
-    while get_origin(annotation) is Annotated:
-        annotation, *extra = get_args(annotation)
-        marks.extend(extra)
-    if get_origin(annotation) in (Union, types.UnionType):
-        member = next((a for a in get_args(annotation) if _holds(a, value)), None)
-        if member is not None:
-            yield from _prose_in(value, member, at)
-    elif isinstance(value, str):
-        prose = next((m for m in marks if isinstance(m, Prose)), None)
-        if prose is not None and value:
-            yield at, value, prose.inline
-    elif isinstance(value, BaseModel):
-        yield from iter_prose(value, at)
-    elif isinstance(value, tuple):
-        for index, entry in enumerate(value):
-            yield from _prose_in(entry, get_args(annotation)[0], (*at, index))
-    elif isinstance(value, dict):
-        for key, entry in value.items():
-            yield from _prose_in(entry, get_args(annotation)[1], (*at, key))
-
-
-def _holds(annotation: Any, value: Any) -> bool:
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    origin = get_origin(annotation) or annotation
-    return isinstance(origin, type) and isinstance(value, origin)
 
 
 DOCUMENT_MODELS: dict[str, type[Model]] = {

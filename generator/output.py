@@ -23,14 +23,38 @@ def check_output_folder(out_dir: Path, project_root: Path) -> list[Diagnostic]:
     out, root = out_dir.resolve(), project_root.resolve()
     shown = str(out_dir)
     if out == root or out in root.parents:
-        return [Diagnostic(shown, 0, 0, "the output folder would contain the whole project, and a build replaces it", "choose a new folder, e.g. `-o _site`")]
+        return [
+            Diagnostic(
+                shown,
+                0,
+                0,
+                "the output folder would contain the whole project, and a build replaces it",
+                "choose a new folder, e.g. `-o _site`",
+            )
+        ]
     for source in (root / "content", root / "templates", root / "themes"):
         if out == source or source in out.parents:
-            return [Diagnostic(shown, 0, 0, f"the output folder is inside {source.name}/, which the build reads", "choose a folder outside it, e.g. `-o _site`")]
+            return [
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    f"the output folder is inside {source.name}/, which the build reads",
+                    "choose a folder outside it, e.g. `-o _site`",
+                )
+            ]
     if out.exists() and not out.is_dir():
         return [Diagnostic(shown, 0, 0, "the output path is a file, not a folder", "choose a folder")]
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        return [Diagnostic(shown, 0, 0, "the output folder has files that a build did not make, so it will not be replaced", "empty it, or choose another folder")]
+        return [
+            Diagnostic(
+                shown,
+                0,
+                0,
+                "the output folder has files that a build did not make, so it will not be replaced",
+                "empty it, or choose another folder",
+            )
+        ]
     return []
 
 
@@ -48,7 +72,9 @@ def write_site(out_dir: Path, files: Mapping[str, bytes], project_root: Path) ->
 def write_new_folder(target: Path, files: Mapping[str, bytes]) -> None:
     """Create `target` holding `files`; it must not exist yet, or be an empty folder."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise PlaybookError([Diagnostic(str(target), 0, 0, "already exists and is not empty", "choose a new folder name")])
+        raise PlaybookError(
+            [Diagnostic(str(target), 0, 0, "already exists and is not empty", "choose a new folder name")]
+        )
     out = target.resolve()
     with _staged(out, files) as staging:
         if out.is_dir():

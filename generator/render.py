@@ -22,7 +22,7 @@ def render_site(site: Site, env: Environment, theme: Theme) -> dict[str, bytes]:
     for page in site.pages:
         try:
             files[page.url] = render_page(page, site, env)
-        except Exception as exc:  # a template can raise anything; report it with its place
+        except Exception as exc:  # noqa: BLE001 - a template can raise anything; report it with its place
             problems.append(_template_problem(exc, page, theme))
     if problems:
         raise PlaybookError(problems)
@@ -42,11 +42,18 @@ def render_page(page: Page, site: Site, env: Environment) -> bytes:
 def _template_problem(exc: Exception, page: Page, theme: Theme) -> Diagnostic:
     """Name the template and line where rendering failed."""
     if isinstance(exc, TemplateNotFound):
-        return Diagnostic(theme.display_path(theme.template_dirs[-1]), 0, 0, f"no template '{exc.name}' for the {page.kind} page {page.url}")
+        return Diagnostic(
+            theme.display_path(theme.template_dirs[-1]),
+            0,
+            0,
+            f"no template '{exc.name}' for the {page.kind} page {page.url}",
+        )
     if isinstance(exc, TemplateSyntaxError) and exc.filename:
         return Diagnostic(theme.display_path(Path(exc.filename)), exc.lineno or 0, 1, f"template syntax: {exc.message}")
     template_dirs = [str(d) for d in theme.template_dirs]
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if any(f.filename.startswith(d) for d in template_dirs)]
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if any(f.filename.startswith(d) for d in template_dirs)
+    ]
     what = exc.message if isinstance(exc, TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
     message = f"rendering {page.url} failed: {what}"
     if not frames:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from markdown_it import MarkdownIt
 
 from .errors import Diagnostic, did_you_mean
 from .links import Targets, month_url, page_url, resolve
 from .loader import Asset, Project, SourceFile
-from .markdown import RenderedMarkdown, render_markdown
-from .models import Checklist, Guide, Month, Playbook, Program, Worksheet, iter_prose
+from .markdown import Link, RenderedMarkdown, render_markdown
+from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
+from .values import iter_prose
 
 log = logging.getLogger(__name__)
 
@@ -95,21 +97,28 @@ def plan_site(playbook: Playbook, project: Project, md: MarkdownIt) -> tuple[Sit
 def _targets(playbook: Playbook, project: Project) -> Targets:
     pages: dict[str, str] = {}
     for kind in ("program", "worksheet", "checklist", "guide"):
-        for item_id, path in project.found[kind].items():  # type: ignore[index]
+        for item_id, path in project.found[kind].items():
             pages[path] = page_url(kind, item_id)
     months = {
-        project.found["program"][p.id]: {m.number: month_url(p.id, m.number) for m in p.months} for p in playbook.programs.values()
+        project.found["program"][p.id]: {m.number: month_url(p.id, m.number) for m in p.months}
+        for p in playbook.programs.values()
     }
     assets = {a.path: a.url for a in project.assets}
     guides = {path: guide_id for guide_id, path in project.found["guide"].items()}
     return Targets(pages, months, assets, guides)
 
 
-def _render_guide(guide: Guide, source: str, md: MarkdownIt, targets: Targets, problems: list[Diagnostic]) -> RenderedMarkdown:
-    rendered = render_markdown(md, guide.body, lambda href, image: resolve(href, source, image, targets))
+def _render_guide(
+    guide: Guide, source: str, md: MarkdownIt, targets: Targets, problems: list[Diagnostic]
+) -> RenderedMarkdown:
+    rendered = render_markdown(md, guide.body, partial(_resolve_from, source, targets))
     for p in rendered.problems:
         problems.append(Diagnostic(source, guide.body_line + p.line, p.col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
     return rendered
+
+
+def _resolve_from(source: str, targets: Targets, href: str, is_image: bool) -> Link:
+    return resolve(href, source, is_image, targets)
 
 
 @dataclass(frozen=True)
@@ -124,7 +133,12 @@ class _Prose:
 
 
 def _render_prose(
-    playbook: Playbook, project: Project, md: MarkdownIt, targets: Targets, sources: Mapping[str, SourceFile], problems: list[Diagnostic]
+    playbook: Playbook,
+    project: Project,
+    md: MarkdownIt,
+    targets: Targets,
+    sources: Mapping[str, SourceFile],
+    problems: list[Diagnostic],
 ) -> dict[ProseKey, _Prose]:
     """Render every Markdown field of every program, worksheet and checklist once."""
     found: dict[ProseKey, _Prose] = {}
@@ -134,13 +148,14 @@ def _render_prose(
         *(("checklist", m) for m in playbook.checklists.values()),
     ]
     for kind, model in models:
-        source = sources[project.found[kind][model.id]]  # type: ignore[index]
+        source = sources[project.found[kind][model.id]]
         folder = posixpath.dirname(source.path)
         for loc, text, inline in iter_prose(model):
             key = (folder, inline, text)
             if key in found:
                 continue
-            rendered = render_markdown(md, text, lambda href, image: resolve(href, source.path, image, targets), inline=inline)
+            resolver = partial(_resolve_from, source.path, targets)
+            rendered = render_markdown(md, text, resolver, inline=inline)
             found[key] = _Prose(rendered, source, loc)
             for p in rendered.problems:
                 line, col = source.document.text_position(loc, p.line, p.href)
@@ -170,63 +185,74 @@ def _check_anchors(
             ids = [h.id for h in target.headings]
             if check.anchor in ids:
                 continue
-            line, col = (first_line + check.line, check.col) if source is None else source.document.text_position(loc, check.line, check.anchor)
+            line, col = (
+                (first_line + check.line, check.col)
+                if source is None
+                else source.document.text_position(loc, check.line, check.anchor)
+            )
             hint = did_you_mean(check.anchor, ids) or "link to the guide without #, or to one of its headings"
-            yield Diagnostic(path, line, col, f"'{check.target.removeprefix('content/')}' has no heading '#{check.anchor}'", hint)
+            yield Diagnostic(
+                path, line, col, f"'{check.target.removeprefix('content/')}' has no heading '#{check.anchor}'", hint
+            )
 
 
 def _pages(playbook: Playbook, project: Project) -> Iterator[Page]:
     settings = "playbook.yaml"
     found = project.found
-    everything = frozenset([settings, *(p for kind in ("program", "worksheet", "checklist", "guide") for p in found[kind].values())])  # type: ignore[index]
+    everything = frozenset(
+        [settings, *(p for kind in ("program", "worksheet", "checklist", "guide") for p in found[kind].values())]
+    )
     home = NavLink("Home", page_url("home"))
     yield Page(page_url("home"), "home", playbook.settings.title, everything)
     for kind, title in (("guides", "Guides"), ("worksheets", "Worksheets"), ("checklists", "Checklists")):
-        files = frozenset([settings, *found[kind[:-1]].values()])  # type: ignore[index]
+        files = frozenset([settings, *found[kind[:-1]].values()])
         yield Page(page_url(kind), kind, title, files, trail=(home,))
     for program in playbook.programs.values():
         yield from _program_pages(program, playbook, project, home)
-    for kind, items in (("guide", playbook.guides), ("worksheet", playbook.worksheets), ("checklist", playbook.checklists)):
+    for kind, items in (
+        ("guide", playbook.guides),
+        ("worksheet", playbook.worksheets),
+        ("checklist", playbook.checklists),
+    ):
         section = NavLink(kind.capitalize() + "s", page_url(kind + "s"))
         for item_id, item in items.items():
-            files = frozenset([settings, found[kind][item_id], *found["program"].values()])  # type: ignore[index]
+            files = frozenset([settings, found[kind][item_id], *found["program"].values()])
             yield Page(page_url(kind, item_id), kind, item.title, files, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
 
 
 def _program_pages(program: Program, playbook: Playbook, project: Project, home: NavLink) -> Iterator[Page]:
-    found = project.found
-    program_source = found["program"][program.id]
+    program_source = project.found["program"][program.id]
     program_link = NavLink(program.title, page_url("program", program.id))
-    used = [
-        found[kind][ref]  # type: ignore[index]
-        for month in program.months
-        for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
-        for ref in refs
-        if ref in found[kind]  # type: ignore[index]
-    ]
-    yield Page(program_link.url, "program", program.title, frozenset(["playbook.yaml", program_source, *used]), program=program, trail=(home,))
+    material = _material_sources(program.months, project)
+    sources = frozenset(["playbook.yaml", program_source, *material])
+    yield Page(program_link.url, "program", program.title, sources, program=program, trail=(home,))
     # A month number used twice is reported by validation; its page is made once.
     months = tuple({m.number: m for m in reversed(program.months_in_order)}.values())[::-1]
     for index, month in enumerate(months):
         before = months[index - 1] if index > 0 else None
         after = months[index + 1] if index + 1 < len(months) else None
-        refs = [
-            found[kind][ref]  # type: ignore[index]
-            for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
-            for ref in refs
-            if ref in found[kind]  # type: ignore[index]
-        ]
         yield Page(
             month_url(program.id, month.number),
             "month",
             f"Month {month.number}: {month.title}",
-            frozenset(["playbook.yaml", program_source, *refs]),
+            frozenset(["playbook.yaml", program_source, *_material_sources((month,), project)]),
             program=program,
             month=month,
             previous=_month_link(program, before),
             next=_month_link(program, after),
             trail=(home, program_link),
         )
+
+
+def _material_sources(months: Iterable[Month], project: Project) -> list[str]:
+    """The files of the worksheets, checklists and guides that these months show."""
+    return [
+        project.found[kind][ref]
+        for month in months
+        for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
+        for ref in refs
+        if ref in project.found[kind]
+    ]
 
 
 def _month_link(program: Program, month: Month | None) -> NavLink | None:
@@ -241,7 +267,11 @@ def _used_in(playbook: Playbook) -> dict[tuple[str, str], tuple[NavLink, ...]]:
     for program in playbook.programs.values():
         for month in program.months_in_order:
             link = NavLink(f"{program.title}, month {month.number}: {month.title}", month_url(program.id, month.number))
-            for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides)):
+            for kind, refs in (
+                ("worksheet", month.worksheets),
+                ("checklist", month.checklists),
+                ("guide", month.guides),
+            ):
                 for ref in refs:
                     uses.setdefault((kind, ref), []).append(link)
     return {key: tuple(links) for key, links in uses.items()}
@@ -253,5 +283,11 @@ def _collisions(pages: tuple[Page, ...], assets: tuple[Asset, ...]) -> Iterator[
     for url, owner in [*((p.url, f"the {p.kind} page '{p.title}'") for p in pages), *((a.url, a.path) for a in assets)]:
         key = url.lower()  # a case-insensitive disk would merge these
         if key in owners:
-            yield Diagnostic(owner if "/" in owner else "content", 0, 0, f"{owner} and {owners[key]} would both be written to {url}", "rename one of them")
+            yield Diagnostic(
+                owner if "/" in owner else "content",
+                0,
+                0,
+                f"{owner} and {owners[key]} would both be written to {url}",
+                "rename one of them",
+            )
         owners[key] = owner

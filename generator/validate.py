@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import Diagnostic, closest, did_you_mean, one_of
 from .explain import allowed_keys, explain
-from .loader import Kind, Loc, Project, SourceFile
+from .loader import Kind, Project, SourceFile
 from .models import (
     DOCUMENT_MODELS,
     Checklist,
@@ -23,6 +23,7 @@ from .models import (
     SiteSettings,
     Worksheet,
 )
+from .yaml_reader import Loc
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,12 @@ def _validate_file(source: SourceFile, diagnostics: list[Diagnostic]) -> BaseMod
     model_class = DOCUMENT_MODELS[source.kind]
     data: dict[str, Any] = dict(source.document.data)
     if "id" in data and source.kind in ("program", "worksheet", "checklist"):
-        diagnostics.append(_locate(source, Problem(("id",), "unknown key 'id'", f"a {source.kind}'s id is its file name, '{source.id}'", key=True)))
+        diagnostics.append(
+            _locate(
+                source,
+                Problem(("id",), "unknown key 'id'", f"a {source.kind}'s id is its file name, '{source.id}'", key=True),
+            )
+        )
         return None
     if source.kind in ("program", "worksheet", "checklist"):
         data["id"] = source.id
@@ -99,7 +105,10 @@ def _root_causes(errors: list[Any], model_class: type[BaseModel]) -> list[Any]:
     return [
         e
         for e in errors
-        if not (e["type"] == "too_short" and any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in locs))
+        if not (
+            e["type"] == "too_short"
+            and any(len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"]) for o in locs)
+        )
         and not (e["type"] == "missing" and tuple(e["loc"]) in misspelt)
     ]
 
@@ -128,8 +137,12 @@ def _assemble(settings: SiteSettings, files: Iterable[SourceFile], models: dict[
             by_kind[source.kind].append(model)
     programs = sorted(by_kind["program"], key=lambda p: (p.order, p.title.lower(), p.id))
     first_use = _first_use(programs)
-    worksheets = sorted(by_kind["worksheet"], key=lambda w: (first_use.get(("worksheet", w.id), (1 << 30,)), w.title.lower()))
-    checklists = sorted(by_kind["checklist"], key=lambda c: (first_use.get(("checklist", c.id), (1 << 30,)), c.title.lower()))
+    worksheets = sorted(
+        by_kind["worksheet"], key=lambda w: (first_use.get(("worksheet", w.id), (1 << 30,)), w.title.lower())
+    )
+    checklists = sorted(
+        by_kind["checklist"], key=lambda c: (first_use.get(("checklist", c.id), (1 << 30,)), c.title.lower())
+    )
     guides = sorted(by_kind["guide"], key=lambda g: (g.meta.order, g.title.lower(), g.id))
     return Playbook(
         settings=settings,
@@ -184,7 +197,7 @@ def _declared_roles(project: Project) -> list[str] | None:
 
 def _check_references(source: SourceFile, project: Project, roles: list[str] | None) -> Iterator[Problem]:
     for pattern, kind in REFERENCES.get(source.kind, ()):
-        known = roles if kind == "role" else list(project.found[kind])  # type: ignore[index]
+        known = roles if kind == "role" else list(project.found[kind])
         if known is None:
             continue
         for loc, value, is_key in _values_at(source.document.data, pattern, ()):
@@ -230,7 +243,11 @@ def _check_settings(settings: SiteSettings, project: Project) -> Iterator[Proble
     if settings.logo is not None:
         urls = [a.url for a in project.assets]
         if settings.logo not in urls:
-            yield Problem(("logo",), f"no file '{settings.logo}' under content/", did_you_mean(settings.logo, urls) or "put the image in content/assets/")
+            yield Problem(
+                ("logo",),
+                f"no file '{settings.logo}' under content/",
+                did_you_mean(settings.logo, urls) or "put the image in content/assets/",
+            )
 
 
 def _check_program(program: Program) -> Iterator[Problem]:
@@ -244,18 +261,26 @@ def _check_program(program: Program) -> Iterator[Problem]:
             if number not in numbers:
                 yield Problem(loc, f"phase '{phase.id}' lists month {number}, which the program does not have")
             elif number in phase_of:
-                yield Problem(loc, f"month {number} is already in phase '{phase_of[number]}'", "a month belongs to one phase")
+                yield Problem(
+                    loc, f"month {number} is already in phase '{phase_of[number]}'", "a month belongs to one phase"
+                )
             else:
                 phase_of[number] = phase.id
 
 
 def _check_worksheet(worksheet: Worksheet) -> Iterator[Problem]:
-    places = ((f.id, ("sections", i, "fields", j, "id")) for i, s in enumerate(worksheet.sections) for j, f in enumerate(s.fields))
+    places = (
+        (f.id, ("sections", i, "fields", j, "id"))
+        for i, s in enumerate(worksheet.sections)
+        for j, f in enumerate(s.fields)
+    )
     yield from _unique(places, "field id")
     for i, section in enumerate(worksheet.sections):
         for j, field in enumerate(section.fields):
             if isinstance(field, ScaleField) and field.min >= field.max:
-                yield Problem(("sections", i, "fields", j, "max"), f"'max' ({field.max}) must be greater than 'min' ({field.min})")
+                yield Problem(
+                    ("sections", i, "fields", j, "max"), f"'max' ({field.max}) must be greater than 'min' ({field.min})"
+                )
 
 
 def _unique(values: Iterable[tuple[Any, Loc]], what: str) -> Iterator[Problem]:
@@ -278,5 +303,11 @@ def _unused(playbook: Playbook, project: Project) -> Iterator[Diagnostic]:
     }
     for source in project.files:
         if source.kind in ("worksheet", "checklist") and (source.kind, source.id) not in used:
-            yield Diagnostic(source.path, 1, 1, f"{source.kind} '{source.id}' is not used by any month", "list it under a month's "
-                             f"`{source.kind}s:` so readers find it", "warning")
+            yield Diagnostic(
+                source.path,
+                1,
+                1,
+                f"{source.kind} '{source.id}' is not used by any month",
+                f"list it under a month's `{source.kind}s:` so readers find it",
+                "warning",
+            )

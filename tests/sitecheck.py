@@ -53,7 +53,9 @@ def _why_broken(page: str, url: str, pages: dict[str, PageLinks], site: Path) ->
         return "points at another host"
     if url.startswith("/"):
         return "starts at the root, which breaks file:// and sub-paths"
-    target = page if not parts.path else posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    target = (
+        page if not parts.path else posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
+    )
     if target.startswith(".."):
         return "leaves the site"
     if parts.path.endswith("/") or (site / target).is_dir():

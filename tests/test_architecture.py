@@ -9,12 +9,45 @@ PACKAGE = Path(__file__).parent.parent / "generator"
 
 # Each module may import only the modules before it.
 ORDER = [
-    "errors", "models", "resources", "loader", "explain", "validate", "markdown", "links", "site",
-    "theme", "render", "output", "scaffold", "schema", "build", "cli", "__main__", "__init__",
+    "errors",
+    "values",
+    "models",
+    "resources",
+    "yaml_reader",
+    "loader",
+    "explain",
+    "validate",
+    "markdown",
+    "links",
+    "site",
+    "theme",
+    "render",
+    "output",
+    "scaffold",
+    "schema",
+    "build",
+    "cli",
+    "__main__",
+    "__init__",
 ]
 # Calls that change the disk: pathlib methods, and os / shutil functions by their full name.
-WRITES = {"write_bytes", "write_text", "mkdir", "unlink", "rmdir", "touch", "symlink_to", "os.replace", "os.rename",
-          "os.remove", "os.makedirs", "shutil.rmtree", "shutil.copyfile", "shutil.copytree", "shutil.move"}
+WRITES = {
+    "write_bytes",
+    "write_text",
+    "mkdir",
+    "unlink",
+    "rmdir",
+    "touch",
+    "symlink_to",
+    "os.replace",
+    "os.rename",
+    "os.remove",
+    "os.makedirs",
+    "shutil.rmtree",
+    "shutil.copyfile",
+    "shutil.copytree",
+    "shutil.move",
+}
 
 
 def modules() -> dict[str, ast.Module]:
@@ -45,7 +78,9 @@ def calls(tree: ast.Module) -> set[str]:
                     names.add(f"{func.value.id}.{func.attr}")
             elif isinstance(func, ast.Name):
                 names.add(func.id)
-            if getattr(func, "id", "") == "open" and any(isinstance(a, ast.Constant) and set(str(a.value)) & set("wax") for a in node.args[1:]):
+            if getattr(func, "id", "") == "open" and any(
+                isinstance(a, ast.Constant) and set(str(a.value)) & set("wax") for a in node.args[1:]
+            ):
                 names.add("write_text")
     return names
 
@@ -63,10 +98,11 @@ def test_no_module_imports_a_later_stage() -> None:
     assert later == {}
 
 
-def test_errors_and_models_import_nothing_from_the_package() -> None:
+def test_errors_and_the_content_model_import_nothing_else_from_the_package() -> None:
     trees = modules()
     assert package_imports(trees["errors"]) == set()
-    assert package_imports(trees["models"]) == set()
+    assert package_imports(trees["values"]) == set()
+    assert package_imports(trees["models"]) == {"values"}
 
 
 def test_only_output_writes_to_disk() -> None:

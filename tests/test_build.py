@@ -6,12 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Run, write_files
+from sitecheck import broken_links, count_controls, read_page, unlabelled_controls
+
 from generator.build import build
 from generator.errors import PlaybookError
 from generator.output import MARKER, write_site
-from sitecheck import broken_links, count_controls, read_page, unlabelled_controls
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -48,7 +48,9 @@ def test_month_pages_link_to_their_neighbours_and_their_material(example_site: P
     links = read_page(page).urls
     assert "../month-05/index.html" in links and "../month-07/index.html" in links
     assert "../../../worksheets/network-introduction-brief/index.html" in links
-    assert html.index("Goal") < html.index("Before the meeting") < html.index("Agenda") < html.index("After the meeting")
+    assert (
+        html.index("Goal") < html.index("Before the meeting") < html.index("Agenda") < html.index("After the meeting")
+    )
 
 
 def test_first_and_last_month_have_one_neighbour(example_site: Path) -> None:
@@ -78,7 +80,9 @@ def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
-def test_a_failed_build_leaves_the_previous_site_as_it_was(project: Callable[..., Path], playbook: Callable[..., Run]) -> None:
+def test_a_failed_build_leaves_the_previous_site_as_it_was(
+    project: Callable[..., Path], playbook: Callable[..., Run]
+) -> None:
     root = project()
     assert playbook("build", root).code == 0
     before = snapshot(root / "_site")
@@ -110,8 +114,15 @@ def test_a_rebuild_drops_pages_whose_source_is_gone(project: Callable[..., Path]
     build(root, root / "_site")
     assert (root / "_site" / "guides" / "mentor" / "running" / "index.html").is_file()
     (root / "content" / "guides" / "mentor" / "running.md").unlink()
-    write_files(root, {"content/programs/year.yaml": (root / "content/programs/year.yaml").read_text().replace("    guides: [mentor/running]\n", ""),
-                       "content/guides/welcome.md": "---\ntitle: Welcome\n---\nHello.\n"})
+    write_files(
+        root,
+        {
+            "content/programs/year.yaml": (root / "content/programs/year.yaml")
+            .read_text()
+            .replace("    guides: [mentor/running]\n", ""),
+            "content/guides/welcome.md": "---\ntitle: Welcome\n---\nHello.\n",
+        },
+    )
 
     build(root, root / "_site")
 
@@ -146,15 +157,17 @@ def test_the_output_folder_is_marked_as_made_by_a_build(project: Callable[..., P
 
 
 def test_content_is_escaped_in_every_field(project: Callable[..., Path]) -> None:
-    root = project({
-        "content/checklists/first-meeting.yaml": (
-            "title: <script>alert('title')</script>\n"
-            "summary: '\"><img src=x onerror=alert(1)>'\n"
-            "items:\n"
-            "  - text: <b>bold</b> and [a link](javascript:alert(1))\n"
-            "    owner: protege\n"
-        )
-    })
+    root = project(
+        {
+            "content/checklists/first-meeting.yaml": (
+                "title: <script>alert('title')</script>\n"
+                "summary: '\"><img src=x onerror=alert(1)>'\n"
+                "items:\n"
+                "  - text: <b>bold</b> and [a link](javascript:alert(1))\n"
+                "    owner: protege\n"
+            )
+        }
+    )
     build(root, root / "_site")
     html = (root / "_site" / "checklists" / "first-meeting" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html
@@ -164,15 +177,25 @@ def test_content_is_escaped_in_every_field(project: Callable[..., Path]) -> None
 
 
 def test_a_project_template_overrides_the_theme(project: Callable[..., Path]) -> None:
-    root = project({"templates/guide.html": '{% extends "base.html" %}{% block content %}<h1>Custom: {{ page.guide.title }}</h1>{% endblock %}\n'})
+    root = project(
+        {
+            "templates/guide.html": '{% extends "base.html" %}{% block content %}<h1>Custom: {{ page.guide.title }}</h1>{% endblock %}\n'
+        }
+    )
     build(root, root / "_site")
     html = (root / "_site" / "guides" / "welcome" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Custom: Welcome</h1>" in html
     assert 'class="site-header"' in html  # the rest still comes from the theme
 
 
-def test_a_broken_template_is_reported_with_its_file_and_line(project: Callable[..., Path], playbook: Callable[..., Run]) -> None:
-    root = project({"templates/guide.html": '{% extends "base.html" %}\n{% block content %}\n{{ page.guide.nothing_here }}\n{% endblock %}\n'})
+def test_a_broken_template_is_reported_with_its_file_and_line(
+    project: Callable[..., Path], playbook: Callable[..., Run]
+) -> None:
+    root = project(
+        {
+            "templates/guide.html": '{% extends "base.html" %}\n{% block content %}\n{{ page.guide.nothing_here }}\n{% endblock %}\n'
+        }
+    )
     run = playbook("build", root)
     assert run.code == 1
     assert run.diagnostics[0].startswith("templates/guide.html:3:1: error: rendering guides/")

@@ -49,7 +49,9 @@ def test_check_writes_nothing(project: Callable[..., Path], playbook: Callable[.
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
 
-def test_build_reports_what_it_wrote(project: Callable[..., Path], playbook: Callable[..., Run], tmp_path: Path) -> None:
+def test_build_reports_what_it_wrote(
+    project: Callable[..., Path], playbook: Callable[..., Run], tmp_path: Path
+) -> None:
     root = project()
     run = playbook("build", root, "-o", tmp_path / "out")
     assert run.code == 0
@@ -59,10 +61,16 @@ def test_build_reports_what_it_wrote(project: Callable[..., Path], playbook: Cal
 
 
 def test_warnings_do_not_fail_a_build_unless_strict(project: Callable[..., Path], playbook: Callable[..., Run]) -> None:
-    root = project({"content/worksheets/spare.yaml": "title: Spare\nsummary: Unused.\nowner: mentor\nsections:\n  - title: S\n    fields:\n      - {id: a, label: A, type: short_text}\n"})
+    root = project(
+        {
+            "content/worksheets/spare.yaml": "title: Spare\nsummary: Unused.\nowner: mentor\nsections:\n  - title: S\n    fields:\n      - {id: a, label: A, type: short_text}\n"
+        }
+    )
     relaxed = playbook("build", root)
     assert relaxed.code == 0
-    assert relaxed.diagnostics == ["content/worksheets/spare.yaml:1:1: warning: worksheet 'spare' is not used by any month; list it under a month's `worksheets:` so readers find it"]
+    assert relaxed.diagnostics == [
+        "content/worksheets/spare.yaml:1:1: warning: worksheet 'spare' is not used by any month; list it under a month's `worksheets:` so readers find it"
+    ]
     strict = playbook("build", root, "--strict", "-o", root / "strict-site")
     assert strict.code == 1
     assert not (root / "strict-site").exists()
@@ -103,14 +111,22 @@ def test_new_refuses_a_folder_with_files(playbook: Callable[..., Run], tmp_path:
 
 
 def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "generator", "check", str(REPO)], capture_output=True, text=True, cwd=tmp_path, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", str(REPO)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "No errors" in result.stdout
 
 
 def test_content_errors_never_show_a_traceback(project: Callable[..., Path], tmp_path: Path) -> None:
     root = project({"playbook.yaml": "title: [\n", "content/programs/year.yaml": "\x00\xff"})
-    result = subprocess.run([sys.executable, "-m", "generator", "build", str(root)], capture_output=True, text=True, cwd=REPO, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(root)], capture_output=True, text=True, cwd=REPO, check=False
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "playbook.yaml:2:1: error: YAML syntax" in result.stderr

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import Run
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "errors").glob("*.txt"))
@@ -39,7 +38,9 @@ def read_case(path: Path) -> tuple[dict[str, str | bytes], list[str]]:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
-def test_broken_project_reports_every_problem(case: Path, project: Callable[..., Path], playbook: Callable[..., Run]) -> None:
+def test_broken_project_reports_every_problem(
+    case: Path, project: Callable[..., Path], playbook: Callable[..., Run]
+) -> None:
     files, expected = read_case(case)
     root = project(files)
 

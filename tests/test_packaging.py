@@ -18,7 +18,19 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> subp
 
 
 def test_installed_wheel_makes_and_builds_a_project_from_another_folder(tmp_path: Path) -> None:
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", tmp_path / "dist", REPO, cwd=tmp_path)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-q",
+        "-w",
+        tmp_path / "dist",
+        REPO,
+        cwd=tmp_path,
+    )
     wheel = next((tmp_path / "dist").glob("mentor_playbook-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {
