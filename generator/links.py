@@ -33,6 +33,16 @@ def month_url(program_id: str, number: int) -> str:
     return f"programs/{program_id}/month-{number:02d}/index.html"
 
 
+def card_url(program_id: str, number: int) -> str:
+    """The output path of a month's printable meeting card."""
+    return f"programs/{program_id}/month-{number:02d}/card/index.html"
+
+
+def booklet_url(program_id: str, role_id: str = "") -> str:
+    """The output path of a program's printable booklet, for everyone or for one role."""
+    return f"programs/{program_id}/booklet/{role_id + '/' if role_id else ''}index.html"
+
+
 def relative_url(from_page: str, target: str) -> str:
     """`target` (a path from the site root, maybe with #fragment) as seen from the page `from_page`."""
     path, hash_sign, fragment = target.partition("#")

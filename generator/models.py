@@ -236,6 +236,7 @@ class Section(Model):
     """A group of worksheet fields under a heading."""
 
     title: Text
+    owner: Owners | None = Field(None, description="Who fills in this section, when not the worksheet's owner.")
     intro: Markdown = ""
     fields: tuple[WorksheetField, ...] = Field(min_length=1)
 
@@ -254,6 +255,14 @@ class Worksheet(Model):
     def fields(self) -> tuple[FieldBase, ...]:
         """Every field of every section, in order."""
         return tuple(f for s in self.sections for f in s.fields)
+
+    def section_owner(self, section: Section) -> tuple[str, ...]:
+        """Who fills in a section: its own owner, or the worksheet's."""
+        return section.owner or self.owner
+
+    def owners(self) -> tuple[str, ...]:
+        """Everyone who fills in some part of the worksheet, in order."""
+        return tuple(dict.fromkeys(role for s in self.sections for role in self.section_owner(s)))
 
 
 # --- Checklists ---------------------------------------------------------------
@@ -287,6 +296,10 @@ class Checklist(Model):
                 runs.append((label, []))
             runs[-1][1].append((self.item_key(index), item))
         return tuple((label, tuple(entries)) for label, entries in runs)
+
+    def keys(self) -> tuple[str, ...]:
+        """The keys of every item, in order."""
+        return tuple(self.item_key(i) for i in range(len(self.items)))
 
     def item_key(self, index: int) -> str:
         """The key a tick is saved under: the item's id, or its position."""

@@ -9,7 +9,8 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .errors import Diagnostic, PlaybookError
-from .site import Page, Site
+from .pages import Page
+from .site import Site
 from .theme import Theme, static_files
 
 log = logging.getLogger(__name__)

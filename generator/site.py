@@ -4,53 +4,25 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from markdown_it import MarkdownIt
 
 from .errors import Diagnostic, did_you_mean
-from .links import Targets, month_url, page_url, resolve
+from .links import Targets, booklet_url, card_url, month_url, page_url, resolve
 from .loader import Asset, Project, SourceFile
 from .markdown import Link, RenderedMarkdown, render_markdown
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
+from .pages import Page, Use, find_uses, plan_pages
 from .values import iter_prose
 
 log = logging.getLogger(__name__)
 
 ProseKey = tuple[str, bool, str]  # (folder of the source file, is inline, Markdown text)
-
-
-@dataclass(frozen=True)
-class NavLink:
-    """A titled link to a page of the site."""
-
-    title: str
-    url: str
-
-
-@dataclass(frozen=True)
-class Page:
-    """One HTML file of the site: where it goes, what it shows, and which sources it shows."""
-
-    url: str
-    kind: str
-    title: str
-    sources: frozenset[str]
-    program: Program | None = None
-    month: Month | None = None
-    worksheet: Worksheet | None = None
-    checklist: Checklist | None = None
-    guide: Guide | None = None
-    previous: NavLink | None = None
-    next: NavLink | None = None
-    trail: tuple[NavLink, ...] = ()  # the breadcrumb: pages above this one
-
-    @property
-    def template(self) -> str:
-        """The theme template that renders this kind of page."""
-        return f"{self.kind}.html"
 
 
 @dataclass(frozen=True)
@@ -62,7 +34,12 @@ class Site:
     guide_html: Mapping[str, RenderedMarkdown]
     prose: Mapping[ProseKey, str]
     assets: tuple[Asset, ...]
-    used_in: Mapping[tuple[str, str], tuple[NavLink, ...]] = field(default_factory=dict)
+    used_in: Mapping[tuple[str, str], tuple[Use, ...]] = field(default_factory=dict)
+
+    @property
+    def storage_key(self) -> str:
+        """What this playbook's saved ticks and answers are filed under in the browser."""
+        return re.sub(r"[^a-z0-9]+", "-", self.playbook.settings.title.lower()).strip("-") or "playbook"
 
     def url(self, kind: str, item_id: str = "") -> str:
         """The URL (from the site root) of a page, e.g. `url('worksheet', 'vision')`."""
@@ -71,6 +48,27 @@ class Site:
     def month_url(self, program_id: str, number: int) -> str:
         """The URL (from the site root) of a month page."""
         return month_url(program_id, number)
+
+    def card_url(self, program_id: str, number: int) -> str:
+        """The URL (from the site root) of a month's printable meeting card."""
+        return card_url(program_id, number)
+
+    def booklet_url(self, program_id: str, role_id: str = "") -> str:
+        """The URL (from the site root) of a program's booklet, for everyone or one role."""
+        return booklet_url(program_id, role_id)
+
+    def checklist_uses(self, program: Program, months: Iterable[Month], only: str = "") -> list[dict[str, Any]]:
+        """What the browser needs to count ticks for these months: checklist, use and item keys."""
+        return [
+            {"c": checklist_id, "u": f"{program.id}/{month.number}", "k": self.playbook.checklists[checklist_id].keys()}
+            for month in months
+            for checklist_id in month.checklists
+            if checklist_id in self.playbook.checklists and only in ("", checklist_id)
+        ]
+
+    def uses(self, kind: str, item_id: str) -> tuple[Use, ...]:
+        """The months that use a worksheet, checklist or guide."""
+        return self.used_in.get((kind, item_id), ())
 
     def prose_html(self, folder: str, text: str, inline: bool) -> str:
         """The HTML of a Markdown field from a YAML file in `folder`, with site links unresolved."""
@@ -88,9 +86,9 @@ def plan_site(playbook: Playbook, project: Project, md: MarkdownIt) -> tuple[Sit
         guide_html[guide.id] = _render_guide(guide, source, md, targets, problems)
     prose = _render_prose(playbook, project, md, targets, sources, problems)
     problems.extend(_check_anchors(guide_html, prose, playbook, project, sources, targets))
-    pages = tuple(_pages(playbook, project))
+    pages = tuple(plan_pages(playbook, project))
     problems.extend(_collisions(pages, project.assets))
-    site = Site(playbook, pages, guide_html, {k: v.html for k, v in prose.items()}, project.assets, _used_in(playbook))
+    site = Site(playbook, pages, guide_html, {k: v.html for k, v in prose.items()}, project.assets, find_uses(playbook))
     return site, problems
 
 
@@ -194,87 +192,6 @@ def _check_anchors(
             yield Diagnostic(
                 path, line, col, f"'{check.target.removeprefix('content/')}' has no heading '#{check.anchor}'", hint
             )
-
-
-def _pages(playbook: Playbook, project: Project) -> Iterator[Page]:
-    settings = "playbook.yaml"
-    found = project.found
-    everything = frozenset(
-        [settings, *(p for kind in ("program", "worksheet", "checklist", "guide") for p in found[kind].values())]
-    )
-    home = NavLink("Home", page_url("home"))
-    yield Page(page_url("home"), "home", playbook.settings.title, everything)
-    for kind, title in (("guides", "Guides"), ("worksheets", "Worksheets"), ("checklists", "Checklists")):
-        files = frozenset([settings, *found[kind[:-1]].values()])
-        yield Page(page_url(kind), kind, title, files, trail=(home,))
-    for program in playbook.programs.values():
-        yield from _program_pages(program, playbook, project, home)
-    for kind, items in (
-        ("guide", playbook.guides),
-        ("worksheet", playbook.worksheets),
-        ("checklist", playbook.checklists),
-    ):
-        section = NavLink(kind.capitalize() + "s", page_url(kind + "s"))
-        for item_id, item in items.items():
-            files = frozenset([settings, found[kind][item_id], *found["program"].values()])
-            yield Page(page_url(kind, item_id), kind, item.title, files, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
-
-
-def _program_pages(program: Program, playbook: Playbook, project: Project, home: NavLink) -> Iterator[Page]:
-    program_source = project.found["program"][program.id]
-    program_link = NavLink(program.title, page_url("program", program.id))
-    material = _material_sources(program.months, project)
-    sources = frozenset(["playbook.yaml", program_source, *material])
-    yield Page(program_link.url, "program", program.title, sources, program=program, trail=(home,))
-    # A month number used twice is reported by validation; its page is made once.
-    months = tuple({m.number: m for m in reversed(program.months_in_order)}.values())[::-1]
-    for index, month in enumerate(months):
-        before = months[index - 1] if index > 0 else None
-        after = months[index + 1] if index + 1 < len(months) else None
-        yield Page(
-            month_url(program.id, month.number),
-            "month",
-            f"Month {month.number}: {month.title}",
-            frozenset(["playbook.yaml", program_source, *_material_sources((month,), project)]),
-            program=program,
-            month=month,
-            previous=_month_link(program, before),
-            next=_month_link(program, after),
-            trail=(home, program_link),
-        )
-
-
-def _material_sources(months: Iterable[Month], project: Project) -> list[str]:
-    """The files of the worksheets, checklists and guides that these months show."""
-    return [
-        project.found[kind][ref]
-        for month in months
-        for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
-        for ref in refs
-        if ref in project.found[kind]
-    ]
-
-
-def _month_link(program: Program, month: Month | None) -> NavLink | None:
-    if month is None:
-        return None
-    return NavLink(f"Month {month.number}: {month.title}", month_url(program.id, month.number))
-
-
-def _used_in(playbook: Playbook) -> dict[tuple[str, str], tuple[NavLink, ...]]:
-    """For each worksheet, checklist and guide: the month pages that use it."""
-    uses: dict[tuple[str, str], list[NavLink]] = {}
-    for program in playbook.programs.values():
-        for month in program.months_in_order:
-            link = NavLink(f"{program.title}, month {month.number}: {month.title}", month_url(program.id, month.number))
-            for kind, refs in (
-                ("worksheet", month.worksheets),
-                ("checklist", month.checklists),
-                ("guide", month.guides),
-            ):
-                for ref in refs:
-                    uses.setdefault((kind, ref), []).append(link)
-    return {key: tuple(links) for key, links in uses.items()}
 
 
 def _collisions(pages: tuple[Page, ...], assets: tuple[Asset, ...]) -> Iterator[Diagnostic]:

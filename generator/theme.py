@@ -63,7 +63,22 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["relurl"] = relurl
     env.filters["markdown"] = markdown_field
     env.filters["site_html"] = site_html
+    env.tests["contains"] = _contains
+    env.tests["owned_in_part_by"] = _owned_in_part_by
+    env.tests["has_items_for"] = _has_items_for
     return env
+
+
+def _contains(collection: Any, value: Any) -> bool:
+    return value in collection
+
+
+def _owned_in_part_by(worksheet: Worksheet, role_id: str) -> bool:
+    return role_id in worksheet.owners()
+
+
+def _has_items_for(checklist: Checklist, role_id: str) -> bool:
+    return any(role_id in item.owner for item in checklist.items)
 
 
 @pass_context

@@ -180,7 +180,7 @@ REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
         (("months", "*", "follow_up", "{key}"), "role"),
         (("commitments", "{key}"), "role"),
     ),
-    "worksheet": ((("owner",), "role"),),
+    "worksheet": ((("owner",), "role"), (("sections", "*", "owner"), "role")),
     "checklist": ((("items", "*", "owner"), "role"),),
     "guide": ((("roles", "*"), "role"),),
 }
