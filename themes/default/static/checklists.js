@@ -1,0 +1,126 @@
+/* Playbook: ticks kept in this browser, and progress counted from them.
+   A checklist used in several months is ticked separately for each month
+   (its "use", written program/month); ticks in guides' task lists are kept per guide. */
+(function () {
+  "use strict";
+  const P = window.Playbook;
+
+  function checklistKey(checklist, use) {
+    return "checklist:" + checklist + ":" + (use || "all");
+  }
+
+  /* The use a checklist page ticks for: from ?for=, if the page offers it, else the first one. */
+  function chosenUse(form, select) {
+    const wanted = P.param("for");
+    if (select && wanted && Array.from(select.options).some(function (o) { return o.value === wanted; })) return wanted;
+    return select ? select.value : form.dataset.use;
+  }
+
+  function showTicks(form) {
+    const ticks = P.read(checklistKey(form.dataset.checklist, form.dataset.use)) || {};
+    form.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = Boolean(ticks[box.name]); });
+  }
+
+  function saveTicks(form) {
+    const ticks = {};
+    form.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) { ticks[box.name] = true; });
+    const key = checklistKey(form.dataset.checklist, form.dataset.use);
+    if (Object.keys(ticks).length) P.write(key, ticks); else P.remove(key);
+  }
+
+  function setUp(form) {
+    const toolbar = document.querySelector(".toolbar[data-for='checklist-" + form.dataset.checklist + "']");
+    const select = toolbar && toolbar.querySelector(".ticks-for");
+    form.dataset.use = chosenUse(form, select);
+    if (select) {
+      select.value = form.dataset.use;
+      select.addEventListener("change", function () {
+        form.dataset.use = select.value;
+        retarget(toolbar, form.dataset.checklist, select.value);
+        showTicks(form);
+        showProgress();
+      });
+    }
+    if (toolbar) {
+      retarget(toolbar, form.dataset.checklist, form.dataset.use);
+      toolbar.hidden = false;
+      P.onAction(toolbar, {
+        reset: function () {
+          if (!window.confirm("Untick every item of this checklist?")) return;
+          P.remove(checklistKey(form.dataset.checklist, form.dataset.use));
+          showTicks(form);
+          showProgress();
+        },
+      });
+    }
+    showTicks(form);
+    form.addEventListener("change", function () { saveTicks(form); showProgress(); });
+  }
+
+  /* Point the toolbar's progress line at the use being ticked. */
+  function retarget(toolbar, checklist, use) {
+    toolbar.querySelectorAll("[data-progress]").forEach(function (element) {
+      const entries = JSON.parse(element.dataset.progress).map(function (entry) {
+        return entry.c === checklist ? Object.assign({}, entry, { u: use }) : entry;
+      });
+      element.dataset.progress = JSON.stringify(entries);
+    });
+  }
+
+  /* Task lists in guides: ticks by position, per guide. */
+  function setUpTasks(guide) {
+    const boxes = Array.from(guide.querySelectorAll(".task-list-item-checkbox"));
+    if (!boxes.length) return;
+    const key = "guide:" + guide.dataset.guide;
+    const saved = P.read(key);
+    if (saved) boxes.forEach(function (box, index) { box.checked = Boolean(saved[index]); });
+    guide.addEventListener("change", function (event) {
+      if (!event.target.classList.contains("task-list-item-checkbox")) return;
+      P.write(key, boxes.map(function (box) { return box.checked; }));
+      showProgress();
+    });
+  }
+
+  function count(entries) {
+    let done = 0;
+    let total = 0;
+    entries.forEach(function (entry) {
+      const ticks = P.read(checklistKey(entry.c, entry.u)) || {};
+      total += entry.k.length;
+      done += entry.k.filter(function (key) { return ticks[key]; }).length;
+    });
+    return { done: done, total: total };
+  }
+
+  function describe(element, done, total) {
+    const status = done === 0 ? "Not started" : done === total ? "Completed" : "In progress";
+    const label = element.dataset.label ? element.dataset.label + ": " : "";
+    element.innerHTML = "";
+    const tag = document.createElement("strong");
+    tag.className = "tag tag--" + status.toLowerCase().replace(" ", "-");
+    tag.textContent = status;
+    element.append(tag, " " + label + done + " of " + total + " ticked");
+    element.style.setProperty("--done", total ? done / total : 0);
+  }
+
+  function showProgress() {
+    document.querySelectorAll("[data-progress]").forEach(function (element) {
+      const counted = count(JSON.parse(element.dataset.progress));
+      describe(element, counted.done, counted.total);
+    });
+    document.querySelectorAll("[data-progress-tasks]").forEach(function (element) {
+      const boxes = document.querySelectorAll(".task-list-item-checkbox");
+      const done = Array.from(boxes).filter(function (box) { return box.checked; }).length;
+      describe(element, done, boxes.length);
+    });
+  }
+
+  document.querySelectorAll("form.checklist[data-checklist]").forEach(setUp);
+  document.querySelectorAll("article.guide[data-guide]").forEach(setUpTasks);
+  showProgress();
+  window.addEventListener("storage", function (event) {
+    if (!event.key || !event.key.startsWith(P.key(""))) return;
+    document.querySelectorAll("form.checklist[data-checklist]").forEach(showTicks);
+    showProgress();
+  });
+})();

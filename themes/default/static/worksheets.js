@@ -1,0 +1,167 @@
+/* Playbook: worksheet answers kept in this browser as the reader types, with
+   export to a file (JSON to import again, Markdown to read or share), import,
+   clear, and printing with the answers or blank. */
+(function () {
+  "use strict";
+  const P = window.Playbook;
+  const FORMAT = "playbook-worksheet";
+
+  function keyOf(form) {
+    return "worksheet:" + (form.dataset.program || "all") + ":" + form.dataset.worksheet;
+  }
+
+  function collect(form) {
+    const answers = {};
+    Array.from(form.elements).forEach(function (field) {
+      if (!field.name) return;
+      if (field.type === "checkbox") {
+        if (field.checked) (answers[field.name] = answers[field.name] || []).push(field.value);
+      } else if (field.type === "radio") {
+        if (field.checked) answers[field.name] = field.value;
+      } else if (field.value.trim() !== "") {
+        answers[field.name] = field.value;
+      }
+    });
+    return answers;
+  }
+
+  function fill(form, answers) {
+    Array.from(form.elements).forEach(function (field) {
+      if (!field.name) return;
+      const value = answers[field.name];
+      if (field.type === "checkbox") field.checked = Array.isArray(value) && value.includes(field.value);
+      else if (field.type === "radio") field.checked = value === field.value;
+      else field.value = typeof value === "string" ? value : "";
+    });
+  }
+
+  function save(form) {
+    const answers = collect(form);
+    if (Object.keys(answers).length) return P.write(keyOf(form), answers);
+    P.remove(keyOf(form));
+    return P.saves;
+  }
+
+  function load(form) {
+    fill(form, P.read(keyOf(form)) || {});
+  }
+
+  /* The worksheet as Markdown: headings, each question in bold, then its answer. */
+  function markdown(form) {
+    const answers = collect(form);
+    const lines = ["# " + form.dataset.title, ""];
+    form.querySelectorAll(".worksheet__section").forEach(function (section) {
+      lines.push("## " + section.querySelector("h2, h3, h4, h5").textContent.trim(), "");
+      section.querySelectorAll(".field[data-field]").forEach(function (field) {
+        lines.push("**" + field.querySelector(".field__label").textContent.trim() + "**", "", answerText(field, answers) || "_(no answer)_", "");
+      });
+    });
+    return lines.join("\n");
+  }
+
+  function answerText(field, answers) {
+    const id = field.dataset.field;
+    if (field.classList.contains("field--table")) {
+      const columns = Array.from(field.querySelectorAll("th")).map(function (th) { return th.textContent.trim(); });
+      const rows = Array.from(field.querySelectorAll("tbody tr")).map(function (row, r) {
+        return columns.map(function (_, c) { return (answers[id + "." + (r + 1) + "." + (c + 1)] || "").replace(/\|/g, "\\|"); });
+      }).filter(function (cells) { return cells.some(Boolean); });
+      if (!rows.length) return "";
+      return ["| " + columns.join(" | ") + " |", "|" + columns.map(function () { return " --- |"; }).join("")]
+        .concat(rows.map(function (cells) { return "| " + cells.join(" | ") + " |"; })).join("\n");
+    }
+    if (field.classList.contains("field--list")) {
+      const entries = Object.keys(answers).filter(function (name) { return name.startsWith(id + "."); }).sort(function (a, b) {
+        return Number(a.split(".")[1]) - Number(b.split(".")[1]);
+      });
+      return entries.map(function (name, i) { return (i + 1) + ". " + answers[name]; }).join("\n");
+    }
+    const value = answers[id];
+    return Array.isArray(value) ? value.join(", ") : value || "";
+  }
+
+  function exportJson(form) {
+    const file = {
+      format: FORMAT, version: 1, playbook: P.site, program: form.dataset.program,
+      worksheet: form.dataset.worksheet, title: form.dataset.title,
+      exported: new Date().toISOString(), answers: collect(form),
+    };
+    P.download(form.dataset.worksheet + "-answers.json", JSON.stringify(file, null, 2) + "\n", "application/json");
+  }
+
+  function importFile(form, input, say) {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      let data;
+      try { data = JSON.parse(text); } catch (error) { data = null; }
+      input.value = "";
+      if (!data || data.format !== FORMAT || typeof data.answers !== "object") {
+        say("That file is not a Playbook worksheet export; nothing was changed.");
+      } else if (data.worksheet !== form.dataset.worksheet) {
+        say("That file holds answers for “" + (data.title || data.worksheet) + "”, not this worksheet; nothing was changed.");
+      } else if (Object.keys(collect(form)).length && !window.confirm("Replace the answers on this page with the ones in the file?")) {
+        say("Import cancelled; your answers are as they were.");
+      } else {
+        fill(form, data.answers);
+        save(form);
+        say("Imported the answers from " + file.name + ".");
+      }
+    });
+  }
+
+  function printBlank(form) {
+    const answers = collect(form);
+    fill(form, {});
+    window.print();
+    fill(form, answers);
+  }
+
+  function setUp(form) {
+    const toolbar = document.querySelector(".toolbar[data-for='" + form.id + "']");
+    const status = toolbar && toolbar.querySelector(".toolbar__status");
+    const say = function (message) { if (status) status.textContent = message; };
+    const select = toolbar && toolbar.querySelector(".answers-for");
+    if (select) {
+      const wanted = P.param("for");
+      if (wanted && Array.from(select.options).some(function (o) { return o.value === wanted; })) select.value = wanted;
+      form.dataset.program = select.value;
+      select.addEventListener("change", function () { form.dataset.program = select.value; load(form); });
+    } else if (P.param("for") && toolbar) {
+      form.dataset.program = form.dataset.program || P.param("for");
+    }
+    load(form);
+    form.addEventListener("input", function () {
+      const kept = save(form);
+      say(kept ? "Saved in this browser at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + "."
+        : "This browser does not allow saving here: export your answers before you leave the page.");
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    if (!toolbar) return;
+    toolbar.hidden = false;
+    P.onAction(toolbar, {
+      "export-json": function () { exportJson(form); say("Exported your answers as a JSON file."); },
+      "export-markdown": function () {
+        P.download(form.dataset.worksheet + ".md", markdown(form), "text/markdown");
+        say("Exported your answers as a Markdown file.");
+      },
+      "print-blank": function () { printBlank(form); },
+      clear: function () {
+        if (!window.confirm("Clear every answer on this worksheet? This cannot be undone.")) return;
+        fill(form, {});
+        P.remove(keyOf(form));
+        say("Answers cleared.");
+      },
+    });
+    toolbar.querySelector("[data-action='import']").addEventListener("change", function (event) {
+      importFile(form, event.target, say);
+    });
+  }
+
+  document.querySelectorAll("form.worksheet[data-worksheet]").forEach(setUp);
+  window.addEventListener("storage", function (event) {
+    document.querySelectorAll("form.worksheet[data-worksheet]").forEach(function (form) {
+      if (event.key === P.key(keyOf(form)) && !form.contains(document.activeElement)) load(form);
+    });
+  });
+})();
