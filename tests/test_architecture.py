@@ -19,6 +19,7 @@ ORDER = [
     "validate",
     "markdown",
     "links",
+    "pages",
     "site",
     "theme",
     "render",

@@ -6,25 +6,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Run, write_files
-from sitecheck import broken_links, count_controls, read_page, unlabelled_controls
 
+from conftest import REPO, Run, write_files
 from generator.build import build
 from generator.errors import PlaybookError
 from generator.output import MARKER, write_site
+from sitecheck import broken_links, count_controls, read_page, unlabelled_controls
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example playbook of this repository, built once for these tests."""
-    out = tmp_path_factory.mktemp("example") / "site"
-    build(REPO, out)
-    return out
 
 
 def test_example_has_a_page_for_every_month(example_site: Path) -> None:

@@ -55,7 +55,9 @@ def test_build_reports_what_it_wrote(
     root = project()
     run = playbook("build", root, "-o", tmp_path / "out")
     assert run.code == 0
-    assert "Built 11 pages" in run.out
+    pages = len(list((tmp_path / "out").rglob("*.html")))
+    assert pages > 10
+    assert f"Built {pages} pages" in run.out
     assert (tmp_path / "out" / "index.html").is_file()
     assert playbook("build", root, "--quiet").out == ""
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import Run
 
 CASES = sorted((Path(__file__).parent / "fixtures" / "errors").glob("*.txt"))

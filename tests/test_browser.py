@@ -1,0 +1,306 @@
+"""What readers do in a real browser: tick, fill in, export, import, choose a role, open from disk or a server."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+MONTHLY = "checklists/monthly-meeting/index.html"
+VISION = "worksheets/vision/index.html"
+
+
+def url(site: Path, page: str) -> str:
+    return f"{site.as_uri()}/{page}"
+
+
+def test_ticks_survive_a_reload_from_disk(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "checklists/first-meeting/index.html"))
+    boxes = page.locator("form.checklist input[type=checkbox]")
+    total = boxes.count()
+    boxes.nth(0).check()
+    boxes.nth(2).check()
+    assert page.inner_text(".toolbar .progress") == f"IN PROGRESS 2 of {total} ticked"
+
+    page.reload()
+
+    assert boxes.nth(0).is_checked() and boxes.nth(2).is_checked()
+    assert not boxes.nth(1).is_checked()
+    assert f"2 of {total} ticked" in page.inner_text(".toolbar .progress")
+    assert page.errors == []
+
+
+def test_a_checklist_used_every_month_is_ticked_for_each_month(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, MONTHLY + "?for=twelve-months/6"))
+    assert page.input_value("#ticks-for") == "twelve-months/6"
+    page.locator("form.checklist input[type=checkbox]").first.check()
+
+    page.goto(url(example_site, MONTHLY + "?for=twelve-months/7"))
+    assert not page.locator("form.checklist input[type=checkbox]").first.is_checked()
+    page.select_option("#ticks-for", "twelve-months/6")
+    assert page.locator("form.checklist input[type=checkbox]").first.is_checked()
+
+    page.goto(url(example_site, "programs/twelve-months/month-06/index.html"))
+    card = page.locator(".card--checklist", has_text="monthly meeting")
+    assert "1 of" in card.locator(".progress").inner_text()
+    page.goto(url(example_site, "programs/twelve-months/index.html"))
+    assert "IN PROGRESS" in page.locator(".step[value='6'] .progress").inner_text()
+    assert "NOT STARTED" in page.locator(".step[value='7'] .progress").inner_text()
+
+
+def test_untick_all_clears_only_this_checklist(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "checklists/first-meeting/index.html"))
+    page.locator("form.checklist input[type=checkbox]").first.check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button[data-action=reset]")
+    assert page.locator("form.checklist input[type=checkbox]:checked").count() == 0
+    page.reload()
+    assert page.locator("form.checklist input[type=checkbox]:checked").count() == 0
+
+
+def fill_vision(page: Any) -> None:
+    page.fill("#vision-current-role", "Product manager, payments")
+    page.fill("#vision-energy", "Talking to customers.\nLong planning meetings drain me.")
+    page.check("input[name=satisfaction][value='4']")
+    page.fill("#vision-one-year-evidence-1", "Lead the checkout launch")
+
+
+def test_worksheet_answers_survive_a_reload_from_disk(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, VISION))
+    fill_vision(page)
+    assert "Saved in this browser" in page.inner_text(".toolbar__status")
+
+    page.reload()
+
+    assert page.input_value("#vision-current-role") == "Product manager, payments"
+    assert page.input_value("#vision-energy") == "Talking to customers.\nLong planning meetings drain me."
+    assert page.is_checked("input[name=satisfaction][value='4']")
+    assert page.input_value("#vision-one-year-evidence-1") == "Lead the checkout launch"
+    assert page.errors == []
+
+
+def test_every_field_type_keeps_its_answer(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "worksheets/role-and-compensation/index.html"))
+    form = page.locator("form.worksheet")
+    filled: dict[str, Any] = {}
+    for kind in ("short_text", "long_text", "date", "list", "table", "scale", "choice"):
+        field = form.locator(f".field--{kind}").first
+        if kind in ("scale", "choice"):
+            choice = field.locator("input").last
+            choice.check()
+            filled[kind] = choice.get_attribute("value")
+        else:
+            box = field.locator("input, textarea").first
+            box.fill("2027-03-01" if kind == "date" else f"answer for {kind}")
+            filled[kind] = box.input_value()
+    page.reload()
+    for kind, value in filled.items():
+        field = form.locator(f".field--{kind}").first
+        if kind in ("scale", "choice"):
+            assert field.locator("input:checked").get_attribute("value") == value
+        else:
+            assert field.locator("input, textarea").first.input_value() == value
+
+
+def test_export_then_import_brings_the_answers_back(page: Any, example_site: Path, tmp_path: Path) -> None:
+    page.goto(url(example_site, VISION))
+    fill_vision(page)
+    with page.expect_download() as download:
+        page.click("button[data-action=export-json]")
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    assert data["worksheet"] == "vision" and data["program"] == "twelve-months"
+    assert data["answers"]["current-role"] == "Product manager, payments"
+    assert data["answers"]["satisfaction"] == "4"
+
+    with page.expect_download() as markdown:
+        page.click("button[data-action=export-markdown]")
+    text = Path(markdown.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("# One, five and ten-year vision")
+    assert "**What is your current role, and how long have you been in it?**\n\nProduct manager, payments" in text
+    assert "1. Lead the checkout launch" in text
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button[data-action=clear]")
+    assert page.input_value("#vision-current-role") == ""
+    page.reload()
+    assert page.input_value("#vision-current-role") == ""
+
+    page.set_input_files("input[data-action=import]", str(exported))
+    page.wait_for_function("document.querySelector('#vision-current-role').value !== ''")
+    assert page.input_value("#vision-current-role") == "Product manager, payments"
+    assert page.is_checked("input[name=satisfaction][value='4']")
+    page.reload()
+    assert page.input_value("#vision-energy").startswith("Talking to customers.")
+
+
+def test_import_refuses_another_worksheets_file(page: Any, example_site: Path, tmp_path: Path) -> None:
+    other = tmp_path / "goals.json"
+    other.write_text(
+        json.dumps(
+            {
+                "format": "playbook-worksheet",
+                "worksheet": "one-year-goals",
+                "title": "One-year goals",
+                "answers": {"current-role": "x"},
+            }
+        )
+    )
+    page.goto(url(example_site, VISION))
+    page.set_input_files("input[data-action=import]", str(other))
+    page.wait_for_function("document.querySelector('.toolbar__status').textContent.includes('not this worksheet')")
+    assert page.input_value("#vision-current-role") == ""
+
+
+def test_print_blank_prints_no_answers_and_keeps_them(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, VISION))
+    fill_vision(page)
+    # Record what the form holds at the moment the browser prints.
+    page.evaluate("window.print = () => { window.printedRole = document.querySelector('#vision-current-role').value; }")
+    page.click("button[data-action=print-blank]")
+    assert page.evaluate("window.printedRole") == ""
+    assert page.input_value("#vision-current-role") == "Product manager, payments"
+
+
+def test_guide_task_lists_remember_ticks(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "guides/getting-started/index.html"))
+    boxes = page.locator(".task-list-item-checkbox")
+    assert boxes.count() > 1
+    boxes.first.check()
+    page.reload()
+    assert boxes.first.is_checked()
+    assert f"1 of {boxes.count()} ticked" in page.inner_text("[data-progress-tasks]")
+
+
+def test_role_lens_shows_one_role_and_is_remembered(page: Any, example_site: Path) -> None:
+    month = url(example_site, "programs/twelve-months/month-06/index.html")
+    page.goto(month)
+    mentor = page.locator(".role-block[data-role=mentor]").first
+    protege = page.locator(".role-block[data-role=protege]").first
+    assert mentor.is_visible() and protege.is_visible()
+
+    page.select_option("#lens", "mentor")
+    assert mentor.is_visible() and not protege.is_visible()
+    assert page.locator(".agenda li[data-role='protege']").first.is_hidden()
+    assert page.locator(".agenda li[data-role~='mentor']").first.is_visible()
+
+    page.goto(url(example_site, "checklists/first-meeting/index.html"))
+    assert page.input_value("#lens") == "mentor"
+    assert page.locator(".check[data-role=protege]").first.is_hidden()
+    assert page.locator(".check[data-role~=mentor]").first.is_visible()
+
+    page.select_option("#lens", "")
+    page.goto(month)
+    assert protege.is_visible()
+
+
+def test_without_javascript_everything_is_shown(browser: Any, example_site: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(url(example_site, "programs/twelve-months/month-06/index.html"))
+        assert page.locator(".role-block[data-role=protege]").first.is_visible()
+        assert page.locator(".lens").is_hidden()
+        page.goto(url(example_site, VISION))
+        assert page.locator(".toolbar").is_hidden()
+        assert page.locator("#vision-current-role").is_editable()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def sub_path_server(example_site: Path, tmp_path: Path) -> Iterator[str]:
+    """The site served by a plain web server under /team/mentoring/."""
+    root = tmp_path / "www"
+    shutil.copytree(example_site, root / "team" / "mentoring")
+    handler = partial(SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/team/mentoring/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_site_works_from_a_sub_path(page: Any, sub_path_server: str) -> None:
+    failures: list[str] = []
+    page.on("response", lambda response: failures.append(response.url) if response.status >= 400 else None)
+    page.goto(sub_path_server + "index.html")
+    page.click("a.card__title >> text=The twelve-month mentoring program")
+    page.click("a.step__title >> text=Month 3")
+    assert page.url == sub_path_server + "programs/twelve-months/month-03/index.html"
+    page.click(".card--worksheet a.card__title")
+    fill_vision_like = page.locator("form.worksheet input[type=text]").first
+    fill_vision_like.fill("served")
+    page.reload()
+    assert fill_vision_like.input_value() == "served"
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")  # the stylesheet loaded
+    assert failures == []
+
+
+def test_pages_ask_nothing_of_other_hosts(page: Any, example_site: Path) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    for target in (
+        "index.html",
+        "programs/twelve-months/month-06/index.html",
+        VISION,
+        "guides/getting-started/index.html",
+        "programs/twelve-months/booklet/index.html",
+    ):
+        page.goto(url(example_site, target))
+    assert requests and all(r.startswith("file://") for r in requests)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "index.html",
+        "programs/twelve-months/index.html",
+        "programs/twelve-months/month-06/index.html",
+        VISION,
+        "checklists/monthly-meeting/index.html",
+        "guides/protege/why-not-your-manager/index.html",
+        "roles/protege/index.html",
+    ],
+)
+def test_pages_fit_a_phone_without_sideways_scrolling(browser: Any, example_site: Path, target: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(url(example_site, target))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+
+def test_keyboard_users_see_where_they_are(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, VISION))
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert skip.bounding_box()["y"] >= 0  # moved on screen when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    page.focus("input[data-action=import]")
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    outline = page.locator("label[for='import-vision']").evaluate("label => getComputedStyle(label).outlineStyle")
+    assert outline == "solid"
+
+
+def test_the_lens_can_be_changed_with_the_keyboard(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "programs/twelve-months/month-06/index.html"))
+    page.focus("#lens")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.documentElement.dataset.lens") == "mentor"
