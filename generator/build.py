@@ -12,6 +12,7 @@ from .errors import Diagnostic, PlaybookError, sort_diagnostics
 from .loader import load_project
 from .markdown import create_markdown
 from .output import check_output_folder, write_site
+from .pdf import load_weasyprint
 from .render import render_site
 from .site import Site, plan_site
 from .theme import Theme, check_templates, create_environment, find_theme
@@ -40,15 +41,16 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...]
 
 
-def check(project_dir: Path, *, strict: bool = False) -> Checked:
+def check(project_dir: Path, *, strict: bool = False, pdf: bool = False) -> Checked:
     """Validate everything and plan the site; raise `PlaybookError` with every problem found."""
+    if pdf:
+        load_weasyprint()  # fail before any work when PDFs cannot be made
     project = load_project(project_dir)
     playbook, problems = validate(project)
     site = theme = env = None
     if playbook is not None:
-        site, link_problems = plan_site(
-            playbook, project, create_markdown(allow_html=playbook.settings.markdown.allow_html)
-        )
+        md = create_markdown(allow_html=playbook.settings.markdown.allow_html)
+        site, link_problems = plan_site(playbook, project, md, pdf=pdf)
         problems += link_problems
         theme = find_theme(project.root, playbook.settings.theme)
         if theme is None:
@@ -69,13 +71,13 @@ def check(project_dir: Path, *, strict: bool = False) -> Checked:
     return Checked(site, theme, env, sort_diagnostics(problems))
 
 
-def build(project_dir: Path, out_dir: Path | None = None, *, strict: bool = False) -> BuildResult:
-    """Build the site of the project into `out_dir` (default: `_site` in the project)."""
+def build(project_dir: Path, out_dir: Path | None = None, *, strict: bool = False, pdf: bool = False) -> BuildResult:
+    """Build the site of the project into `out_dir` (default: `_site` in the project); `pdf` adds PDF booklets."""
     out_dir = out_dir if out_dir is not None else project_dir / "_site"
     folder_problems = check_output_folder(out_dir, project_dir)
     if folder_problems:
         raise PlaybookError(folder_problems)
-    checked = check(project_dir, strict=strict)
+    checked = check(project_dir, strict=strict, pdf=pdf)
     files = render_site(checked.site, checked.env, checked.theme)
     write_site(out_dir, files, project_dir)
-    return BuildResult(out_dir, len(checked.site.pages), len(files), checked.warnings)
+    return BuildResult(out_dir, sum(p.is_html for p in checked.site.pages), len(files), checked.warnings)

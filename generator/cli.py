@@ -38,6 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
     )
+    if not args.verbose:  # WeasyPrint notes every CSS rule it does not support; only -v wants those
+        for noisy in ("weasyprint", "fontTools"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
     if args.command is None:
         parser.print_help()
         return 2
@@ -80,6 +83,11 @@ def make_parser() -> argparse.ArgumentParser:
     _project_options(build)
     build.add_argument("-o", "--output", metavar="OUT", type=Path, help="where to write the site (default: DIR/_site)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    build.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write each program's booklets as PDF (needs: pip install 'mentor-playbook[pdf]')",
+    )
 
     check = _command(
         commands,
@@ -143,7 +151,9 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     project = _project_dir(args.dir, parser)
     started = time.perf_counter()
-    result = build(project, args.output, strict=args.strict)
+    if args.pdf and not args.quiet:
+        print("Making the site and its PDF booklets; the PDFs take a few seconds each.", flush=True)
+    result = build(project, args.output, strict=args.strict, pdf=args.pdf)
     _report(result.warnings)
     if not args.quiet:
         seconds = time.perf_counter() - started
@@ -156,7 +166,7 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     checked = check(_project_dir(args.dir, parser), strict=args.strict)
     _report(checked.warnings)
-    print(f"No errors: {len(checked.site.pages)} pages would be built from {args.dir}")
+    print(f"No errors: {sum(p.is_html for p in checked.site.pages)} pages would be built from {args.dir}")
     return 0
 
 

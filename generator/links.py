@@ -43,6 +43,16 @@ def booklet_url(program_id: str, role_id: str = "") -> str:
     return f"programs/{program_id}/booklet/{role_id + '/' if role_id else ''}index.html"
 
 
+def booklet_pdf_url(program_id: str, role_id: str = "") -> str:
+    """The output path of a program's booklet as a PDF file."""
+    return f"programs/{program_id}/booklet{'-' + role_id if role_id else ''}.pdf"
+
+
+def calendar_url(program_id: str) -> str:
+    """The output path of a program's calendar of meetings."""
+    return f"programs/{program_id}/calendar.ics"
+
+
 def relative_url(from_page: str, target: str) -> str:
     """`target` (a path from the site root, maybe with #fragment) as seen from the page `from_page`."""
     path, hash_sign, fragment = target.partition("#")

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .links import booklet_url, card_url, month_url, page_url
+from .links import booklet_pdf_url, booklet_url, calendar_url, card_url, month_url, page_url
 from .loader import Project
 from .models import Checklist, Guide, Month, Playbook, Program, Role, Worksheet
 
@@ -54,15 +54,21 @@ class Page:
     previous: NavLink | None = None
     next: NavLink | None = None
     trail: tuple[NavLink, ...] = ()  # the breadcrumb: pages above this one
+    template_name: str = ""  # when the template is not `<kind>.html`
 
     @property
     def template(self) -> str:
         """The theme template that renders this kind of page."""
-        return f"{self.kind}.html"
+        return self.template_name or f"{self.kind}.html"
+
+    @property
+    def is_html(self) -> bool:
+        """Whether the page is an HTML page a reader opens (not an index, calendar or PDF)."""
+        return self.url.endswith(".html")
 
 
-def plan_pages(playbook: Playbook, project: Project) -> Iterator[Page]:
-    """Every page of the site, in a stable order."""
+def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> Iterator[Page]:
+    """Every page of the site, in a stable order; with `pdf`, the booklets as PDF files too."""
     found = project.found
     everything = frozenset(
         [SETTINGS, *(p for kind in ("program", "worksheet", "checklist", "guide") for p in found[kind].values())]
@@ -74,8 +80,13 @@ def plan_pages(playbook: Playbook, project: Project) -> Iterator[Page]:
     for kind, title in (("guides", "Guides"), ("worksheets", "Worksheets"), ("checklists", "Checklists")):
         files = frozenset([SETTINGS, *found[kind[:-1]].values()])
         yield Page(page_url(kind), kind, title, files, trail=(home,))
+    yield Page("progress/index.html", "progress", "My progress", everything, trail=(home,))
+    yield Page("search/index.js", "search-index", "Search index", everything)
+    if playbook.settings.base_url:
+        yield Page("sitemap.xml", "sitemap", "Sitemap", everything, template_name="sitemap.xml")
+        yield Page("404.html", "404", "Page not found", frozenset([SETTINGS]))
     for program in playbook.programs.values():
-        yield from _program_pages(program, playbook, project, home)
+        yield from _program_pages(program, playbook, project, home, pdf)
     for kind, items in (
         ("guide", playbook.guides),
         ("worksheet", playbook.worksheets),
@@ -87,15 +98,16 @@ def plan_pages(playbook: Playbook, project: Project) -> Iterator[Page]:
             yield Page(page_url(kind, item_id), kind, item.title, files, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
 
 
-def _program_pages(program: Program, playbook: Playbook, project: Project, home: NavLink) -> Iterator[Page]:
+def _program_pages(program: Program, playbook: Playbook, project: Project, home: NavLink, pdf: bool) -> Iterator[Page]:
     program_source = project.found["program"][program.id]
     program_link = NavLink(program.title, page_url("program", program.id))
     sources = frozenset([SETTINGS, program_source, *_material_sources(program.months, project)])
     yield Page(program_link.url, "program", program.title, sources, program=program, trail=(home,))
     for role in (None, *_first_of_each(playbook.settings.roles, "id")):
         title = f"{program.title}: booklet" + (f" for the {role.name.lower()}" if role else "")
+        role_id = role.id if role else ""
         yield Page(
-            booklet_url(program.id, role.id if role else ""),
+            booklet_url(program.id, role_id),
             "booklet",
             title,
             sources,
@@ -103,6 +115,10 @@ def _program_pages(program: Program, playbook: Playbook, project: Project, home:
             role=role,
             trail=(home, program_link),
         )
+        if pdf:
+            yield Page(booklet_pdf_url(program.id, role_id), "booklet-pdf", title, sources, program=program, role=role)
+    if program.start_date or playbook.settings.start_date:
+        yield Page(calendar_url(program.id), "calendar", f"{program.title}: calendar", sources, program=program)
     months = _first_of_each(program.months_in_order, "number")
     for index, month in enumerate(months):
         before = months[index - 1] if index > 0 else None

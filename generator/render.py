@@ -9,11 +9,18 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .errors import Diagnostic, PlaybookError
+from .ics import render_calendar
 from .pages import Page
+from .pdf import render_booklet_pdf
+from .search import build_search_index
 from .site import Site
 from .theme import Theme, static_files
 
 log = logging.getLogger(__name__)
+
+
+# Pages made by code rather than a template, after the templated ones (a PDF is made from its HTML page).
+PRODUCED = ("search-index", "calendar", "booklet-pdf")
 
 
 def render_site(site: Site, env: Environment, theme: Theme) -> dict[str, bytes]:
@@ -21,6 +28,8 @@ def render_site(site: Site, env: Environment, theme: Theme) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     problems: list[Diagnostic] = []
     for page in site.pages:
+        if page.kind in PRODUCED:
+            continue
         try:
             files[page.url] = render_page(page, site, env)
         except Exception as exc:  # noqa: BLE001 - a template can raise anything; report it with its place
@@ -30,14 +39,27 @@ def render_site(site: Site, env: Environment, theme: Theme) -> dict[str, bytes]:
     files.update(static_files(theme))
     for asset in site.assets:
         files[asset.url] = asset.data
+    for page in site.pages:
+        if page.kind in PRODUCED:
+            files.update(produce(page, site, files))
     return dict(sorted(files.items()))
 
 
 def render_page(page: Page, site: Site, env: Environment) -> bytes:
-    """One page as UTF-8 HTML."""
+    """One templated page as UTF-8 text."""
     template = env.get_template(page.template)
-    html = template.render(site=site, page=page, playbook=site.playbook, settings=site.playbook.settings)
-    return html.encode("utf-8")
+    text = template.render(site=site, page=page, playbook=site.playbook, settings=site.playbook.settings)
+    return text.encode("utf-8")
+
+
+def produce(page: Page, site: Site, files: dict[str, bytes]) -> dict[str, bytes]:
+    """Files made by code: the search index, a program's calendar, or a booklet as PDF."""
+    if page.kind == "search-index":
+        return build_search_index(site)
+    assert page.program is not None
+    if page.kind == "calendar":
+        return {page.url: render_calendar(site, page.program)}
+    return {page.url: render_booklet_pdf(page.program.id, page.role.id if page.role else "", files)}
 
 
 def _template_problem(exc: Exception, page: Page, theme: Theme) -> Diagnostic:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import posixpath
 import re
@@ -9,19 +10,21 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
 from .errors import Diagnostic, did_you_mean
-from .links import Targets, booklet_url, card_url, month_url, page_url, resolve
+from .links import Targets, booklet_pdf_url, booklet_url, calendar_url, card_url, month_url, page_url, resolve
 from .loader import Asset, Project, SourceFile
 from .markdown import Link, RenderedMarkdown, render_markdown
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
 from .pages import Page, Use, find_uses, plan_pages
-from .values import iter_prose
+from .values import Timing, iter_prose
 
 log = logging.getLogger(__name__)
 
+AFTER_THE_MEETING_DAYS = 7  # "after the meeting" is due a week after it
 ProseKey = tuple[str, bool, str]  # (folder of the source file, is inline, Markdown text)
 
 
@@ -35,6 +38,22 @@ class Site:
     prose: Mapping[ProseKey, str]
     assets: tuple[Asset, ...]
     used_in: Mapping[tuple[str, str], tuple[Use, ...]] = field(default_factory=dict)
+    pdf: bool = False  # whether the booklets are also made as PDF files
+
+    def start_date(self, program: Program) -> dt.date | None:
+        """When the program's first meeting is: its own start date, else the playbook's."""
+        return program.start_date or self.playbook.settings.start_date
+
+    @property
+    def base_url(self) -> str:
+        """Where the site is published, ending in `/`, or '' when that is not known."""
+        base = self.playbook.settings.base_url or ""
+        return base if not base or base.endswith("/") else base + "/"
+
+    @property
+    def base_path(self) -> str:
+        """The path part of the base URL, e.g. `/mentoring/`."""
+        return urlsplit(self.base_url).path or "/"
 
     @property
     def storage_key(self) -> str:
@@ -57,6 +76,14 @@ class Site:
         """The URL (from the site root) of a program's booklet, for everyone or one role."""
         return booklet_url(program_id, role_id)
 
+    def booklet_pdf_url(self, program_id: str, role_id: str = "") -> str:
+        """The URL (from the site root) of a booklet as a PDF file."""
+        return booklet_pdf_url(program_id, role_id)
+
+    def calendar_url(self, program_id: str) -> str:
+        """The URL (from the site root) of a program's calendar file."""
+        return calendar_url(program_id)
+
     def checklist_uses(self, program: Program, months: Iterable[Month], only: str = "") -> list[dict[str, Any]]:
         """What the browser needs to count ticks for these months: checklist, use and item keys."""
         return [
@@ -65,6 +92,42 @@ class Site:
             for checklist_id in month.checklists
             if checklist_id in self.playbook.checklists and only in ("", checklist_id)
         ]
+
+    def program_data(self, program: Program) -> dict[str, Any]:
+        """What the browser needs for "this month", overdue items and a calendar of its own."""
+        start = self.start_date(program)
+        return {
+            "id": program.id,
+            "title": program.title,
+            "cadence": program.cadence,
+            "start": start.isoformat() if start else None,
+            "months": [
+                {
+                    "n": month.number,
+                    "title": month.title,
+                    "goal": month.goal,
+                    "url": month_url(program.id, month.number),
+                    "agenda": [item.topic for item in month.agenda],
+                    "checklists": [
+                        {
+                            "id": checklist_id,
+                            "title": self.playbook.checklists[checklist_id].title,
+                            "url": page_url("checklist", checklist_id),
+                            "items": [
+                                {"key": key, "text": item.text, "due": _due(item.when)}
+                                for key, item in zip(
+                                    self.playbook.checklists[checklist_id].keys(),
+                                    self.playbook.checklists[checklist_id].items,
+                                )
+                            ],
+                        }
+                        for checklist_id in month.checklists
+                        if checklist_id in self.playbook.checklists
+                    ],
+                }
+                for month in program.months_in_order
+            ],
+        }
 
     def uses(self, kind: str, item_id: str) -> tuple[Use, ...]:
         """The months that use a worksheet, checklist or guide."""
@@ -75,7 +138,18 @@ class Site:
         return self.prose[(folder, inline, text)]
 
 
-def plan_site(playbook: Playbook, project: Project, md: MarkdownIt) -> tuple[Site, list[Diagnostic]]:
+def _due(when: Timing | None) -> dict[str, int]:
+    """When an item is due: days from the meeting of the month that uses it, or a month's meeting."""
+    if when is not None and when.month is not None:
+        return {"month": when.month}
+    if when is not None and when.offset_days:
+        return {"days": when.offset_days}
+    return {"days": AFTER_THE_MEETING_DAYS if when is not None and when.moment == "after" else 0}
+
+
+def plan_site(
+    playbook: Playbook, project: Project, md: MarkdownIt, *, pdf: bool = False
+) -> tuple[Site, list[Diagnostic]]:
     """Lay out every page, render all Markdown and check every link."""
     sources = {f.path: f for f in project.files}
     targets = _targets(playbook, project)
@@ -86,9 +160,10 @@ def plan_site(playbook: Playbook, project: Project, md: MarkdownIt) -> tuple[Sit
         guide_html[guide.id] = _render_guide(guide, source, md, targets, problems)
     prose = _render_prose(playbook, project, md, targets, sources, problems)
     problems.extend(_check_anchors(guide_html, prose, playbook, project, sources, targets))
-    pages = tuple(plan_pages(playbook, project))
+    pages = tuple(plan_pages(playbook, project, pdf=pdf))
     problems.extend(_collisions(pages, project.assets))
-    site = Site(playbook, pages, guide_html, {k: v.html for k, v in prose.items()}, project.assets, find_uses(playbook))
+    prose_html = {k: v.html for k, v in prose.items()}
+    site = Site(playbook, pages, guide_html, prose_html, project.assets, find_uses(playbook), pdf)
     return site, problems
 
 
