@@ -43,6 +43,18 @@
     if (local) local.removeItem(prefix + key);
   }
 
+  /* Every [name, text] this playbook keeps in the browser. */
+  function entries() {
+    const found = new Map(memory);
+    if (local) {
+      for (let i = 0; i < local.length; i += 1) {
+        const key = local.key(i);
+        if (key && key.startsWith(prefix)) found.set(key.slice(prefix.length), local.getItem(key));
+      }
+    }
+    return Array.from(found.entries()).sort();
+  }
+
   /* Offer `text` as a file to save, without any server. */
   function download(filename, text, type) {
     const link = document.createElement("a");
@@ -73,7 +85,7 @@
 
   window.Playbook = {
     site: site, saves: Boolean(local), read: read, write: write, remove: remove,
-    getText: getText, setText: setText, download: download, param: param, onAction: onAction, reveal: reveal,
+    getText: getText, setText: setText, entries: entries, download: download, param: param, onAction: onAction, reveal: reveal,
     key: function (name) { return prefix + name; },
   };
 

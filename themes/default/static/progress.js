@@ -1,0 +1,63 @@
+/* Playbook: "My progress": how many questions each worksheet has answers for, and
+   all of this browser's ticks and answers as one file to export and import. */
+(function () {
+  "use strict";
+  const P = window.Playbook;
+  const FORMAT = "playbook-progress";
+  const toolbar = document.querySelector(".toolbar[data-for='progress']");
+  if (!toolbar) return;
+  const status = toolbar.querySelector(".toolbar__status");
+  const KEPT = /^(checklist|worksheet|guide|start):/;
+
+  function say(message) { status.textContent = message; }
+
+  function kept() {
+    return P.entries().filter(function (entry) { return KEPT.test(entry[0]); });
+  }
+
+  function showAnswers() {
+    document.querySelectorAll("[data-answers]").forEach(function (line) {
+      const answers = P.read(line.dataset.answers) || {};
+      const answered = new Set(Object.keys(answers).map(function (name) { return name.split(".")[0]; })).size;
+      line.textContent = answered ? answered + " of " + line.dataset.fields + " questions answered" : "Not started";
+    });
+  }
+
+  function exportAll() {
+    const items = {};
+    kept().forEach(function (entry) { items[entry[0]] = entry[1]; });
+    const file = { format: FORMAT, version: 1, playbook: P.site, exported: new Date().toISOString(), items: items };
+    P.download(P.site + "-progress.json", JSON.stringify(file, null, 2) + "\n", "application/json");
+    say("Exported " + Object.keys(items).length + " checklists, worksheets and guides.");
+  }
+
+  function importAll(input) {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      let data;
+      try { data = JSON.parse(text); } catch (error) { data = null; }
+      input.value = "";
+      if (!data || data.format !== FORMAT || typeof data.items !== "object") {
+        say("That file is not a Playbook progress export; nothing was changed.");
+        return;
+      }
+      const names = Object.keys(data.items).filter(function (name) { return KEPT.test(name) && typeof data.items[name] === "string"; });
+      if (data.playbook !== P.site && !window.confirm("This file comes from another playbook (" + data.playbook + "). Import it anyway?")) return;
+      if (!window.confirm("Import " + names.length + " checklists, worksheets and guides? They replace what this browser has for the same ones.")) return;
+      names.forEach(function (name) { P.setText(name, data.items[name]); });
+      window.location.reload();
+    });
+  }
+
+  function forget() {
+    if (!window.confirm("Forget every tick and answer this browser keeps for this playbook? Export them first if you may need them.")) return;
+    kept().forEach(function (entry) { P.remove(entry[0]); });
+    window.location.reload();
+  }
+
+  toolbar.hidden = false;
+  showAnswers();
+  P.onAction(toolbar, { "export-all": exportAll, "clear-all": forget });
+  toolbar.querySelector("[data-action='import-all']").addEventListener("change", function (event) { importAll(event.target); });
+})();
