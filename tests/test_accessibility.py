@@ -26,6 +26,7 @@ PAGE_TYPES = {
     "guides": "guides/index.html",
     "worksheets": "worksheets/index.html",
     "checklists": "checklists/index.html",
+    "my progress": "progress/index.html",
 }
 
 

@@ -271,6 +271,7 @@ def test_pages_ask_nothing_of_other_hosts(page: Any, example_site: Path) -> None
         "checklists/monthly-meeting/index.html",
         "guides/protege/why-not-your-manager/index.html",
         "roles/protege/index.html",
+        "progress/index.html",
     ],
 )
 def test_pages_fit_a_phone_without_sideways_scrolling(browser: Any, example_site: Path, target: str) -> None:

@@ -40,7 +40,14 @@ def printed(page: Any, site: Path, target: str, screen: list[str] | None = None)
         screen.extend(screen_only_text(page))
     pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=False)))
     # NFKC turns the ligatures of the PDF's fonts (ﬁ, ﬀ) back into letters.
-    return [unicodedata.normalize("NFKC", p.extract_text() or "") for p in pdf.pages]
+    texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in pdf.pages]
+    return [_without_page_number(text, number) for number, text in enumerate(texts, start=1)]
+
+
+def _without_page_number(text: str, number: int) -> str:
+    """The page's text without the page number the stylesheet prints in its margin."""
+    lines = text.splitlines()
+    return "\n".join(line for line in lines if line.strip() != str(number))
 
 
 def page_size(page: Any, site: Path, target: str) -> tuple[float, float]:

@@ -1,0 +1,212 @@
+"""Offline features in a real browser: search from file://, this month, a calendar made in the page, and progress that travels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+
+from conftest import MINIMAL
+from generator.build import build
+
+MONTH = "programs/twelve-months/month-03/index.html"
+
+
+def url(site: Path, page: str) -> str:
+    return f"{site.as_uri()}/{page}"
+
+
+def search(page: Any, words: str) -> list[str]:
+    page.fill("#search-input", words)
+    page.wait_for_function(
+        "words => document.querySelector('#search-status').textContent.includes('“' + words + '”')", arg=words
+    )
+    return page.locator(".search__list .search__title").all_inner_texts()
+
+
+@pytest.mark.parametrize(
+    ("word", "checklist"),
+    [("sentences", "Finding and asking a mentor"), ("recruit", "Launching and monitoring a cohort")],
+)
+def test_a_word_from_a_checklist_item_finds_that_checklist_first(
+    page: Any, example_site: Path, word: str, checklist: str
+) -> None:
+    page.goto(url(example_site, MONTH))
+    titles = search(page, word)
+    assert len(titles) > 1
+    assert titles[0] == checklist
+    assert page.errors == []
+
+
+def test_search_finds_a_worksheet_by_a_field_label_and_highlights_it(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "index.html"))
+    titles = search(page, "walk-away")
+    assert titles[0] == "Negotiation preparation"
+    assert page.locator(".search__list li").first.locator("mark").count() > 0
+
+
+def test_search_matches_the_start_of_words_and_needs_every_word(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "index.html"))
+    assert any("Negotiation" in title for title in search(page, "negot"))
+    assert search(page, "negot zzzqqq") == []
+    assert "Nothing found" in page.inner_text("#search-status")
+
+
+def test_search_is_used_with_the_keyboard(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, MONTH))
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.type("conflict interest")
+    page.wait_for_selector(".search__list a")
+    page.keyboard.press("ArrowDown")
+    first = page.evaluate("document.activeElement.getAttribute('href')")
+    assert first.endswith("guides/protege/why-not-your-manager/index.html#the-conflict-of-interest")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/why-not-your-manager/index.html#the-conflict-of-interest")
+    assert page.locator("#the-conflict-of-interest").is_visible()
+
+
+def test_this_month_follows_the_calendar(page: Any, example_site: Path) -> None:
+    page.clock.set_fixed_time(dt.datetime(2027, 6, 20, 9, 0))
+    page.goto(url(example_site, "index.html"))
+    section = page.locator(".this-month")
+    assert "You are in month 6: An introduction from the network" in section.inner_text()
+    assert "month 7: Mid-point review" in section.inner_text() and "(in 24 days)" in section.inner_text()
+    assert "Each goal against the plan" in section.inner_text()  # month 7's agenda
+    overdue = section.locator(".this-month__overdue li")
+    before = overdue_count(page)
+    assert before > 0 and "month 6" in overdue.first.inner_text()
+
+    overdue.first.locator("a").click()
+    assert "?for=twelve-months/6" in page.url
+    page.locator("form.checklist input[type=checkbox]").first.check()
+    page.goto(url(example_site, "index.html"))
+    assert overdue_count(page) == before - 1
+
+
+def overdue_count(page: Any) -> int:
+    heading = page.locator(".this-month h3").inner_text()  # "Overdue in your checklists (N)"
+    return int(heading.rsplit("(", 1)[1].rstrip(")"))
+
+
+def test_before_the_first_meeting_this_month_says_when_it_is(page: Any, example_site: Path) -> None:
+    page.clock.set_fixed_time(dt.datetime(2027, 1, 4, 9, 0))
+    page.goto(url(example_site, "programs/twelve-months/index.html"))
+    text = page.locator(".this-month").inner_text()
+    assert "The first meeting, month 1: Kick-off" in text and "(in 10 days)" in text
+
+
+def test_a_reader_picks_a_start_date_and_gets_a_calendar(page: Any, example_site: Path, tmp_path: Path) -> None:
+    page.clock.set_fixed_time(dt.datetime(2027, 6, 20, 9, 0))
+    page.goto(url(example_site, "programs/twelve-months/index.html"))
+    page.fill("#start-twelve-months", "2027-03-31")
+    assert "You are in month 3: Role and pay" in page.locator(".this-month").inner_text()  # met on 31 May
+    with page.expect_download() as download:
+        page.click("button[data-action=download-calendar]")
+    saved = tmp_path / "calendar.ics"
+    download.value.save_as(saved)
+    found = [c for c in icalendar.Calendar.from_ical(saved.read_bytes()).walk() if c.name == "VEVENT"]
+    assert [e.decoded("dtstart") for e in found][:4] == [
+        dt.date(2027, 3, 31),
+        dt.date(2027, 4, 30),
+        dt.date(2027, 5, 31),
+        dt.date(2027, 6, 30),
+    ]
+    assert len(found) == 12 and str(found[1]["summary"]) == "Month 2: Chart the plan"
+
+    page.reload()
+    assert page.input_value("#start-twelve-months") == "2027-03-31"
+
+
+def test_my_progress_gathers_everything_and_travels(browser: Any, example_site: Path, tmp_path: Path) -> None:
+    first = browser.new_context(accept_downloads=True)
+    page = first.new_page()
+    page.goto(url(example_site, "checklists/first-meeting/index.html"))
+    page.locator("form.checklist input[type=checkbox]").first.check()
+    page.goto(url(example_site, "worksheets/vision/index.html"))
+    page.fill("#vision-current-role", "Analyst")
+    page.goto(url(example_site, "progress/index.html"))
+    assert "1 of" in page.locator(".progress-table tr", has_text="Month 1: Kick-off").inner_text()
+    assert page.locator("[data-answers='worksheet:twelve-months:vision']").inner_text().startswith("1 of ")
+    with page.expect_download() as download:
+        page.click("button[data-action=export-all]")
+    exported = tmp_path / "progress.json"
+    download.value.save_as(exported)
+    first.close()
+    data = json.loads(exported.read_text())
+    assert data["format"] == "playbook-progress"
+    assert set(data["items"]) == {"checklist:first-meeting:twelve-months/1", "worksheet:twelve-months:vision"}
+
+    other = browser.new_context()  # another computer: nothing saved yet
+    try:
+        page = other.new_page()
+        page.goto(url(example_site, "progress/index.html"))
+        page.on("dialog", lambda dialog: dialog.accept())
+        with page.expect_navigation():
+            page.set_input_files("input[data-action=import-all]", str(exported))
+        page.goto(url(example_site, "worksheets/vision/index.html"))
+        assert page.input_value("#vision-current-role") == "Analyst"
+        page.goto(url(example_site, "checklists/first-meeting/index.html"))
+        assert page.locator("form.checklist input[type=checkbox]").first.is_checked()
+    finally:
+        other.close()
+
+
+class NotFoundHandler(SimpleHTTPRequestHandler):
+    """A static server that answers missing addresses with the site's 404 page, as hosts do."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "mentoring" / "404.html"
+        if code != 404 or not page.exists():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def published_site(project: Callable[..., Path], tmp_path: Path) -> Iterator[str]:
+    root = project(
+        {"playbook.yaml": (MINIMAL / "playbook.yaml").read_text() + "base_url: https://example.org/mentoring/\n"}
+    )
+    build(root, root / "_site")
+    www = tmp_path / "www"
+    shutil.copytree(root / "_site", www / "mentoring")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(NotFoundHandler, directory=str(www)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/mentoring/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_404_page_works_at_any_depth(page: Any, published_site: str) -> None:
+    failed: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            failed.append(response.url) if response.status >= 400 and "missing" not in response.url else None
+        ),
+    )
+    response = page.goto(published_site + "guides/old/missing/page.html")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")
+    page.click("text=Go to the start of Minimal Playbook")
+    assert page.url == published_site + "index.html"
+    assert failed == []
