@@ -14,6 +14,7 @@ from .markdown import Link
 # Rendered Markdown marks a link to a page of the site like this until the page it
 # appears on is known; `relative_urls` then makes it relative to that page.
 SITE_PREFIX = "pb-site:/"
+URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 SITE_LINK = re.compile(r'(href|src)="pb-site:/([^"]*)"')
 MONTH_FRAGMENT = re.compile(r"^month-0*([1-9][0-9]*)$")
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
@@ -58,9 +59,17 @@ def relative_url(from_page: str, target: str) -> str:
     path, hash_sign, fragment = target.partition("#")
     if not path:
         return f"#{fragment}" if hash_sign else ""
-    start = posixpath.dirname(from_page) or "."
-    relative = posixpath.relpath(path, start)
-    return quote(relative, safe="/") + (f"#{fragment}" if hash_sign else "")
+    # Both are clean paths from the site root, so counting shared folders is enough (and much
+    # faster than posixpath.relpath, which asks the disk for the current folder every time).
+    here = from_page.split("/")[:-1]
+    there = path.split("/")
+    shared = 0
+    while shared < len(here) and shared < len(there) - 1 and here[shared] == there[shared]:
+        shared += 1
+    relative = "../" * (len(here) - shared) + "/".join(there[shared:])
+    if not URL_SAFE.fullmatch(relative):
+        relative = quote(relative, safe="/")
+    return relative + (f"#{fragment}" if hash_sign else "")
 
 
 def relative_urls(html: str, from_page: str) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -43,68 +44,118 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class LoadedFile:
+    """What reading one file gave: its parsed form (None when it failed), and its problems."""
+
+    path: str
+    stamp: tuple[int, int]  # (modification time in ns, size) when it was read
+    digest: str  # of its bytes: what a later build compares to know it is unchanged
+    source: SourceFile | None = None
+    asset: Asset | None = None
+    problems: tuple[Diagnostic, ...] = ()
+    meta_digest: str = ""  # of a guide's front matter alone: what lists of guides show
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything read from a project folder, before validation."""
 
     root: Path
-    files: tuple[SourceFile, ...]
+    loaded: Mapping[str, LoadedFile]  # path -> what reading it gave, settings first, then content in order
     found: dict[str, dict[str, str]]  # kind -> id -> path of every file found, parsed or not
-    assets: tuple[Asset, ...]
-    diagnostics: tuple[Diagnostic, ...] = field(default=())
+    problems: tuple[Diagnostic, ...] = field(default=())  # about the project as a whole
+
+    @property
+    def files(self) -> tuple[SourceFile, ...]:
+        """Every file that was read and parsed."""
+        return tuple(f.source for f in self.loaded.values() if f.source is not None)
+
+    @property
+    def assets(self) -> tuple[Asset, ...]:
+        """Every file under content/assets."""
+        return tuple(f.asset for f in self.loaded.values() if f.asset is not None)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every problem met while reading."""
+        return (*self.problems, *(d for f in self.loaded.values() for d in f.problems))
+
+    def digest(self, path: str) -> str:
+        """The digest of a file's bytes, or '' when there is no such file.
+
+        For `meta:<path>`, the digest of what lists show of it: a guide's front matter.
+        """
+        if path.startswith("meta:"):
+            found = self.loaded.get(path[5:])
+            return (found.meta_digest or found.digest) if found else ""
+        found = self.loaded.get(path)
+        return found.digest if found else ""
 
 
-def load_project(root: Path) -> Project:
-    """Read every file of the project at `root`; problems become diagnostics, not exceptions."""
+def load_project(root: Path, previous: Project | None = None, changed: Collection[str] = ()) -> Project:
+    """Read every file of the project at `root`; problems become diagnostics, not exceptions.
+
+    With `previous`, a file is read again only when its size or time changed or it is in `changed`.
+    """
     root = root.resolve()
     problems: list[Diagnostic] = []
-    files: list[SourceFile] = []
+    loaded: dict[str, LoadedFile] = {}
     known: dict[str, dict[str, str]] = {k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide")}
-    assets: list[Asset] = []
-    settings = root / SETTINGS_FILE
-    if settings.is_file():
+    if (root / SETTINGS_FILE).is_file():
         known["playbook"]["playbook"] = SETTINGS_FILE
-        _collect(_read_yaml_file(root, SETTINGS_FILE, "playbook", "playbook"), files, problems)
+        info = (root / SETTINGS_FILE).stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+        loaded[SETTINGS_FILE] = _load(root, SETTINGS_FILE, "playbook", "playbook", stamp, previous, changed)
     else:
+        message = f"no {SETTINGS_FILE} in {root}"
         problems.append(
-            Diagnostic(
-                SETTINGS_FILE,
-                0,
-                0,
-                f"no {SETTINGS_FILE} in {root}",
-                "is this a playbook project? `playbook new DIR` makes one",
-            )
+            Diagnostic(SETTINGS_FILE, 0, 0, message, "is this a playbook project? `playbook new DIR` makes one")
         )
-    for rel, kind in _content_files(root, problems):
-        if kind == "asset":
-            assets.append(Asset(rel, rel.removeprefix("content/"), (root / rel).read_bytes()))
-            continue
+    for rel, kind, stamp in _content_files(root, problems):
         file_id = _file_id(rel, kind)
-        if _check_id(rel, kind, file_id, known, problems):
-            continue
-        known[kind][file_id] = rel
-        loaded = _read_guide(root, rel, file_id) if kind == "guide" else _read_yaml_file(root, rel, kind, file_id)
-        _collect(loaded, files, problems)
-    return Project(
-        root=root,
-        files=tuple(files),
-        found=known,
-        assets=tuple(assets),
-        diagnostics=tuple(problems),
-    )
+        if kind != "asset":
+            if _check_id(rel, kind, file_id, known, problems):
+                continue
+            known[kind][file_id] = rel
+        loaded[rel] = _load(root, rel, kind, file_id, stamp, previous, changed)
+    return Project(root=root, loaded=loaded, found=known, problems=tuple(problems))
 
 
-def _collect(loaded: Loaded, files: list[SourceFile], problems: list[Diagnostic]) -> None:
-    if isinstance(loaded, tuple):
-        files.append(loaded[0])
-        problems.extend(loaded[1])
+def _load(
+    root: Path,
+    rel: str,
+    kind: Kind | Literal["asset"],
+    file_id: str,
+    stamp: Stamp,
+    previous: Project | None,
+    changed: Collection[str],
+) -> LoadedFile:
+    """Read one file, or reuse what an earlier build read when the file has not changed since."""
+    earlier = previous.loaded.get(rel) if previous is not None else None
+    if earlier is not None and earlier.stamp == stamp and rel not in changed:
+        return earlier
+    data = (root / rel).read_bytes()
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if kind == "asset":
+        return LoadedFile(rel, stamp, digest, asset=Asset(rel, rel.removeprefix("content/"), data))
+    text = read_text(data, rel)
+    if isinstance(text, Diagnostic):
+        return LoadedFile(rel, stamp, digest, problems=(text,))
+    if kind == "guide":
+        source, problems = _parse_guide(text, rel, file_id)
+        front = split_front_matter(text)[0] or ""
+        meta = hashlib.blake2b(front.encode("utf-8"), digest_size=16).hexdigest()
+        return LoadedFile(rel, stamp, digest, source, problems=tuple(problems), meta_digest=meta)
     else:
-        problems.extend(loaded)
+        document, problems = parse_yaml(text, rel)
+        source = SourceFile(rel, kind, file_id, document) if document is not None else None
+    return LoadedFile(rel, stamp, digest, source, problems=tuple(problems))
 
 
 def _file_id(rel: str, kind: str) -> str:
     if kind == "guide":
         return rel.removeprefix("content/guides/").removesuffix(".md")
-    return Path(rel).stem
+    return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _check_id(rel: str, kind: Kind, file_id: str, known: dict[str, dict[str, str]], problems: list[Diagnostic]) -> bool:
@@ -129,45 +180,48 @@ def _check_id(rel: str, kind: Kind, file_id: str, known: dict[str, dict[str, str
     return False
 
 
-def _content_files(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, Kind | Literal["asset"]]]:
-    """Every file under content/ that belongs to the playbook, in a stable order."""
-    content = root / "content"
-    if not content.is_dir():
+Stamp = tuple[int, int]  # (modification time in ns, size)
+
+
+def _content_files(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, Kind | Literal["asset"], Stamp]]:
+    """Every file under content/ that belongs to the playbook, with its stamp, in a stable order."""
+    if not (root / "content").is_dir():
         problems.append(Diagnostic("content", 0, 0, "no content/ folder", "a playbook keeps its files in content/"))
         return
-    for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not _ignored(d) and _inside(root, Path(dirpath, d), problems))
-        for name in sorted(filenames):
-            path = Path(dirpath, name)
-            if _ignored(name) or not _inside(root, path, problems):
-                continue
-            rel = path.relative_to(root).as_posix()
-            kind = _kind_of(rel)
-            if kind is None:
-                problems.append(
-                    Diagnostic(rel, 1, 1, "not part of the playbook, so it is not published", PLACEMENT_HINT, "warning")
-                )
-            else:
-                yield rel, kind
+    yield from _scan(root, "content", problems)
+
+
+def _scan(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[tuple[str, Kind | Literal["asset"], Stamp]]:
+    # os.scandir and plain strings: this runs over every file on every rebuild of the dev server.
+    with os.scandir(root / folder) as found:
+        entries = sorted(found, key=lambda entry: entry.name)
+    for entry in entries:
+        rel = f"{folder}/{entry.name}"
+        if _ignored(entry.name) or (entry.is_symlink() and not _inside(root, rel, problems)):
+            continue
+        if entry.is_dir():
+            yield from _scan(root, rel, problems)
+            continue
+        kind = _kind_of(rel)
+        if kind is None:
+            message = "not part of the playbook, so it is not published"
+            problems.append(Diagnostic(rel, 1, 1, message, PLACEMENT_HINT, "warning"))
+            continue
+        info = entry.stat()
+        yield rel, kind, (info.st_mtime_ns, info.st_size)
 
 
 def _ignored(name: str) -> bool:
     return name.startswith((".", "_")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def _inside(root: Path, path: Path, problems: list[Diagnostic]) -> bool:
+def _inside(root: Path, rel: str, problems: list[Diagnostic]) -> bool:
     """False (and an error) for a link that leads out of the project."""
-    if not path.is_symlink():
-        return True
-    target = path.resolve()
+    target = (root / rel).resolve()
     if target == root or root in target.parents:
         return True
-    rel = path.relative_to(root).as_posix()
-    problems.append(
-        Diagnostic(
-            rel, 1, 1, "is a link to a place outside the project, so it is not read", "copy the file into the project"
-        )
-    )
+    message = "is a link to a place outside the project, so it is not read"
+    problems.append(Diagnostic(rel, 1, 1, message, "copy the file into the project"))
     return False
 
 
@@ -188,9 +242,8 @@ def _kind_of(rel: str) -> Kind | Literal["asset"] | None:
 PLACEMENT_HINT = "programs, worksheets and checklists are .yaml files in their folders; guides are .md files; other files go in content/assets/"
 
 
-def read_text(root: Path, rel: str) -> str | Diagnostic:
-    """The file's text as strict UTF-8 with a BOM dropped and line ends made `\\n`."""
-    data = (root / rel).read_bytes()
+def read_text(data: bytes, rel: str) -> str | Diagnostic:
+    """A file's text as strict UTF-8 with a BOM dropped and line ends made `\\n`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -207,29 +260,13 @@ def read_text(root: Path, rel: str) -> str | Diagnostic:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-Loaded = tuple[SourceFile, list[Diagnostic]] | list[Diagnostic]
-
-
-def _read_yaml_file(root: Path, rel: str, kind: Kind, file_id: str) -> Loaded:
-    text = read_text(root, rel)
-    if isinstance(text, Diagnostic):
-        return [text]
-    document, problems = parse_yaml(text, rel)
-    if document is None:
-        return problems
-    return SourceFile(rel, kind, file_id, document), problems
-
-
-def _read_guide(root: Path, rel: str, file_id: str) -> Loaded:
-    text = read_text(root, rel)
-    if isinstance(text, Diagnostic):
-        return [text]
+def _parse_guide(text: str, rel: str, file_id: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     front, front_line, body, body_line = split_front_matter(text)
     if front is None:
         return SourceFile(rel, "guide", file_id, YamlDocument({}, None, 1), body, body_line), []
     document, problems = parse_yaml(front, rel, first_line=front_line, empty_ok=True)
     if document is None:
-        return problems
+        return None, problems
     return SourceFile(rel, "guide", file_id, document, body, body_line), problems
 
 

@@ -71,20 +71,25 @@ def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> It
     """Every page of the site, in a stable order; with `pdf`, the booklets as PDF files too."""
     found = project.found
     everything = frozenset(
-        [SETTINGS, *(p for kind in ("program", "worksheet", "checklist", "guide") for p in found[kind].values())]
+        [
+            SETTINGS,
+            *(p for kind in ("program", "worksheet", "checklist") for p in found[kind].values()),
+            *(f"meta:{p}" for p in found["guide"].values()),  # lists show a guide's title and summary only
+        ]
     )
+    shared = _shared(project)
     home = NavLink("Home", page_url("home"))
     yield Page(page_url("home"), "home", playbook.settings.title, everything)
     for role in _first_of_each(playbook.settings.roles, "id"):
         yield Page(page_url("role", role.id), "role", f"Start here: {role.name}", everything, role=role, trail=(home,))
     for kind, title in (("guides", "Guides"), ("worksheets", "Worksheets"), ("checklists", "Checklists")):
-        files = frozenset([SETTINGS, *found[kind[:-1]].values()])
+        files = frozenset([*shared, *(f"meta:{p}" if kind == "guides" else p for p in found[kind[:-1]].values())])
         yield Page(page_url(kind), kind, title, files, trail=(home,))
     yield Page("progress/index.html", "progress", "My progress", everything, trail=(home,))
     yield Page("search/index.js", "search-index", "Search index", everything)
     if playbook.settings.base_url:
         yield Page("sitemap.xml", "sitemap", "Sitemap", everything, template_name="sitemap.xml")
-        yield Page("404.html", "404", "Page not found", frozenset([SETTINGS]))
+        yield Page("404.html", "404", "Page not found", shared)
     for program in playbook.programs.values():
         yield from _program_pages(program, playbook, project, home, pdf)
     for kind, items in (
@@ -94,14 +99,14 @@ def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> It
     ):
         section = NavLink(kind.capitalize() + "s", page_url(kind + "s"))
         for item_id, item in items.items():
-            files = frozenset([SETTINGS, found[kind][item_id], *found["program"].values()])
+            files = frozenset([*shared, found[kind][item_id]])
             yield Page(page_url(kind, item_id), kind, item.title, files, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
 
 
 def _program_pages(program: Program, playbook: Playbook, project: Project, home: NavLink, pdf: bool) -> Iterator[Page]:
-    program_source = project.found["program"][program.id]
     program_link = NavLink(program.title, page_url("program", program.id))
-    sources = frozenset([SETTINGS, program_source, *_material_sources(program.months, project)])
+    shared = _shared(project)
+    sources = frozenset([*shared, *_material_sources(program.months, project)])
     yield Page(program_link.url, "program", program.title, sources, program=program, trail=(home,))
     for role in (None, *_first_of_each(playbook.settings.roles, "id")):
         title = f"{program.title}: booklet" + (f" for the {role.name.lower()}" if role else "")
@@ -123,7 +128,7 @@ def _program_pages(program: Program, playbook: Playbook, project: Project, home:
     for index, month in enumerate(months):
         before = months[index - 1] if index > 0 else None
         after = months[index + 1] if index + 1 < len(months) else None
-        month_sources = frozenset([SETTINGS, program_source, *_material_sources((month,), project)])
+        month_sources = frozenset([*shared, *_material_sources((month,), project)])
         title = f"Month {month.number}: {month.title}"
         month_link = NavLink(title, month_url(program.id, month.number))
         yield Page(
@@ -157,10 +162,15 @@ def _first_of_each(items: Iterable[T], attribute: str) -> tuple[T, ...]:
     return tuple(seen.values())
 
 
+def _shared(project: Project) -> frozenset[str]:
+    """What every page shows: the settings, and the programs (their titles are in the navigation)."""
+    return frozenset([SETTINGS, *project.found["program"].values()])
+
+
 def _material_sources(months: Iterable[Month], project: Project) -> list[str]:
     """The files of the worksheets, checklists and guides that these months show."""
     return [
-        project.found[kind][ref]
+        f"meta:{project.found[kind][ref]}" if kind == "guide" else project.found[kind][ref]
         for month in months
         for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
         for ref in refs

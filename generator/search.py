@@ -3,36 +3,42 @@
 The index is a set of scripts the page loads (fetching JSON is blocked from `file://`):
 
 - `search/index.js`: how the rest is split, and the words not indexed;
-- `search/terms-N.js`: words that start with the same two letters (by a hash of
-  them), each with the results that contain it and a weight: words in titles
-  count most, then headings, checklist items and field labels, then body text;
+- `search/terms-N.js`: words grouped by a hash of their first two letters, each with
+  the results that contain it and a weight: words in titles count most, then
+  headings, checklist items and field labels, then body text;
 - `search/docs-N.js`: the results themselves (page, title, where, text for the
   snippet), in chunks, loaded only for the results shown.
 
 So a search loads one small file per word typed and a few chunks, however big the
-playbook. The browser side is `themes/default/static/search.js`; the two split
-words and pick files the same way.
+playbook. Results are grouped by the file they come from ("slots", in a fixed order
+of kind and id), so editing one guide changes only that guide's part of the index:
+the dev server updates it in place, and gets the same bytes as a fresh build.
+The browser side is `themes/default/static/search.js`; the two split words and
+pick files the same way.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .links import month_url, page_url
-from .models import Checklist, Month, Program, Worksheet
+from .models import Checklist, Program, Worksheet
 from .site import Site
 
 TITLE, HEADING, ITEM, BODY = 10, 5, 4, 1
-SNIPPET_LENGTH = 400  # the text a result's snippet is cut from, around the words found
-MAX_WEIGHT = 35  # weights are written as one base-36 digit
-DOCS_PER_CHUNK = 100
-BYTES_PER_SHARD = 100_000  # about how much of the word list one file holds
+MAX_WEIGHT = 35  # weights, like sections, are written as one base-36 digit
+SECTIONS = 36  # results per slot; a guide with more sections has the rest folded into its last one
 REPEATS_COUNTED = 4  # a word said five times is not five times as relevant
+SNIPPET_LENGTH = 400  # the text a result's snippet is cut from, around the words found
+SLOTS_PER_CHUNK = 20
+BYTES_PER_SHARD = 100_000  # about how much of the word list one file holds
 STOP_WORDS_EN = frozenset(
     [
         "a",
@@ -85,12 +91,28 @@ STOP_WORDS_EN = frozenset(
 TAGS = re.compile(r"<[^>]+>")
 SECTION_START = re.compile(r'<h([23]) id="([^"]*)">(.*?)</h\1>', re.DOTALL)
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+WORD = re.compile(r"[^\W_]+")
+
+Slot = tuple[str, str]  # (kind, id) of the file a group of results comes from
 
 
 def words(text: str) -> list[str]:
     """Lowercase words without accents, as the browser splits them too."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-    return re.findall(r"[^\W_]+", folded)
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = unicodedata.normalize("NFKD", lowered).translate(_accents())
+    return WORD.findall(lowered)
+
+
+@functools.cache
+def _accents() -> dict[int, None]:
+    """A translation table that deletes combining marks (the accents NFKD splits off)."""
+    return {code: None for code in range(0x300, 0x10000) if unicodedata.combining(chr(code))}
+
+
+def shard_of(word: str, shards: int) -> int:
+    """Which terms file holds `word`: a hash of its first two letters, as search.js computes it."""
+    return (ord(word[0]) * 31 + ord(word[1])) % shards
 
 
 @dataclass(frozen=True)
@@ -106,63 +128,174 @@ class Entry:
 
 def build_search_index(site: Site) -> dict[str, bytes]:
     """The search index of the site, as its files (path from the site root -> bytes)."""
-    stop = STOP_WORDS_EN if site.playbook.settings.language.lower().startswith("en") else frozenset()
-    docs: list[list[str]] = []
-    postings: dict[str, dict[int, int]] = {}
-    for number, entry in enumerate(_entries(site)):
-        docs.append([entry.url, entry.title, entry.where, entry.snippet])
-        for word, weight in _weights(entry, stop).items():
-            postings.setdefault(word, {})[number] = weight
-    encoded = {word: _encode(found) for word, found in postings.items()}
-    size = sum(len(word) + len(text) + 6 for word, text in encoded.items())
-    shards = max(1, min(256, size // BYTES_PER_SHARD + 1))
-    grouped: dict[int, dict[str, str]] = {}
-    for word in sorted(encoded):
-        grouped.setdefault(shard_of(word, shards), {})[word] = encoded[word]
-    meta = {"version": 2, "docs": len(docs), "chunk": DOCS_PER_CHUNK, "shards": shards, "stop": sorted(stop)}
-    files = {"search/index.js": _script("window.PlaybookSearch = %s;", {"meta": meta, "terms": {}, "docs": {}})}
-    for shard in range(shards):
-        words_here = grouped.get(shard, {})
-        part = {"terms": list(words_here), "postings": list(words_here.values())}
-        files[f"search/terms-{shard}.js"] = _script(f"window.PlaybookSearch.terms[{shard}] = %s;", part)
-    for chunk in range(0, max(1, len(docs)), DOCS_PER_CHUNK):
-        files[f"search/docs-{chunk // DOCS_PER_CHUNK}.js"] = _script(
-            f"window.PlaybookSearch.docs[{chunk // DOCS_PER_CHUNK}] = %s;", docs[chunk : chunk + DOCS_PER_CHUNK]
-        )
-    return files
+    return SearchIndex().files(site, {})
 
 
-def shard_of(word: str, shards: int) -> int:
-    """Which terms file holds `word`: a hash of its first two letters, as search.js computes it."""
-    return (ord(word[0]) * 31 + ord(word[1])) % shards
+class SearchIndex:
+    """The index in memory between builds; a slot is indexed again only when its file changed."""
+
+    def __init__(self) -> None:
+        self._reset((), frozenset())
+
+    def _reset(self, slots: tuple[Slot, ...], stop: frozenset[str]) -> None:
+        self._slots = slots
+        self._stop = stop
+        self._made_from: dict[Slot, str] = {}  # slot -> digest of the file its results were made from
+        self._docs: dict[Slot, list[list[str]]] = {}
+        self._weights: dict[Slot, list[dict[str, int]]] = {}
+        # word -> block -> result number -> weight; a block is SLOTS_PER_CHUNK slots, encoded on its own
+        self._postings: dict[str, dict[int, dict[int, int]]] = {}
+        self._blocks: dict[str, dict[int, str]] = {}  # word -> block -> its encoded postings
+        self._encoded: dict[str, str] = {}  # word -> all its blocks, in order
+        self._json: dict[str, tuple[str, str]] = {}  # word -> (the word, its postings) as JSON strings
+        self._by_shard: dict[int, set[str]] = {}
+        self._size = 0
+        self._shards = 0
+        self._files: dict[str, bytes] = {}
+
+    def files(self, site: Site, digests: Mapping[Slot, str]) -> dict[str, bytes]:
+        """The index's files for `site`; slots whose digest is given and unchanged are not indexed again."""
+        makers = _slot_makers(site)
+        slots = tuple(sorted(makers))
+        stop = STOP_WORDS_EN if site.playbook.settings.language.lower().startswith("en") else frozenset()
+        if slots != self._slots or stop != self._stop:
+            self._reset(slots, stop)  # a file added or removed renumbers every slot after it
+        position = {slot: number for number, slot in enumerate(slots)}
+        touched: set[tuple[str, int]] = set()
+        dirty_chunks: set[int] = set()
+        for slot in slots:
+            digest = digests.get(slot)
+            if digest is not None and self._made_from.get(slot) == digest:
+                continue
+            touched |= self._index(slot, position[slot], makers[slot]())
+            self._made_from[slot] = digest or ""
+            dirty_chunks.add(position[slot] // SLOTS_PER_CHUNK)
+        words_touched = self._encode(touched)
+        self._write(words_touched, dirty_chunks)
+        return dict(self._files)
+
+    def _index(self, slot: Slot, number: int, entries: list[Entry]) -> set[tuple[str, int]]:
+        """Replace a slot's results; the (word, block) pairs whose postings changed."""
+        entries = _folded(entries)
+        block = number // SLOTS_PER_CHUNK
+        old = self._weights.get(slot, [])
+        for section, weights in enumerate(old):
+            for word in weights:
+                del self._postings[word][block][number * SECTIONS + section]
+        new = [_weights(entry, self._stop) for entry in entries]
+        for section, weights in enumerate(new):
+            for word, weight in weights.items():
+                self._postings.setdefault(word, {}).setdefault(block, {})[number * SECTIONS + section] = weight
+        self._weights[slot] = new
+        self._docs[slot] = [[e.url, e.title, e.where, e.snippet] for e in entries]
+        return {(word, block) for weights in (*old, *new) for word in weights}
+
+    def _encode(self, touched: set[tuple[str, int]]) -> set[str]:
+        """Encode the blocks that changed, then each word from its blocks; the words touched."""
+        for word, block in touched:
+            found = self._postings[word].get(block)
+            if found:
+                self._blocks.setdefault(word, {})[block] = _encode(block, found)
+            else:
+                self._postings[word].pop(block, None)
+                self._blocks.get(word, {}).pop(block, None)
+        words_touched = {word for word, _ in touched}
+        for word in words_touched:
+            before = self._encoded.pop(word, None)
+            if before is not None:
+                self._size -= len(before) + len(word) + 6
+                self._by_shard_remove(word)
+            blocks = self._blocks.get(word)
+            if blocks:
+                self._encoded[word] = ";".join(blocks[block] for block in sorted(blocks))
+                self._json[word] = (_json(word), _json(self._encoded[word]))
+                self._size += len(self._encoded[word]) + len(word) + 6
+            else:
+                self._postings.pop(word, None)
+                self._blocks.pop(word, None)
+                self._json.pop(word, None)
+        return words_touched
+
+    def _by_shard_remove(self, word: str) -> None:
+        if self._shards:
+            self._by_shard.get(shard_of(word, self._shards), set()).discard(word)
+
+    def _write(self, touched: set[str], dirty_chunks: set[int]) -> None:
+        shards = max(1, min(256, self._size // BYTES_PER_SHARD + 1))
+        if shards != self._shards:
+            self._files = {name: data for name, data in self._files.items() if not name.startswith("search/terms-")}
+            self._shards = shards
+            self._by_shard = {}
+            for word in self._encoded:
+                self._by_shard.setdefault(shard_of(word, shards), set()).add(word)
+            dirty_shards = set(range(shards))
+        else:
+            for word in touched:
+                if word in self._encoded:
+                    self._by_shard.setdefault(shard_of(word, shards), set()).add(word)
+            dirty_shards = {shard_of(word, shards) for word in touched}
+        for shard in sorted(dirty_shards):
+            # Assembled from each word's JSON, kept since it was encoded: re-serialising every word of a
+            # file for each edit would cost more than the edit.
+            here = [self._json[word] for word in sorted(self._by_shard.get(shard, ()))]
+            terms = ",".join(word for word, _ in here)
+            postings = ",".join(found for _, found in here)
+            text = f'window.PlaybookSearch.terms[{shard}] = {{"terms":[{terms}],"postings":[{postings}]}};\n'
+            self._files[f"search/terms-{shard}.js"] = text.encode("utf-8")
+        for chunk in sorted(dirty_chunks):
+            slots = self._slots[chunk * SLOTS_PER_CHUNK : (chunk + 1) * SLOTS_PER_CHUNK]
+            data = [self._docs[slot] for slot in slots]
+            self._files[f"search/docs-{chunk}.js"] = _script(f"window.PlaybookSearch.docs[{chunk}] = %s;", data)
+        meta = {
+            "version": 4,
+            "docs": sum(len(docs) for docs in self._docs.values()),
+            "sections": SECTIONS,
+            "chunk": SLOTS_PER_CHUNK,
+            "shards": shards,
+            "stop": sorted(self._stop),
+        }
+        self._files["search/index.js"] = _script("window.PlaybookSearch = %s;", {"meta": meta, "terms": {}, "docs": {}})
+
+
+def _json(data: object) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # U+2028 and U+2029 end a line in JavaScript before ES2019, even inside a string.
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def _script(template: str, data: object) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # U+2028 and U+2029 end a line in JavaScript before ES2019, even inside a string.
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return (template % text + "\n").encode("utf-8")
+    return (template % _json(data) + "\n").encode("utf-8")
 
 
 def _weights(entry: Entry, stop: frozenset[str]) -> dict[str, int]:
     """Each word's weight in one result: its best field decides; repeats add a little, up to a point."""
     best: dict[str, int] = {}
-    count: dict[str, int] = {}
+    count: Counter[str] = Counter()
     for text, weight in entry.fields:
-        for word in words(text):
-            if len(word) > 1 and word not in stop:
-                best[word] = max(best.get(word, 0), weight)
-                count[word] = count.get(word, 0) + 1
-    return {word: min(MAX_WEIGHT, best[word] + min(count[word], REPEATS_COUNTED) - 1) for word in best}
+        found = Counter(words(text))
+        count.update(found)
+        for word in found:
+            if best.get(word, 0) < weight:
+                best[word] = weight
+    return {
+        word: min(MAX_WEIGHT, weight + min(count[word], REPEATS_COUNTED) - 1)
+        for word, weight in best.items()
+        if len(word) > 1 and word not in stop
+    }
 
 
-def _encode(found: dict[int, int]) -> str:
-    """Results of one word as `<gap><weight>` pairs in base 36, the gap from the previous result."""
-    parts, previous = [], 0
+def _encode(block: int, found: dict[int, int]) -> str:
+    """One block of a word's results: `<block>:` then `<slot gap><section><weight>` in base 36,
+    each gap from the previous slot, the first from the block's first slot."""
+    small = _SMALL_BASE36
+    previous = block * SLOTS_PER_CHUNK
+    parts = []
     for number in sorted(found):
-        parts.append(_base36(number - previous) + _base36(found[number]))
-        previous = number
-    return ",".join(parts)
+        slot, section = divmod(number, SECTIONS)
+        gap = slot - previous
+        parts.append((small[gap] if gap < len(small) else _base36(gap)) + small[section] + small[found[number]])
+        previous = slot
+    return _base36(block) + ":" + ",".join(parts)
 
 
 def _base36(number: int) -> str:
@@ -175,75 +308,86 @@ def _base36(number: int) -> str:
             return text
 
 
-def _entries(site: Site) -> Iterator[Entry]:
+_SMALL_BASE36 = [_base36(n) for n in range(36 * 36)]
+
+
+def _folded(entries: list[Entry]) -> list[Entry]:
+    """At most SECTIONS results; the text of any beyond is searched as part of the last one."""
+    if len(entries) <= SECTIONS:
+        return entries
+    last, rest = entries[SECTIONS - 1], entries[SECTIONS:]
+    extra = tuple((text, weight) for entry in rest for text, weight in entry.fields)
+    return [*entries[: SECTIONS - 1], Entry(last.url, last.title, last.where, last.snippet, last.fields + extra)]
+
+
+def _slot_makers(site: Site) -> dict[Slot, Callable[[], list[Entry]]]:
+    """For every file that has results, how to make them (only called when the file changed)."""
     playbook = site.playbook
+    makers: dict[Slot, Callable[[], list[Entry]]] = {}
     for program in playbook.programs.values():
-        yield _program_entry(program)
-        for month in program.months_in_order:
-            yield _month_entry(program, month)
+        makers[("program", program.id)] = functools.partial(_program_entries, program)
     for guide in playbook.guides.values():
-        yield from _guide_entries(site, guide.id, guide.title, guide.meta.summary)
+        makers[("guide", guide.id)] = functools.partial(_guide_entries, site, guide.id)
     for worksheet in playbook.worksheets.values():
-        yield _worksheet_entry(worksheet)
+        makers[("worksheet", worksheet.id)] = functools.partial(_worksheet_entries, worksheet)
     for checklist in playbook.checklists.values():
-        yield _checklist_entry(checklist)
+        makers[("checklist", checklist.id)] = functools.partial(_checklist_entries, checklist)
+    return makers
 
 
-def _program_entry(program: Program) -> Entry:
+def _program_entries(program: Program) -> list[Entry]:
     text = _plain(program.description)
-    return Entry(
-        page_url("program", program.id),
-        program.title,
-        "Program",
-        _snippet(program.summary),
-        ((program.title, TITLE), (program.summary, HEADING), (text, BODY)),
-    )
-
-
-def _month_entry(program: Program, month: Month) -> Entry:
-    items = [
-        *(i for items in month.prepare.values() for i in items),
-        *(i for items in month.follow_up.values() for i in items),
-        *month.outcomes,
+    fields: tuple[tuple[str, int], ...] = ((program.title, TITLE), (program.summary, HEADING), (text, BODY))
+    entries = [
+        Entry(page_url("program", program.id), program.title, "Program", _snippet(f"{program.summary} {text}"), fields)
     ]
-    body = " ".join(
-        [*(_plain(i) for i in items), *(_plain(a.details or "") for a in month.agenda), _plain(month.notes)]
-    )
-    fields = (
-        (f"Month {month.number} {month.title}", TITLE),
-        (month.goal, HEADING),
-        (" ".join(a.topic for a in month.agenda), ITEM),
-        (body, BODY),
-    )
-    return Entry(
-        month_url(program.id, month.number),
-        f"Month {month.number}: {month.title}",
-        program.title,
-        _snippet(month.goal),
-        fields,
-    )
+    for month in program.months_in_order:
+        items = [
+            *(i for items in month.prepare.values() for i in items),
+            *(i for items in month.follow_up.values() for i in items),
+            *month.outcomes,
+        ]
+        body = " ".join(
+            [*(_plain(i) for i in items), *(_plain(a.details or "") for a in month.agenda), _plain(month.notes)]
+        )
+        agenda = " · ".join(a.topic for a in month.agenda)
+        fields = ((f"Month {month.number} {month.title}", TITLE), (month.goal, HEADING), (agenda, ITEM), (body, BODY))
+        title = f"Month {month.number}: {month.title}"
+        entries.append(
+            Entry(
+                month_url(program.id, month.number),
+                title,
+                program.title,
+                _snippet(f"{month.goal} {agenda} {body}"),
+                fields,
+            )
+        )
+    return entries
 
 
-def _guide_entries(site: Site, guide_id: str, title: str, summary: str) -> Iterator[Entry]:
+def _guide_entries(site: Site, guide_id: str) -> list[Entry]:
     """A guide's introduction, then one entry per section (from each h2 or h3 heading)."""
+    guide = site.playbook.guides[guide_id]
+    title, summary = guide.title, guide.meta.summary
     url = page_url("guide", guide_id)
     html_text = site.guide_html[guide_id].html
     starts = list(SECTION_START.finditer(html_text))
     intro = _text(html_text[: starts[0].start()] if starts else html_text)
-    yield Entry(
-        url, title, "Guide", _snippet(f"{summary} {intro}"), ((title, TITLE), (summary, HEADING), (intro, BODY))
-    )
+    fields = ((title, TITLE), (summary, HEADING), (intro, BODY))
+    entries = [Entry(url, title, "Guide", _snippet(f"{summary} {intro}"), fields)]
     for index, start in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(html_text)
-        heading = _text(start[3])
-        body = _text(html_text[start.end() : end])
-        yield Entry(
-            f"{url}#{start[2]}", heading, title, _snippet(body), ((heading, HEADING), (title, BODY), (body, BODY))
+        heading, body = _text(start[3]), _text(html_text[start.end() : end])
+        entries.append(
+            Entry(
+                f"{url}#{start[2]}", heading, title, _snippet(body), ((heading, HEADING), (title, BODY), (body, BODY))
+            )
         )
+    return entries
 
 
-def _worksheet_entry(worksheet: Worksheet) -> Entry:
-    labels = " ".join([*(s.title for s in worksheet.sections), *(f.label for f in worksheet.fields)])
+def _worksheet_entries(worksheet: Worksheet) -> list[Entry]:
+    labels = " · ".join([*(s.title for s in worksheet.sections), *(f.label for f in worksheet.fields)])
     hints = " ".join(
         [
             _plain(worksheet.instructions),
@@ -252,16 +396,16 @@ def _worksheet_entry(worksheet: Worksheet) -> Entry:
         ]
     )
     fields = ((worksheet.title, TITLE), (worksheet.summary, HEADING), (labels, ITEM), (hints, BODY))
-    snippet = _snippet(f"{worksheet.summary} {' · '.join(f.label for f in worksheet.fields)}")
-    return Entry(page_url("worksheet", worksheet.id), worksheet.title, "Worksheet", snippet, fields)
+    snippet = _snippet(f"{worksheet.summary} · {labels}")
+    return [Entry(page_url("worksheet", worksheet.id), worksheet.title, "Worksheet", snippet, fields)]
 
 
-def _checklist_entry(checklist: Checklist) -> Entry:
+def _checklist_entries(checklist: Checklist) -> list[Entry]:
     items = " · ".join(_plain(item.text) for item in checklist.items)
     details = " ".join([_plain(checklist.description), *(_plain(item.details or "") for item in checklist.items)])
     fields = ((checklist.title, TITLE), (checklist.summary, HEADING), (items, ITEM), (details, BODY))
     snippet = _snippet(f"{checklist.summary} · {items}")
-    return Entry(page_url("checklist", checklist.id), checklist.title, "Checklist", snippet, fields)
+    return [Entry(page_url("checklist", checklist.id), checklist.title, "Checklist", snippet, fields)]
 
 
 def _plain(markdown: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import posixpath
 import re
@@ -18,6 +19,7 @@ from .errors import Diagnostic, did_you_mean
 from .links import Targets, booklet_pdf_url, booklet_url, calendar_url, card_url, month_url, page_url, resolve
 from .loader import Asset, Project, SourceFile
 from .markdown import Link, RenderedMarkdown, render_markdown
+from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
 from .pages import Page, Use, find_uses, plan_pages
 from .values import Timing, iter_prose
@@ -39,6 +41,7 @@ class Site:
     assets: tuple[Asset, ...]
     used_in: Mapping[tuple[str, str], tuple[Use, ...]] = field(default_factory=dict)
     pdf: bool = False  # whether the booklets are also made as PDF files
+    link_context: str = ""  # a digest of what links in content can point at
 
     def start_date(self, program: Program) -> dt.date | None:
         """When the program's first meeting is: its own start date, else the playbook's."""
@@ -147,23 +150,48 @@ def _due(when: Timing | None) -> dict[str, int]:
     return {"days": AFTER_THE_MEETING_DAYS if when is not None and when.moment == "after" else 0}
 
 
+@dataclass
+class SiteMemo:
+    """What planning a site can reuse from the last build: Markdown rendered, and where Markdown is in YAML files."""
+
+    markdown: Memo[RenderedMarkdown] = field(default_factory=Memo)
+    prose: Memo[list[tuple[tuple[str | int, ...], str, bool]]] = field(default_factory=Memo)
+
+    def finish(self) -> None:
+        """End a build: keep what it used."""
+        self.markdown.finish()
+        self.prose.finish()
+
+
 def plan_site(
-    playbook: Playbook, project: Project, md: MarkdownIt, *, pdf: bool = False
+    playbook: Playbook,
+    project: Project,
+    md: MarkdownIt,
+    *,
+    pdf: bool = False,
+    memo: SiteMemo | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
-    """Lay out every page, render all Markdown and check every link."""
+    """Lay out every page, render all Markdown and check every link.
+
+    With `memo`, Markdown rendered by an earlier build is reused while its text and
+    the set of files links can point at are the same.
+    """
     sources = {f.path: f for f in project.files}
     targets = _targets(playbook, project)
+    memo = memo if memo is not None else SiteMemo()
+    markdown = _MarkdownMaker(md, targets, memo.markdown)
     problems: list[Diagnostic] = []
     guide_html = {}
     for guide in playbook.guides.values():
         source = project.found["guide"][guide.id]
-        guide_html[guide.id] = _render_guide(guide, source, md, targets, problems)
-    prose = _render_prose(playbook, project, md, targets, sources, problems)
+        guide_html[guide.id] = _render_guide(guide, source, markdown, problems)
+    prose = _render_prose(playbook, project, markdown, sources, problems, memo.prose)
     problems.extend(_check_anchors(guide_html, prose, playbook, project, sources, targets))
     pages = tuple(plan_pages(playbook, project, pdf=pdf))
     problems.extend(_collisions(pages, project.assets))
     prose_html = {k: v.html for k, v in prose.items()}
-    site = Site(playbook, pages, guide_html, prose_html, project.assets, find_uses(playbook), pdf)
+    uses = find_uses(playbook)
+    site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0])
     return site, problems
 
 
@@ -181,10 +209,33 @@ def _targets(playbook: Playbook, project: Project) -> Targets:
     return Targets(pages, months, assets, guides)
 
 
-def _render_guide(
-    guide: Guide, source: str, md: MarkdownIt, targets: Targets, problems: list[Diagnostic]
-) -> RenderedMarkdown:
-    rendered = render_markdown(md, guide.body, partial(_resolve_from, source, targets))
+class _MarkdownMaker:
+    """Renders Markdown written in a source file, reusing an earlier build's result for the same text."""
+
+    def __init__(self, md: MarkdownIt, targets: Targets, memo: Memo[RenderedMarkdown]) -> None:
+        self.md, self.targets, self.memo = md, targets, memo
+        # Rendered HTML depends on the text, the folder it was written in (links are relative to it),
+        # what links can point at, and whether raw HTML is allowed.
+        self.context = (_targets_digest(targets), bool(md.options["html"]))
+
+    def render(self, text: str, source: str, inline: bool = False) -> RenderedMarkdown:
+        resolver = partial(_resolve_from, source, self.targets)
+        key = (posixpath.dirname(source), inline, text, self.context)
+        return self.memo.get(key, lambda: render_markdown(self.md, text, resolver, inline=inline))
+
+
+def _targets_digest(targets: Targets) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for mapping in (targets.pages, targets.assets, targets.guides):
+        for key in sorted(mapping):
+            hasher.update(f"{key}\0{mapping[key]}\0".encode())
+    for program in sorted(targets.months):
+        hasher.update(f"{program}:{sorted(targets.months[program])}".encode())
+    return hasher.hexdigest()
+
+
+def _render_guide(guide: Guide, source: str, markdown: _MarkdownMaker, problems: list[Diagnostic]) -> RenderedMarkdown:
+    rendered = markdown.render(guide.body, source)
     for p in rendered.problems:
         problems.append(Diagnostic(source, guide.body_line + p.line, p.col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
     return rendered
@@ -208,10 +259,10 @@ class _Prose:
 def _render_prose(
     playbook: Playbook,
     project: Project,
-    md: MarkdownIt,
-    targets: Targets,
+    markdown: _MarkdownMaker,
     sources: Mapping[str, SourceFile],
     problems: list[Diagnostic],
+    fields: Memo[list[tuple[tuple[str | int, ...], str, bool]]],
 ) -> dict[ProseKey, _Prose]:
     """Render every Markdown field of every program, worksheet and checklist once."""
     found: dict[ProseKey, _Prose] = {}
@@ -223,17 +274,21 @@ def _render_prose(
     for kind, model in models:
         source = sources[project.found[kind][model.id]]
         folder = posixpath.dirname(source.path)
-        for loc, text, inline in iter_prose(model):
+        where = (source.path, project.digest(source.path))
+        for loc, text, inline in fields.get(where, partial(_prose_fields, model)):
             key = (folder, inline, text)
             if key in found:
                 continue
-            resolver = partial(_resolve_from, source.path, targets)
-            rendered = render_markdown(md, text, resolver, inline=inline)
+            rendered = markdown.render(text, source.path, inline)
             found[key] = _Prose(rendered, source, loc)
             for p in rendered.problems:
                 line, col = source.document.text_position(loc, p.line, p.href)
                 problems.append(Diagnostic(source.path, line, col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
     return found
+
+
+def _prose_fields(model: Program | Worksheet | Checklist) -> list[tuple[tuple[str | int, ...], str, bool]]:
+    return list(iter_prose(model))
 
 
 def _check_anchors(

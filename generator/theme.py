@@ -112,6 +112,16 @@ def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:
     return problems
 
 
+def template_stamps(theme: Theme) -> dict[str, tuple[int, int]]:
+    """The time and size of every template file, to tell cheaply whether any changed."""
+    stamps = {}
+    for folder in theme.template_dirs:
+        for rel in _walk(folder):
+            info = (folder / rel).stat()
+            stamps[f"{folder}/{rel}"] = (info.st_mtime_ns, info.st_size)
+    return stamps
+
+
 def static_files(theme: Theme) -> dict[str, bytes]:
     """The theme's static files (CSS, JavaScript, icons), by their URL in the site."""
     static = theme.folder / "static"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import Diagnostic, closest, did_you_mean, one_of
 from .explain import allowed_keys, explain
 from .loader import Kind, Project, SourceFile
+from .memo import Memo
 from .models import (
     DOCUMENT_MODELS,
     Checklist,
@@ -39,15 +41,18 @@ class Problem:
     severity: str = "error"
 
 
-def validate(project: Project) -> tuple[Playbook | None, list[Diagnostic]]:
+def validate(project: Project, memo: Memo[FileResult] | None = None) -> tuple[Playbook | None, list[Diagnostic]]:
     """Validate and cross-check every file; the playbook holds the files that passed.
 
-    The playbook is None when playbook.yaml itself is unusable.
+    The playbook is None when playbook.yaml itself is unusable. With `memo`, a file
+    that an earlier build read and validated is not validated again.
     """
     diagnostics = list(project.diagnostics)
     models: dict[str, BaseModel] = {}
     for source in project.files:
-        model = _validate_file(source, diagnostics)
+        key = (source.path, project.digest(source.path))
+        model, found = memo.get(key, partial(_validated, source)) if memo is not None else _validated(source)
+        diagnostics.extend(found)
         if model is not None:
             models[source.path] = model
     roles = _declared_roles(project)
@@ -64,6 +69,14 @@ def validate(project: Project) -> tuple[Playbook | None, list[Diagnostic]]:
     if len(playbook.programs) == len(project.found["program"]):
         diagnostics.extend(_unused(playbook, project))
     return playbook, diagnostics
+
+
+FileResult = tuple[BaseModel | None, list[Diagnostic]]
+
+
+def _validated(source: SourceFile) -> FileResult:
+    found: list[Diagnostic] = []
+    return _validate_file(source, found), found
 
 
 def _validate_file(source: SourceFile, diagnostics: list[Diagnostic]) -> BaseModel | None:

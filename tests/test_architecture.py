@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).parent.parent / "generator"
 # Each module may import only the modules before it.
 ORDER = [
     "errors",
+    "memo",
     "values",
     "models",
     "resources",
@@ -24,12 +25,14 @@ ORDER = [
     "search",
     "ics",
     "pdf",
+    "dependencies",
     "theme",
     "render",
     "output",
     "scaffold",
     "schema",
     "build",
+    "serve",
     "cli",
     "__main__",
     "__init__",

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from conftest import REPO
-from generator.build import check
-from generator.search import build_search_index, shard_of, words
+from generator.build import BuildSession, check
+from generator.search import SearchIndex, build_search_index, shard_of, words
 
 
 def read_index(files: dict[str, bytes]) -> dict[str, Any]:
@@ -25,17 +25,36 @@ def read_index(files: dict[str, bytes]) -> dict[str, Any]:
         part = data(f"terms-{shard}")
         assert all(shard_of(term, meta["shards"]) == shard for term in part["terms"])
         terms.update(zip(part["terms"], part["postings"]))
-    docs = [doc for chunk in range(-(-meta["docs"] // meta["chunk"])) for doc in data(f"docs-{chunk}")]
+    slots: list[list[Any]] = []
+    chunk = 0
+    while f"search/docs-{chunk}.js" in files:
+        slots.extend(data(f"docs-{chunk}"))
+        chunk += 1
+    docs = {
+        slot * meta["sections"] + section: doc
+        for slot, entries in enumerate(slots)
+        for section, doc in enumerate(entries)
+    }
     assert len(docs) == meta["docs"]
-    return {"docs": docs, "terms": sorted(terms), "postings_of": terms, "stop": meta["stop"]}
+    return {
+        "docs": docs,
+        "terms": sorted(terms),
+        "postings_of": terms,
+        "stop": meta["stop"],
+        "sections": meta["sections"],
+        "chunk": meta["chunk"],
+    }
 
 
 def decode(index: dict[str, Any], term: str) -> dict[int, int]:
     """Which results hold `term`, with their weights, read back from the compact form."""
-    postings, doc = {}, 0
-    for pair in index["postings_of"][term].split(","):
-        doc += int(pair[:-1], 36)
-        postings[doc] = int(pair[-1], 36)
+    postings = {}
+    for block in index["postings_of"][term].split(";"):
+        number, _, entries = block.partition(":")
+        slot = int(number, 36) * index["chunk"]
+        for entry in entries.split(","):
+            slot += int(entry[:-2], 36)
+            postings[slot * index["sections"] + int(entry[-2], 36)] = int(entry[-1], 36)
     return postings
 
 
@@ -64,7 +83,7 @@ def test_words_are_lowercase_without_accents_or_punctuation() -> None:
 
 def test_every_kind_of_content_is_found() -> None:
     index = example_index()
-    urls = [doc[0] for doc in index["docs"]]
+    urls = [doc[0] for doc in index["docs"].values()]
     assert "programs/twelve-months/month-06/index.html" in urls
     assert "worksheets/vision/index.html" in urls and "checklists/first-meeting/index.html" in urls
     assert any(url.startswith("guides/protege/why-not-your-manager/index.html#") for url in urls)
@@ -79,7 +98,7 @@ def test_titles_weigh_more_than_body_text() -> None:
 
 def test_a_guide_section_points_at_its_heading() -> None:
     index = example_index()
-    section = next(doc for doc in index["docs"] if doc[1] == "The conflict of interest")
+    section = next(doc for doc in index["docs"].values() if doc[1] == "The conflict of interest")
     assert section[0] == "guides/protege/why-not-your-manager/index.html#the-conflict-of-interest"
     assert section[2] == "Why your manager should not be your mentor"
 
@@ -96,3 +115,18 @@ def test_the_index_of_a_playbook_in_another_language_keeps_every_word(project: C
     )
     index = read_index(build_search_index(check(root).site))
     assert index["stop"] == []
+
+
+def test_an_index_updated_after_an_edit_equals_a_fresh_one(project: Callable[..., Path]) -> None:
+    root = project()
+    index = SearchIndex()
+    session = BuildSession(root)
+    digests = lambda: {(f.kind, f.id): session.project.digest(f.path) for f in session.project.files}
+    index.files(session.check().site, digests())
+    guide = root / "content" / "guides" / "welcome.md"
+    guide.write_text(guide.read_text() + "\n## Quite new\n\nA zebra arrives.\n", encoding="utf-8")
+
+    updated = index.files(session.check(changed={"content/guides/welcome.md"}).site, digests())
+
+    assert updated == build_search_index(check(root).site)
+    assert "zebra" in read_index(updated)["terms"]

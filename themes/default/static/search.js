@@ -38,15 +38,23 @@
   /* Which terms file holds words starting like `word`, as the build computes it. */
   function shardOf(word, shards) { return (word.codePointAt(0) * 31 + word.codePointAt(1)) % shards; }
 
-  /* One word's results as [result number, weight], from `<gap><weight>` pairs in base 36. */
-  function postings(shard, at) {
+  /* One word's results as [result number, weight]. Its postings are blocks `<block>:<entries>`
+     separated by ";"; each entry is `<slot gap><section><weight>` in base 36, the first gap
+     counted from the block's first slot. A result's number is its slot times meta.sections,
+     plus its section. */
+  function postings(shard, at, meta) {
     const key = shard + ":" + at;
     if (!decoded.has(key)) {
-      let doc = 0;
-      decoded.set(key, window.PlaybookSearch.terms[shard].postings[at].split(",").map(function (pair) {
-        doc += parseInt(pair.slice(0, -1), 36);
-        return [doc, parseInt(pair.slice(-1), 36)];
-      }));
+      const found = [];
+      window.PlaybookSearch.terms[shard].postings[at].split(";").forEach(function (block) {
+        const colon = block.indexOf(":");
+        let slot = parseInt(block.slice(0, colon), 36) * meta.chunk;
+        block.slice(colon + 1).split(",").forEach(function (entry) {
+          slot += parseInt(entry.slice(0, -2), 36);
+          found.push([slot * meta.sections + parseInt(entry.charAt(entry.length - 2), 36), parseInt(entry.slice(-1), 36)]);
+        });
+      });
+      decoded.set(key, found);
     }
     return decoded.get(key);
   }
@@ -69,7 +77,7 @@
       const terms = window.PlaybookSearch.terms[shard].terms;
       const found = new Map();
       for (let t = firstFrom(terms, word); t < terms.length && terms[t].startsWith(word); t += 1) {
-        const hits = postings(shard, t);
+        const hits = postings(shard, t, meta);
         const rarity = Math.log(1 + meta.docs / hits.length);
         const exact = terms[t] === word ? 1.5 : 1;
         hits.forEach(function (hit) { found.set(hit[0], Math.max(found.get(hit[0]) || 0, hit[1] * rarity * exact)); });
@@ -92,13 +100,13 @@
       const shards = Array.from(new Set(wanted.map(function (word) { return shardOf(word, meta.shards); })));
       return Promise.all(shards.map(function (shard) { return script("terms-" + shard); })).then(function () {
         const ranked = rank(wanted, meta);
-        const shown = ranked.slice(0, LIMIT);
-        const chunks = Array.from(new Set(shown.map(function (doc) { return Math.floor(doc / meta.chunk); })));
+        const shown = ranked.slice(0, LIMIT).map(function (doc) { return [Math.floor(doc / meta.sections), doc % meta.sections]; });
+        const chunks = Array.from(new Set(shown.map(function (ref) { return Math.floor(ref[0] / meta.chunk); })));
         return Promise.all(chunks.map(function (chunk) { return script("docs-" + chunk); })).then(function () {
           return {
             wanted: wanted,
             total: ranked.length,
-            results: shown.map(function (doc) { return data.docs[Math.floor(doc / meta.chunk)][doc % meta.chunk]; }),
+            results: shown.map(function (ref) { return data.docs[Math.floor(ref[0] / meta.chunk)][ref[0] % meta.chunk][ref[1]]; }),
           };
         });
       });
