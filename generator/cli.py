@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ examples:
   playbook new my-playbook          start a project from the example
   playbook build my-playbook        write the site to my-playbook/_site
   playbook check                    find every problem, write nothing
+  playbook serve --open             see the site as you edit it
   playbook schema program > program.schema.json
 
 exit status: 0 done, 1 problems in the content, 2 wrong use of the command"""
@@ -98,6 +100,21 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _project_options(check)
 
+    serve = _command(
+        commands,
+        "serve",
+        _serve,
+        "build, serve and rebuild as files change",
+        "Build the project in DIR, serve it, and rebuild whatever a change touches; open pages reload by "
+        "themselves. While the content has problems, pages show them over the last good build.",
+    )
+    _project_options(serve, strict=False)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this computer only)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000, or the next free one)")
+    serve.add_argument("--open", action="store_true", help="open the site in the web browser")
+
     schema = _command(
         commands,
         "schema",
@@ -117,7 +134,7 @@ def _command(commands: Any, name: str, run: Any, summary: str, description: str)
     return command
 
 
-def _project_options(command: argparse.ArgumentParser) -> None:
+def _project_options(command: argparse.ArgumentParser, *, strict: bool = True) -> None:
     command.add_argument(
         "dir",
         metavar="DIR",
@@ -126,7 +143,8 @@ def _project_options(command: argparse.ArgumentParser) -> None:
         default=Path("."),
         help="the project folder (default: the current folder)",
     )
-    command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    if strict:
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
 def _project_dir(path: Path, parser: argparse.ArgumentParser) -> Path:
@@ -167,6 +185,35 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     checked = check(_project_dir(args.dir, parser), strict=args.strict)
     _report(checked.warnings)
     print(f"No errors: {sum(p.is_html for p in checked.site.pages)} pages would be built from {args.dir}")
+    return 0
+
+
+def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .serve import DevServer
+
+    project = _project_dir(args.dir, parser)
+    if not 0 <= args.port <= 65535:
+        parser.error(f"--port must be from 0 to 65535, not {args.port}")
+    try:
+        server = DevServer(project, args.host, args.port, lambda line: print(line, flush=True))
+    except OSError as exc:
+        parser.error(f"cannot listen on {args.host}:{args.port}: {exc}")
+    if server.http.server_address[1] != args.port and args.port:
+        print(f"Port {args.port} is in use, so the site is on port {server.http.server_address[1]}.")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Listening on {args.host}: other computers on the network can see the site.")
+    server.start()
+    print(f"Serving {project} at {server.url} (press Ctrl-C to stop)", flush=True)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nStopping.")
+    finally:
+        server.stop()
     return 0
 
 
