@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from jinja2 import Environment, TemplateNotFound, meta
 
 from .loader import Project
-from .search import Slot
+from .search import SEARCH_VERSION, Slot
 from .site import Site
 
 
@@ -24,6 +24,8 @@ class Fingerprints:
 
     pages: Mapping[str, str]  # page URL -> digest
     slots: Mapping[Slot, str]  # search slot -> digest of its file
+    search: str = ""  # digest of everything the search index is made from
+    assets: Mapping[str, str] = field(default_factory=dict)  # asset URL -> digest of its bytes
 
 
 def template_digests(env: Environment) -> dict[str, str]:
@@ -57,15 +59,22 @@ def _closure(name: str, uses: Mapping[str, set[str]]) -> set[str]:
 
 def fingerprints(site: Site, project: Project, templates: Mapping[str, str]) -> Fingerprints:
     """The digest of every page of the site, and of every search slot."""
-    shared = f"{site.link_context}\0{site.pdf}"
-    pages = {
-        page.url: _digest(
-            [page.url, page.kind, templates.get(page.template, ""), shared, *_sources(page.sources, project)]
-        )
-        for page in site.pages
-    }
+    context = _digest([site.link_context, str(site.pdf)])
+    by_set: dict[frozenset[str], str] = {}  # one digest for each set of sources, however many pages share it
+    pages = {}
+    for page in site.pages:
+        sources = by_set.get(page.sources)
+        if sources is None:
+            sources = by_set[page.sources] = _digest(_sources(page.sources, project))
+        own = "".join(project.digest(path) for path in page.own)
+        # Joined, not hashed again: a fingerprint only needs to compare equal, and pages are many.
+        pages[page.url] = f"{templates.get(page.template, '')}{context}{sources}{own}"
     slots: dict[Slot, str] = {(source.kind, source.id): project.digest(source.path) for source in project.files}
-    return Fingerprints(pages, slots)
+    search = _digest(
+        [SEARCH_VERSION, project.digest("playbook.yaml"), *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))]
+    )
+    assets = {asset.url: project.digest(asset.path) for asset in site.assets}
+    return Fingerprints(pages, slots, search, assets)
 
 
 def _sources(paths: Iterable[str], project: Project) -> list[str]:

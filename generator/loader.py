@@ -92,12 +92,18 @@ class Project:
         return found.digest if found else ""
 
 
-def load_project(root: Path, previous: Project | None = None, changed: Collection[str] = ()) -> Project:
+def load_project(
+    root: Path, previous: Project | None = None, changed: Collection[str] = (), *, only_changed: bool = False
+) -> Project:
     """Read every file of the project at `root`; problems become diagnostics, not exceptions.
 
     With `previous`, a file is read again only when its size or time changed or it is in `changed`.
+    With `only_changed` (the caller watches the files and names every change), nothing else is
+    even looked at, as long as every changed file is one `previous` had and still exists.
     """
     root = root.resolve()
+    if only_changed and previous is not None and changed and all(_edited(root, previous, rel) for rel in changed):
+        return _with_edits(root, previous, changed)
     problems: list[Diagnostic] = []
     loaded: dict[str, LoadedFile] = {}
     known: dict[str, dict[str, str]] = {k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide")}
@@ -119,6 +125,23 @@ def load_project(root: Path, previous: Project | None = None, changed: Collectio
             known[kind][file_id] = rel
         loaded[rel] = _load(root, rel, kind, file_id, stamp, previous, changed)
     return Project(root=root, loaded=loaded, found=known, problems=tuple(problems))
+
+
+def _edited(root: Path, previous: Project, rel: str) -> bool:
+    """Whether `rel` is a file the previous build read that is still there (an edit, not an addition or removal)."""
+    return rel in previous.loaded and (root / rel).is_file()
+
+
+def _with_edits(root: Path, previous: Project, changed: Collection[str]) -> Project:
+    loaded = dict(previous.loaded)
+    for rel in changed:
+        earlier = previous.loaded[rel]
+        kind: Kind | Literal["asset"] = earlier.source.kind if earlier.source else _kind_of(rel) or "asset"
+        if rel == SETTINGS_FILE:
+            kind = "playbook"
+        info = (root / rel).stat()
+        loaded[rel] = _load(root, rel, kind, _file_id(rel, kind), (info.st_mtime_ns, info.st_size), previous, changed)
+    return Project(root=root, loaded=loaded, found=previous.found, problems=previous.problems)
 
 
 def _load(
@@ -263,7 +286,7 @@ def read_text(data: bytes, rel: str) -> str | Diagnostic:
 def _parse_guide(text: str, rel: str, file_id: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     front, front_line, body, body_line = split_front_matter(text)
     if front is None:
-        return SourceFile(rel, "guide", file_id, YamlDocument({}, None, 1), body, body_line), []
+        return SourceFile(rel, "guide", file_id, YamlDocument({}, 1), body, body_line), []
     document, problems = parse_yaml(front, rel, first_line=front_line, empty_ok=True)
     if document is None:
         return None, problems

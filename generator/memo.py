@@ -14,17 +14,38 @@ class Memo(Generic[V]):
     def __init__(self) -> None:
         self._kept: dict[Hashable, V] = {}
         self._used: dict[Hashable, V] = {}
+        self.changed = False  # since it was last saved: whether anything was added or dropped
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
         """The value for `key`: kept from before, or made now."""
         if key in self._used:
             return self._used[key]
-        value = self._kept[key] if key in self._kept else make()
+        if key in self._kept:
+            value = self._kept[key]
+        else:
+            value = make()
+            self.changed = True
         self._used[key] = value
         return value
 
+    def reuse(self, key: Hashable) -> V:
+        """A value known to be kept (`key in memo`), marked as used by this build."""
+        value = self._used[key] if key in self._used else self._kept[key]
+        self._used[key] = value
+        return value
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._used or key in self._kept
+
+    def put(self, key: Hashable, value: V) -> None:
+        """Keep a value made elsewhere (in a worker process, say) for this build."""
+        self._used[key] = value
+        self.changed = True
+
     def finish(self) -> None:
         """End a build: keep what it used, forget the rest."""
+        if len(self._used) != len(self._kept):
+            self.changed = True
         self._kept, self._used = self._used, {}
 
     def __len__(self) -> int:

@@ -44,7 +44,8 @@ class Page:
     url: str
     kind: str
     title: str
-    sources: frozenset[str]
+    sources: frozenset[str]  # files the page shows; often one set shared by many pages
+    own: tuple[str, ...] = ()  # files this page alone shows, beside `sources`
     program: Program | None = None
     month: Month | None = None
     worksheet: Worksheet | None = None
@@ -91,7 +92,7 @@ def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> It
         yield Page("sitemap.xml", "sitemap", "Sitemap", everything, template_name="sitemap.xml")
         yield Page("404.html", "404", "Page not found", shared)
     for program in playbook.programs.values():
-        yield from _program_pages(program, playbook, project, home, pdf)
+        yield from _program_pages(program, playbook, project, home, pdf, shared)
     for kind, items in (
         ("guide", playbook.guides),
         ("worksheet", playbook.worksheets),
@@ -99,13 +100,14 @@ def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> It
     ):
         section = NavLink(kind.capitalize() + "s", page_url(kind + "s"))
         for item_id, item in items.items():
-            files = frozenset([*shared, found[kind][item_id]])
-            yield Page(page_url(kind, item_id), kind, item.title, files, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
+            own = (found[kind][item_id],)
+            yield Page(page_url(kind, item_id), kind, item.title, shared, own, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
 
 
-def _program_pages(program: Program, playbook: Playbook, project: Project, home: NavLink, pdf: bool) -> Iterator[Page]:
+def _program_pages(
+    program: Program, playbook: Playbook, project: Project, home: NavLink, pdf: bool, shared: frozenset[str]
+) -> Iterator[Page]:
     program_link = NavLink(program.title, page_url("program", program.id))
-    shared = _shared(project)
     sources = frozenset([*shared, *_material_sources(program.months, project)])
     yield Page(program_link.url, "program", program.title, sources, program=program, trail=(home,))
     for role in (None, *_first_of_each(playbook.settings.roles, "id")):

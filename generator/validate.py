@@ -99,7 +99,8 @@ def _validate_file(source: SourceFile, diagnostics: list[Diagnostic]) -> BaseMod
             diagnostics.append(_locate(source, _problem_from(error, model_class, source)))
         return None
     if isinstance(meta, GuideMeta):
-        return Guide(id=source.id, meta=meta, body=source.body, body_line=source.body_line)
+        # Built without validation (each part already is valid) so the body is shared, not copied.
+        return Guide.model_construct(id=source.id, meta=meta, body=source.body, body_line=source.body_line)
     return meta
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,12 +23,27 @@ Loc = Sequence[str | int]
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """Parsed YAML data, with the node tree that knows where each value was written."""
+    """Parsed YAML data, and its text, from which the node tree that knows where each value was
+    written is made again when a message needs a position. Keeping every tree would cost more
+    memory than the data itself, and positions are rarely needed."""
 
     data: Any
-    node: yaml.Node | None
     first_line: int = 1  # the file line of the YAML text's first line
     text: str = ""
+
+    @functools.cached_property
+    def node(self) -> yaml.Node | None:
+        """The document's node tree, with the line and column of every key and value."""
+        if not self.text.strip():
+            return None
+        loader = SafeLoader(self.text)
+        try:
+            return loader.get_single_node()  # type: ignore[no-any-return]
+        finally:
+            loader.dispose()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: value for name, value in self.__dict__.items() if name != "node"}
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column (from 1) of the value at `loc`, or of its key when `key` is true."""
@@ -96,7 +112,7 @@ def parse_yaml(
         node = loader.get_single_node()
         if node is None:
             if empty_ok:
-                return YamlDocument({}, None, first_line, text), []
+                return YamlDocument({}, first_line, text), []
             return None, [Diagnostic(rel, first_line, 1, "the file is empty", "it needs at least a `title:`")]
         too_big, duplicates = _structure_problems(node, rel, first_line)
         if too_big:
@@ -119,7 +135,7 @@ def parse_yaml(
                 f"expected a mapping of `key: value` lines, found {_plain_type(found)}",
             )
         ]
-    return YamlDocument(data, node, first_line, text), duplicates
+    return YamlDocument(data, first_line, text), duplicates
 
 
 def _plain_type(name: str) -> str:
