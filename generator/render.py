@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,9 +15,11 @@ from .dependencies import Fingerprints
 from .errors import Diagnostic, PlaybookError
 from .ics import render_calendar
 from .links import booklet_url
+from .memo import Memo
 from .pages import Page
+from .parallel import stream_across_cores
 from .pdf import render_booklet_pdf
-from .search import SearchIndex
+from .search import RunResult, SearchIndex, build_once
 from .site import Site
 from .theme import Theme, static_files
 
@@ -33,55 +35,136 @@ class RenderMemory:
     """What earlier renders made, for a render that can reuse it: pages by fingerprint, and the search index."""
 
     pages: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)  # URL -> (fingerprint, files)
-    search: SearchIndex = field(default_factory=SearchIndex)
+    search: SearchIndex | None = None  # kept and updated by sessions that build again; None: made once
+    search_runs: Memo[RunResult] = field(default_factory=Memo)  # parts of a once-made index, for the next build
+    keep_pages: bool = False  # whether to keep page bytes for the next build of this session
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """The files of the site, and which pages were rendered anew (the rest were reused)."""
+    """The files of the site: bytes made by this build, files kept as the previous build wrote them,
+    the fingerprint of each, and which pages were rendered anew."""
 
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # what was not handed to the sink as it was made
     fresh: tuple[str, ...]
+    kept: tuple[str, ...] = ()
+    prints: dict[str, str] = field(default_factory=dict)
+    sunk: tuple[str, ...] = ()  # files handed to the sink
+
+    @property
+    def count(self) -> int:
+        """How many files the site has."""
+        return len(self.files) + len(self.kept) + len(self.sunk)
 
 
 def render_site(
-    site: Site, env: Environment, theme: Theme, memory: RenderMemory | None = None, prints: Fingerprints | None = None
+    site: Site,
+    env: Environment,
+    theme: Theme,
+    memory: RenderMemory | None = None,
+    prints: Fingerprints | None = None,
+    previous: Mapping[str, str] | None = None,
+    sink: Callable[[str, bytes], None] | None = None,
 ) -> Rendered:
     """Every output file of the site, by its path from the site root, in a stable order.
 
-    With `memory` and `prints`, a page whose fingerprint is the one it had last time is not rendered again.
+    A page is not rendered again when its fingerprint is the one it had in `memory` (the
+    same session) or in `previous` (the fingerprints of the output a previous build left).
+    With `sink`, files are handed to it as they are made instead of being kept in memory.
     """
     memory = memory if memory is not None else RenderMemory()
-    files: dict[str, bytes] = {}
-    fresh: list[str] = []
-    problems: list[Diagnostic] = []
-    for page in site.pages:
+    previous = previous or {}
+    held = {
+        booklet_url(p.program.id, p.role.id if p.role else "")
+        for p in site.pages
+        if p.kind == "booklet-pdf" and p.program
+    }
+    made = _Made(previous, sink, held | {"static/playbook.css"})
+    to_render: list[int] = []
+    for number, page in enumerate(site.pages):
         if page.kind in PRODUCED:
             continue
-        print_ = prints.pages.get(page.url, "") if prints else ""
+        fingerprint = prints.pages.get(page.url, "") if prints else ""
         kept = memory.pages.get(page.url)
-        if print_ and kept and kept[0] == print_:
-            files.update(kept[1])
+        if fingerprint and kept and kept[0] == fingerprint:
+            made.add(page.url, fingerprint, kept[1][page.url])
+        elif not made.keep(page.url, fingerprint):
+            to_render.append(number)
+    problems: list[Diagnostic] = []
+    for number, result in zip(to_render, stream_across_cores(_render_numbered, to_render, (site, env, theme))):
+        if isinstance(result, Diagnostic):
+            problems.append(result)
             continue
-        try:
-            files[page.url] = render_page(page, site, env)
-        except Exception as exc:  # noqa: BLE001 - a template can raise anything; report it with its place
-            problems.append(_template_problem(exc, page, theme))
-            continue
-        memory.pages[page.url] = (print_, {page.url: files[page.url]})
-        fresh.append(page.url)
+        url = site.pages[number].url
+        fingerprint = prints.pages.get(url, "") if prints else ""
+        made.add(url, fingerprint, result, fresh=True)
+        if memory.keep_pages:
+            memory.pages[url] = (fingerprint, {url: result})
     if problems:
         raise PlaybookError(problems)
-    files.update(static_files(theme))
+    for url, data in static_files(theme).items():
+        made.add_unless_kept(url, _digest(data), data)
     for asset in site.assets:
-        files[asset.url] = asset.data
+        made.add_unless_kept(asset.url, prints.assets.get(asset.url, "") if prints else _digest(asset.data), asset.data)
     for page in site.pages:
         if page.kind in PRODUCED:
-            made, is_fresh = _produce(page, site, files, memory, prints)
-            files.update(made)
-            fresh.extend([page.url] if is_fresh else [])
+            _produce(page, site, env, theme, made, memory, prints)
     _forget_gone(memory, site)
-    return Rendered(dict(sorted(files.items())), tuple(fresh))
+    return Rendered(
+        dict(sorted(made.files.items())), tuple(made.fresh), tuple(sorted(made.kept)), made.prints, tuple(made.sunk)
+    )
+
+
+class _Made:
+    """The files of a render as they come: new bytes, or kept from the previous build, each with its fingerprint."""
+
+    def __init__(self, previous: Mapping[str, str], sink: Callable[[str, bytes], None] | None, held: set[str]) -> None:
+        self.previous = previous
+        self.sink = sink
+        self.held = held  # files needed again later in the render (to print a PDF): kept in memory even with a sink
+        self.files: dict[str, bytes] = {}
+        self.kept: set[str] = set()
+        self.prints: dict[str, str] = {}
+        self.fresh: list[str] = []
+        self.sunk: list[str] = []
+
+    def keep(self, url: str, fingerprint: str) -> bool:
+        """Keep the previous build's file if it was made from the same inputs; whether it was."""
+        if not fingerprint or self.previous.get(url) != fingerprint:
+            return False
+        self.kept.add(url)
+        self.prints[url] = fingerprint
+        return True
+
+    def add(self, url: str, fingerprint: str, data: bytes, fresh: bool = False) -> None:
+        if self.sink is not None:
+            self.sink(url, data)
+            self.sunk.append(url)
+            if url in self.held:
+                self.files[url] = data
+        else:
+            self.files[url] = data
+        self.prints[url] = fingerprint
+        if fresh:
+            self.fresh.append(url)
+
+    def add_unless_kept(self, url: str, fingerprint: str, data: bytes) -> None:
+        if not self.keep(url, fingerprint):
+            self.add(url, fingerprint, data)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _render_numbered(shared: tuple[Site, Environment, Theme], number: int) -> bytes | Diagnostic:
+    """Page `number` of the site as bytes, or where its template failed (a worker cannot raise it back whole)."""
+    site, env, theme = shared
+    page = site.pages[number]
+    try:
+        return render_page(page, site, env)
+    except Exception as exc:  # noqa: BLE001 - a template can raise anything; report it with its place
+        return _template_problem(exc, page, theme)
 
 
 def render_page(page: Page, site: Site, env: Environment) -> bytes:
@@ -92,30 +175,58 @@ def render_page(page: Page, site: Site, env: Environment) -> bytes:
 
 
 def _produce(
-    page: Page, site: Site, files: dict[str, bytes], memory: RenderMemory, prints: Fingerprints | None
-) -> tuple[dict[str, bytes], bool]:
-    """Files made by code: the search index, a program's calendar, or a booklet as PDF; and whether made anew."""
+    page: Page,
+    site: Site,
+    env: Environment,
+    theme: Theme,
+    made: _Made,
+    memory: RenderMemory,
+    prints: Fingerprints | None,
+) -> None:
+    """Files made by code: the search index, a program's calendar, or a booklet as PDF."""
     if page.kind == "search-index":
-        return memory.search.files(site, prints.slots if prints else {}), True
+        fingerprint = prints.search if prints else ""
+        earlier = [url for url, old in made.previous.items() if url.startswith("search/") and old == fingerprint]
+        if fingerprint and "search/index.js" in earlier:
+            for url in earlier:
+                made.keep(url, fingerprint)
+            return
+        if memory.search is not None:
+            index: Iterable[tuple[str, bytes]] = memory.search.files(site, prints.slots if prints else {}).items()
+        else:
+            index = build_once(site, memory.search_runs, prints.slots if prints else None)
+        for url, data in index:
+            made.add(url, fingerprint, data, fresh=url == "search/index.js")
+        return
     assert page.program is not None
+    program = page.program
     if page.kind == "calendar":
-        made_from = prints.pages.get(page.url, "") if prints else ""
-        return _reuse_or(memory, page.url, made_from, lambda: render_calendar(site, page.program))  # type: ignore[arg-type]
-    booklet = booklet_url(page.program.id, page.role.id if page.role else "")
-    made_from = hashlib.blake2b(files[booklet] + files["static/playbook.css"], digest_size=16).hexdigest()
+        fingerprint = prints.pages.get(page.url, "") if prints else ""
+        _reuse_or(made, memory, page.url, fingerprint, lambda: render_calendar(site, program))
+        return
     role = page.role.id if page.role else ""
-    return _reuse_or(memory, page.url, made_from, lambda: render_booklet_pdf(page.program.id, role, files))  # type: ignore[union-attr]
+    booklet = booklet_url(program.id, role)
+    fingerprint = _digest(f"{made.prints.get(booklet)}:{made.prints.get('static/playbook.css')}".encode())
+
+    def make_pdf() -> bytes:
+        html = made.files.get(booklet)
+        if html is None:  # the booklet page itself was kept: render it again to print it
+            html = render_page(next(p for p in site.pages if p.url == booklet), site, env)
+        css = made.files.get("static/playbook.css") or static_files(theme)["static/playbook.css"]
+        return render_booklet_pdf(program.id, role, {**made.files, booklet: html, "static/playbook.css": css})
+
+    _reuse_or(made, memory, page.url, fingerprint, make_pdf)
 
 
-def _reuse_or(
-    memory: RenderMemory, url: str, made_from: str, make: Callable[[], bytes]
-) -> tuple[dict[str, bytes], bool]:
+def _reuse_or(made: _Made, memory: RenderMemory, url: str, fingerprint: str, make: Callable[[], bytes]) -> None:
     kept = memory.pages.get(url)
-    if made_from and kept and kept[0] == made_from:
-        return kept[1], False
-    made = {url: make()}
-    memory.pages[url] = (made_from, made)
-    return made, True
+    if fingerprint and kept and kept[0] == fingerprint:
+        made.add(url, fingerprint, kept[1][url])
+    elif not made.keep(url, fingerprint):
+        data = make()
+        if memory.keep_pages:
+            memory.pages[url] = (fingerprint, {url: data})
+        made.add(url, fingerprint, data, fresh=True)
 
 
 def _forget_gone(memory: RenderMemory, site: Site) -> None:

@@ -25,11 +25,13 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .links import month_url, page_url
+from .memo import Memo
 from .models import Checklist, Program, Worksheet
+from .parallel import stream_across_cores
 from .site import Site
 
 TITLE, HEADING, ITEM, BODY = 10, 5, 4, 1
@@ -94,6 +96,7 @@ LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 WORD = re.compile(r"[^\W_]+")
 
 Slot = tuple[str, str]  # (kind, id) of the file a group of results comes from
+SEARCH_VERSION = "4"  # of the index's layout, part of its fingerprint
 
 
 def words(text: str) -> list[str]:
@@ -128,7 +131,7 @@ class Entry:
 
 def build_search_index(site: Site) -> dict[str, bytes]:
     """The search index of the site, as its files (path from the site root -> bytes)."""
-    return SearchIndex().files(site, {})
+    return dict(build_once(site))
 
 
 class SearchIndex:
@@ -157,7 +160,7 @@ class SearchIndex:
         """The index's files for `site`; slots whose digest is given and unchanged are not indexed again."""
         makers = _slot_makers(site)
         slots = tuple(sorted(makers))
-        stop = STOP_WORDS_EN if site.playbook.settings.language.lower().startswith("en") else frozenset()
+        stop = _stop_words(site)
         if slots != self._slots or stop != self._stop:
             self._reset(slots, stop)  # a file added or removed renumbers every slot after it
         position = {slot: number for number, slot in enumerate(slots)}
@@ -221,7 +224,7 @@ class SearchIndex:
             self._by_shard.get(shard_of(word, self._shards), set()).discard(word)
 
     def _write(self, touched: set[str], dirty_chunks: set[int]) -> None:
-        shards = max(1, min(256, self._size // BYTES_PER_SHARD + 1))
+        shards = _shard_count(self._size)
         if shards != self._shards:
             self._files = {name: data for name, data in self._files.items() if not name.startswith("search/terms-")}
             self._shards = shards
@@ -238,23 +241,142 @@ class SearchIndex:
             # Assembled from each word's JSON, kept since it was encoded: re-serialising every word of a
             # file for each edit would cost more than the edit.
             here = [self._json[word] for word in sorted(self._by_shard.get(shard, ()))]
-            terms = ",".join(word for word, _ in here)
-            postings = ",".join(found for _, found in here)
-            text = f'window.PlaybookSearch.terms[{shard}] = {{"terms":[{terms}],"postings":[{postings}]}};\n'
-            self._files[f"search/terms-{shard}.js"] = text.encode("utf-8")
+            self._files.update(_terms_file(shard, here))
         for chunk in sorted(dirty_chunks):
             slots = self._slots[chunk * SLOTS_PER_CHUNK : (chunk + 1) * SLOTS_PER_CHUNK]
-            data = [self._docs[slot] for slot in slots]
-            self._files[f"search/docs-{chunk}.js"] = _script(f"window.PlaybookSearch.docs[{chunk}] = %s;", data)
-        meta = {
-            "version": 4,
-            "docs": sum(len(docs) for docs in self._docs.values()),
-            "sections": SECTIONS,
-            "chunk": SLOTS_PER_CHUNK,
-            "shards": shards,
-            "stop": sorted(self._stop),
-        }
-        self._files["search/index.js"] = _script("window.PlaybookSearch = %s;", {"meta": meta, "terms": {}, "docs": {}})
+            self._files.update(_docs_file(chunk, [self._docs[slot] for slot in slots]))
+        total = sum(len(docs) for docs in self._docs.values())
+        self._files.update(_meta_file(total, shards, self._stop))
+
+
+# A run's results as kept between builds: its results as JSON, and "word<TAB>blocks" lines. Two strings
+# instead of thousands of small objects: a tenth of the memory, and quick to pickle.
+RunResult = tuple[str, str]
+
+
+def build_once(
+    site: Site, memo: Memo[RunResult] | None = None, digests: Mapping[Slot, str] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """The index in one pass, keeping nothing for later, file by file: less memory and time than `SearchIndex`.
+
+    With `memo` and each slot's file `digests`, a run of slots whose files did not change since
+    the last build is not indexed again. The bytes are the same as `SearchIndex` makes (the
+    rebuild tests compare the two).
+    """
+    makers = _slot_makers(site)
+    stop = _stop_words(site)
+    slots = sorted(makers)
+    runs = [(start, slots[start : start + SLOTS_PER_RUN]) for start in range(0, len(slots), SLOTS_PER_RUN)]
+    keys = [_run_key(start, run_slots, stop, digests) for start, run_slots in runs]
+    missing = [run for run, key in zip(runs, keys) if key is None or memo is None or key not in memo]
+    results = stream_across_cores(_index_run, missing, (makers, stop), smallest=8)
+    made = {run[0]: _packed(result) for run, result in zip(missing, results)}
+    parts: dict[str, list[str]] = {}  # word -> its encoded blocks, run by run
+    docs: list[list[list[str]]] = []
+    for (start, _), key in zip(runs, keys):
+        if start in made:
+            result = made[start]
+            if memo is not None and key is not None:
+                memo.put(key, result)
+        else:
+            assert memo is not None and key is not None
+            result = memo.reuse(key)
+        run_docs, run_encoded = result
+        docs += json.loads(run_docs)
+        for line in run_encoded.splitlines():  # runs come in order, and a run holds whole blocks
+            word, _, blocks = line.partition("\t")
+            parts.setdefault(word, []).append(blocks)
+    encoded = {word: ";".join(blocks) for word, blocks in parts.items()}
+    del parts
+    shards = _shard_count(sum(len(text) + len(word) + 6 for word, text in encoded.items()))
+    by_shard: dict[int, list[str]] = {}
+    for word in sorted(encoded):
+        by_shard.setdefault(shard_of(word, shards), []).append(word)
+    for shard in range(shards):
+        words_here = by_shard.pop(shard, [])
+        yield from _terms_file(shard, [(_json(w), _json(encoded.pop(w))) for w in words_here]).items()
+    for chunk in range(0, len(docs), SLOTS_PER_CHUNK):
+        yield from _docs_file(chunk // SLOTS_PER_CHUNK, docs[chunk : chunk + SLOTS_PER_CHUNK]).items()
+    yield from _meta_file(sum(len(d) for d in docs), shards, stop).items()
+
+
+SLOTS_PER_RUN = 5 * SLOTS_PER_CHUNK  # slots a worker indexes at a time: whole blocks, so it can encode them
+
+
+def _packed(result: tuple[list[list[list[str]]], dict[str, str]]) -> RunResult:
+    docs, encoded = result
+    return _json(docs), "\n".join(f"{word}\t{blocks}" for word, blocks in encoded.items())
+
+
+def _run_key(
+    start: int, slots: list[Slot], stop: frozenset[str], digests: Mapping[Slot, str] | None
+) -> tuple[object, ...] | None:
+    """What a run's results are made from; None when a file's digest is not known (nothing to compare)."""
+    if digests is None or any(slot not in digests for slot in slots):
+        return None
+    return (SEARCH_VERSION, start, tuple((slot, digests[slot]) for slot in slots), tuple(sorted(stop)))
+
+
+def _index_run(
+    shared: tuple[dict[Slot, Callable[[], list[Entry]]], frozenset[str]], run: tuple[int, list[Slot]]
+) -> tuple[list[list[list[str]]], dict[str, str]]:
+    """Index a run of slots (whole blocks of them): their results, and each word's encoded blocks."""
+    makers, stop = shared
+    start, slots = run
+    docs: list[list[list[str]]] = []
+    postings: dict[str, list[int]] = {}
+    for number, slot in enumerate(slots, start=start):
+        entries = _folded(makers[slot]())
+        docs.append([[e.url, e.title, e.where, e.snippet] for e in entries])
+        for section, entry in enumerate(entries):
+            ref = number * SECTIONS + section
+            for word, weight in _weights(entry, stop).items():
+                found = postings.get(word)
+                if found is None:
+                    postings[word] = [ref, weight]
+                else:
+                    found += (ref, weight)
+    return docs, {word: _encode_flat(flat) for word, flat in postings.items()}
+
+
+def _encode_flat(flat: list[int]) -> str:
+    """A word's results (result number, weight, ... in order) as its blocks, as `SearchIndex` writes them."""
+    blocks: dict[int, dict[int, int]] = {}
+    for at in range(0, len(flat), 2):
+        blocks.setdefault(flat[at] // SECTIONS // SLOTS_PER_CHUNK, {})[flat[at]] = flat[at + 1]
+    return ";".join(_encode(block, found) for block, found in blocks.items())
+
+
+def _stop_words(site: Site) -> frozenset[str]:
+    return STOP_WORDS_EN if site.playbook.settings.language.lower().startswith("en") else frozenset()
+
+
+def _shard_count(size: int) -> int:
+    return max(1, min(256, size // BYTES_PER_SHARD + 1))
+
+
+def _terms_file(shard: int, words: list[tuple[str, str]]) -> dict[str, bytes]:
+    """A terms file from (word, postings) already written as JSON strings."""
+    terms = ",".join(word for word, _ in words)
+    postings = ",".join(found for _, found in words)
+    text = f'window.PlaybookSearch.terms[{shard}] = {{"terms":[{terms}],"postings":[{postings}]}};\n'
+    return {f"search/terms-{shard}.js": text.encode("utf-8")}
+
+
+def _docs_file(chunk: int, data: list[list[list[str]]]) -> dict[str, bytes]:
+    return {f"search/docs-{chunk}.js": _script(f"window.PlaybookSearch.docs[{chunk}] = %s;", data)}
+
+
+def _meta_file(total: int, shards: int, stop: frozenset[str]) -> dict[str, bytes]:
+    meta = {
+        "version": 4,
+        "docs": total,
+        "sections": SECTIONS,
+        "chunk": SLOTS_PER_CHUNK,
+        "shards": shards,
+        "stop": sorted(stop),
+    }
+    return {"search/index.js": _script("window.PlaybookSearch = %s;", {"meta": meta, "terms": {}, "docs": {}})}
 
 
 def _json(data: object) -> str:

@@ -73,7 +73,7 @@ class DevServer:
     def __init__(self, project_dir: Path, host: str, port: int, report: Callable[[str], None]) -> None:
         self.root = project_dir.resolve()
         self.report = report
-        self.session = BuildSession(self.root)
+        self.session = BuildSession(self.root, again=True)
         self.state = SiteState()
         self.http = bind(host, port, self)
         self._pending: set[str] = set()

@@ -22,6 +22,7 @@ from .markdown import Link, RenderedMarkdown, render_markdown
 from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
 from .pages import Page, Use, find_uses, plan_pages
+from .parallel import map_across_cores
 from .values import Timing, iter_prose
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,7 @@ def plan_site(
     markdown = _MarkdownMaker(md, targets, memo.markdown)
     problems: list[Diagnostic] = []
     guide_html = {}
+    markdown.render_ahead([(g.body, project.found["guide"][g.id], False) for g in playbook.guides.values()])
     for guide in playbook.guides.values():
         source = project.found["guide"][guide.id]
         guide_html[guide.id] = _render_guide(guide, source, markdown, problems)
@@ -219,9 +221,24 @@ class _MarkdownMaker:
         self.context = (_targets_digest(targets), bool(md.options["html"]))
 
     def render(self, text: str, source: str, inline: bool = False) -> RenderedMarkdown:
-        resolver = partial(_resolve_from, source, self.targets)
-        key = (posixpath.dirname(source), inline, text, self.context)
-        return self.memo.get(key, lambda: render_markdown(self.md, text, resolver, inline=inline))
+        return self.memo.get(self._key(text, source, inline), lambda: self._make((text, source, inline)))
+
+    def render_ahead(self, wanted: list[tuple[str, str, bool]]) -> None:
+        """Render whatever of (text, source, inline) is not kept yet, across the computer's cores."""
+        missing = [item for item in wanted if self._key(*item) not in self.memo]
+        for item, rendered in zip(missing, map_across_cores(_render_for, missing, self)):
+            self.memo.put(self._key(*item), rendered)
+
+    def _key(self, text: str, source: str, inline: bool) -> tuple[object, ...]:
+        return (posixpath.dirname(source), inline, text, self.context)
+
+    def _make(self, item: tuple[str, str, bool]) -> RenderedMarkdown:
+        text, source, inline = item
+        return render_markdown(self.md, text, partial(_resolve_from, source, self.targets), inline=inline)
+
+
+def _render_for(maker: _MarkdownMaker, item: tuple[str, str, bool]) -> RenderedMarkdown:
+    return maker._make(item)
 
 
 def _targets_digest(targets: Targets) -> str:

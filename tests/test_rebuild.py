@@ -144,7 +144,7 @@ def clean_build(root: Path) -> dict[str, bytes]:
 def test_random_edits_rebuild_to_the_same_bytes_as_a_clean_build(project: Callable[..., Path], seed: int) -> None:
     rng = random.Random(seed)
     root = project({"playbook.yaml": (MINIMAL / "playbook.yaml").read_text() + "start_date: 2027-02-01\n"})
-    session = BuildSession(root)
+    session = BuildSession(root, again=True)
     session.build()
     checked = 0
     for _ in range(12):
@@ -166,7 +166,7 @@ def test_random_edits_rebuild_to_the_same_bytes_as_a_clean_build(project: Callab
 
 def test_a_rebuild_renders_only_what_an_edit_touches(project: Callable[..., Path]) -> None:
     root = project()
-    session = BuildSession(root)
+    session = BuildSession(root, again=True)
     _, first = session.build()
     guide_body(root, random.Random(1))
 
@@ -191,7 +191,7 @@ def test_a_rebuild_renders_only_what_an_edit_touches(project: Callable[..., Path
 
 def test_a_new_guide_title_renders_the_lists_that_show_it(project: Callable[..., Path]) -> None:
     root = project()
-    session = BuildSession(root)
+    session = BuildSession(root, again=True)
     session.build()
     replace(root, "content/guides/welcome.md", "title: Welcome", "title: Welcome aboard")
 
@@ -206,7 +206,7 @@ def test_a_new_guide_title_renders_the_lists_that_show_it(project: Callable[...,
 
 def test_editing_one_template_renders_only_its_pages(project: Callable[..., Path]) -> None:
     root = project({"templates/checklist.html": '{% extends "base.html" %}{% block content %}A{% endblock %}\n'})
-    session = BuildSession(root)
+    session = BuildSession(root, again=True)
     session.build()
     (root / "templates" / "checklist.html").write_text('{% extends "base.html" %}{% block content %}B{% endblock %}\n')
 
@@ -221,7 +221,7 @@ def test_the_example_rebuilds_to_the_same_bytes(tmp_path: Path) -> None:
     root = tmp_path / "example"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copy(REPO / "playbook.yaml", root / "playbook.yaml")
-    session = BuildSession(root)
+    session = BuildSession(root, again=True)
     session.build()
     rng = random.Random(7)
     replace(root, "content/guides/protege/choosing-a-mentor.md", "## ", f"## Zebra {rng.randint(1, 9)} ")

@@ -120,7 +120,7 @@ def test_the_index_of_a_playbook_in_another_language_keeps_every_word(project: C
 def test_an_index_updated_after_an_edit_equals_a_fresh_one(project: Callable[..., Path]) -> None:
     root = project()
     index = SearchIndex()
-    session = BuildSession(root)
+    session = BuildSession(root, again=True)
     digests = lambda: {(f.kind, f.id): session.project.digest(f.path) for f in session.project.files}
     index.files(session.check().site, digests())
     guide = root / "content" / "guides" / "welcome.md"
