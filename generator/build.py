@@ -10,24 +10,38 @@ same steps, so a rebuild gives the same bytes as a clean build.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from jinja2 import Environment
 
-from .dependencies import fingerprints, template_digests
+from .cache import SIGNATURE_FILE, CacheContent, SignedWriter, cache_path, dump_cache, key_path, read_cache, signing_key
 from .errors import Diagnostic, PlaybookError, sort_diagnostics
 from .loader import Project, load_project
 from .markdown import create_markdown
 from .memo import Memo
-from .output import check_output_folder, write_site
+from .output import (
+    SiteWriter,
+    check_output_folder,
+    make_signing_key,
+    read_manifest,
+    remove_cache,
+    remove_site,
+    write_cache,
+    write_record,
+)
 from .pdf import load_weasyprint
-from .render import Rendered, RenderMemory, render_site
 from .site import Site, SiteMemo, plan_site
 from .theme import Theme, check_templates, create_environment, find_theme, template_stamps
+from .uptodate import RECORD, input_record
 from .validate import FileResult, validate
+
+if TYPE_CHECKING:
+    from .render import Rendered, RenderMemory
 
 log = logging.getLogger(__name__)
 
@@ -50,21 +64,35 @@ class BuildResult:
     pages: int
     files: int
     warnings: tuple[Diagnostic, ...]
+    rendered: int = 0  # pages made anew; the rest were kept from the previous build
+    wrote: bool = True  # False when the output already was exactly this site
 
 
 class BuildSession:
     """A project built, and built again as its files change, reusing whatever did not change."""
 
-    def __init__(self, project_dir: Path, *, strict: bool = False, pdf: bool = False) -> None:
+    def __init__(
+        self, project_dir: Path, *, strict: bool = False, pdf: bool = False, again: bool = False, cache: bool = False
+    ) -> None:
+        """`again`: the session will build again after changes (the dev server), so it keeps what a rebuild reuses.
+        `cache`: start from the content cache a previous build left on disk, and leave one for the next.
+        """
         self.root = project_dir
         self.strict = strict
         self.pdf = pdf
         self.project: Project | None = None
         self._validated: Memo[FileResult] = Memo()
         self._site_memo = SiteMemo()
-        self._rendered = RenderMemory()
-        self._theme: tuple[Theme, Environment, dict[str, str]] | None = None
+        self._rendered: RenderMemory | None = None  # made by the first build(): `check` does not render
+        self._search_runs: Memo[Any] = Memo()
+        self._theme: tuple[Theme, Environment] | None = None
+        self._template_digests: dict[str, str] | None = None
         self._template_stamps: dict[str, tuple[int, int]] = {}
+        self.cache = cache
+        self.again = again
+        self._cached_files: tuple[object, ...] = ()
+        if cache:
+            self._start_from(read_cache(project_dir))
 
     def check(self, changed: Collection[str] = ()) -> Checked:
         """Validate everything and plan the site; raise `PlaybookError` with every problem found.
@@ -73,7 +101,8 @@ class BuildSession:
         """
         if self.pdf:
             load_weasyprint()  # fail before any work when PDFs cannot be made
-        self.project = project = load_project(self.root, self.project, changed)
+        # A session that builds again is told every change by its watcher, so it need not look at the rest.
+        self.project = project = load_project(self.root, self.project, changed, only_changed=self.again)
         playbook, problems = validate(project, self._validated)
         site = theme = env = None
         if playbook is not None:
@@ -88,12 +117,62 @@ class BuildSession:
         self._site_memo.finish()
         return Checked(site, theme, env, sort_diagnostics(problems))
 
-    def build(self, changed: Collection[str] = ()) -> tuple[Checked, Rendered]:
-        """Check, then render every file of the site, reusing pages whose inputs did not change."""
+    def build(
+        self,
+        changed: Collection[str] = (),
+        previous: Mapping[str, str] | None = None,
+        sink: Callable[[str, bytes], None] | None = None,
+    ) -> tuple[Checked, Rendered]:
+        """Check, then render every file of the site, reusing pages whose inputs did not change.
+
+        `previous` holds the fingerprints of an existing output's files: those made from the same
+        inputs are kept rather than made again. `sink` receives files as they are made.
+        """
+        # Imported here, not at the top: `playbook check` never renders, and need not load what rendering uses.
+        from .dependencies import fingerprints
+        from .render import RenderMemory, render_site
+        from .search import SearchIndex
+
+        if self._rendered is None:
+            self._rendered = RenderMemory(search=SearchIndex() if self.again else None, keep_pages=self.again)
+            self._rendered.search_runs = self._search_runs
+
         checked = self.check(changed)
         assert self.project is not None and self._theme is not None
-        prints = fingerprints(checked.site, self.project, self._theme[2])
-        return checked, render_site(checked.site, checked.env, checked.theme, self._rendered, prints)
+        prints = fingerprints(checked.site, self.project, self._templates())
+        site, env, theme = checked.site, checked.env, checked.theme
+        return checked, render_site(site, env, theme, self._rendered, prints, previous, sink)
+
+    def _start_from(self, content: CacheContent | None) -> None:
+        if content is None or getattr(content.project, "root", None) != self.root.resolve():
+            return
+        self.project, self._validated, self._site_memo = content.project, content.validated, content.site
+        self._search_runs = content.search_runs
+        self._cached_files = tuple(self.project.loaded.values())
+
+    def save_cache(self) -> None:
+        """Leave what this session read and made for the next build, if anything changed since it was loaded."""
+        if not self.cache or self.project is None:
+            return
+        same_files = tuple(self.project.loaded.values()) == self._cached_files
+        memos = (self._validated, self._site_memo.markdown, self._site_memo.prose, self._search_runs)
+        if same_files and not any(memo.changed for memo in memos):
+            return
+        key = signing_key() or make_signing_key(key_path())
+        if key is None:
+            return
+        for memo in memos:
+            memo.changed = False
+        self._search_runs.finish()
+        content = CacheContent(self.project, self._validated, self._site_memo, self._search_runs)
+
+        def write_body(stream: BinaryIO) -> str:
+            writer = SignedWriter(stream, key)
+            dump_cache(content, writer)
+            return writer.signature()
+
+        path = cache_path(self.root)
+        write_cache(path, path.with_name(SIGNATURE_FILE), write_body)
 
     def _load_theme(
         self, name: str, changed: Collection[str], problems: list[Diagnostic]
@@ -104,25 +183,25 @@ class BuildSession:
             hint = "use `default`, or add themes/<name>/templates/"
             problems.append(Diagnostic("playbook.yaml", 0, 0, f"no theme '{name}'", hint))
             return None
-        kept = self._theme
-        if kept is None or kept[0] != theme:
-            env = create_environment(theme)
-        else:
-            env = kept[1]
         stamps = template_stamps(theme)
-        digests = (
-            kept[2]
-            if kept is not None and kept[0] == theme and self._template_stamps == stamps
-            else template_digests(env)
-        )
-        self._template_stamps = stamps
-        if kept is None or kept[0] != theme or kept[2] != digests:
-            template_problems = check_templates(theme, env)
-            problems += template_problems
-            if template_problems:
-                return None
-        self._theme = (theme, env, digests)
+        if self._theme is not None and self._theme[0] == theme and self._template_stamps == stamps:
+            return theme, self._theme[1]
+        env = create_environment(theme)
+        template_problems = check_templates(theme, env)
+        problems += template_problems
+        if template_problems:
+            return None
+        self._theme, self._template_stamps, self._template_digests = (theme, env), stamps, None
         return theme, env
+
+    def _templates(self) -> dict[str, str]:
+        """Digests of the templates and all they use (for fingerprints), worked out once per change to them."""
+        from .dependencies import template_digests
+
+        assert self._theme is not None
+        if self._template_digests is None:
+            self._template_digests = template_digests(self._theme[1])
+        return self._template_digests
 
 
 def check(project_dir: Path, *, strict: bool = False, pdf: bool = False) -> Checked:
@@ -130,13 +209,39 @@ def check(project_dir: Path, *, strict: bool = False, pdf: bool = False) -> Chec
     return BuildSession(project_dir, strict=strict, pdf=pdf).check()
 
 
-def build(project_dir: Path, out_dir: Path | None = None, *, strict: bool = False, pdf: bool = False) -> BuildResult:
-    """Build the site of the project into `out_dir` (default: `_site` in the project); `pdf` adds PDF booklets."""
+def build(
+    project_dir: Path, out_dir: Path | None = None, *, strict: bool = False, pdf: bool = False, cache: bool = True
+) -> BuildResult:
+    """Build the site of the project into `out_dir` (default: `_site` in the project); `pdf` adds PDF booklets.
+
+    With `cache`, unchanged content comes from the content cache and unchanged files are kept from
+    the previous output; without it, everything is read, made and written afresh.
+    """
     out_dir = out_dir if out_dir is not None else project_dir / "_site"
     folder_problems = check_output_folder(out_dir, project_dir)
     if folder_problems:
         raise PlaybookError(folder_problems)
-    checked, rendered = BuildSession(project_dir, strict=strict, pdf=pdf).build()
-    write_site(out_dir, rendered.files, project_dir)
+    session = BuildSession(project_dir, strict=strict, pdf=pdf, cache=cache)
+    previous = read_manifest(out_dir) if cache else None
+    with SiteWriter(out_dir, project_dir) as writer:  # files go to disk as they are made
+        checked, rendered = session.build(previous=previous, sink=writer.add)
+        wrote = writer.finish(rendered.kept, rendered.prints)
+    session.save_cache()
+    if cache:
+        record = input_record(project_dir, out_dir, checked.theme.folder, {"pdf": pdf, "strict": strict})
+        record["warnings"] = [str(w) for w in checked.warnings]
+        write_record(project_dir / RECORD, json.dumps(record, sort_keys=True))
     pages = sum(p.is_html for p in checked.site.pages)
-    return BuildResult(out_dir, pages, len(rendered.files), checked.warnings)
+    made = sum(1 for url in rendered.fresh if url.endswith(".html"))
+    return BuildResult(out_dir, pages, rendered.count, checked.warnings, made, wrote)
+
+
+def clean(project_dir: Path, out_dir: Path | None = None) -> list[Path]:
+    """Delete the content cache and the output folder (only if a build made it); what was deleted."""
+    out_dir = out_dir if out_dir is not None else project_dir / "_site"
+    removed = []
+    if remove_cache(cache_path(project_dir).parent):
+        removed.append(cache_path(project_dir).parent)
+    if remove_site(out_dir, project_dir):
+        removed.append(out_dir)
+    return removed

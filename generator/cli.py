@@ -86,6 +86,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", metavar="OUT", type=Path, help="where to write the site (default: DIR/_site)")
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read, make and write everything afresh, ignoring the content cache and the previous output",
+    )
+    build.add_argument(
         "--pdf",
         action="store_true",
         help="also write each program's booklets as PDF (needs: pip install 'mentor-playbook[pdf]')",
@@ -114,6 +119,17 @@ def make_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000, or the next free one)")
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
+
+    clean = _command(
+        commands,
+        "clean",
+        _clean,
+        "delete the content cache and the built site",
+        "Delete the content cache (DIR/.playbook-cache) and the output folder, if a build made it. "
+        "The next build then starts from nothing.",
+    )
+    _project_options(clean, strict=False)
+    clean.add_argument("-o", "--output", metavar="OUT", type=Path, help="the output folder (default: DIR/_site)")
 
     schema = _command(
         commands,
@@ -165,17 +181,41 @@ def _new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .build import build
-
     project = _project_dir(args.dir, parser)
     started = time.perf_counter()
+    if not args.no_cache:
+        from .uptodate import up_to_date  # light: answers before the rest of Playbook is even loaded
+
+        out_dir = args.output if args.output is not None else project / "_site"
+        warnings = up_to_date(project, out_dir, {"pdf": args.pdf, "strict": args.strict})
+        if warnings is not None:
+            for line in warnings:
+                print(line, file=sys.stderr)
+            if not args.quiet:
+                seconds = time.perf_counter() - started
+                print(f"The site in {out_dir} is up to date: nothing changed since the last build ({seconds:.2f} s)")
+            return 0
+    from .build import build
+
     if args.pdf and not args.quiet:
         print("Making the site and its PDF booklets; the PDFs take a few seconds each.", flush=True)
-    result = build(project, args.output, strict=args.strict, pdf=args.pdf)
+    result = build(project, args.output, strict=args.strict, pdf=args.pdf, cache=not args.no_cache)
     _report(result.warnings)
     if not args.quiet:
         seconds = time.perf_counter() - started
-        print(f"Built {result.pages} pages ({result.files} files) into {result.out_dir} in {seconds:.2f} s")
+        if not result.wrote:
+            print(f"The site in {result.out_dir} is up to date ({result.pages} pages), checked in {seconds:.2f} s")
+        else:
+            kept = f"; {result.pages - result.rendered} unchanged" if result.rendered < result.pages else ""
+            print(f"Built {result.pages} pages ({result.files} files{kept}) into {result.out_dir} in {seconds:.2f} s")
+    return 0
+
+
+def _clean(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .build import clean
+
+    removed = clean(_project_dir(args.dir, parser), args.output)
+    print("Deleted " + " and ".join(str(path) for path in removed) if removed else "Nothing to delete.")
     return 0
 
 

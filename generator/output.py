@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import secrets
 import shutil
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from .errors import Diagnostic, PlaybookError
 
 log = logging.getLogger(__name__)
 
-# Every folder this writer makes holds this file; a folder without it is never replaced.
+# Every folder this writer makes holds this file; a folder without it is never replaced. It also lists
+# each file's fingerprint and size, so the next build can carry over the files that did not change.
 MARKER = ".playbook-site"
-MARKER_TEXT = b"Made by `playbook build`. The whole folder is replaced by the next build.\n"
+MADE_BY = "playbook build; the whole folder is replaced by the next build"
 
 
 def check_output_folder(out_dir: Path, project_root: Path) -> list[Diagnostic]:
@@ -58,15 +62,106 @@ def check_output_folder(out_dir: Path, project_root: Path) -> list[Diagnostic]:
     return []
 
 
-def write_site(out_dir: Path, files: Mapping[str, bytes], project_root: Path) -> None:
-    """Write `files` (path from the site root -> bytes) as the folder `out_dir`, all or nothing."""
-    problems = check_output_folder(out_dir, project_root)
-    if problems:
-        raise PlaybookError(problems)
-    out = out_dir.resolve()
-    with _staged(out, {**files, MARKER: MARKER_TEXT}) as staging:
-        _swap(staging, out)
-    log.debug("wrote %d files to %s", len(files), out)
+def read_manifest(out_dir: Path) -> dict[str, str]:
+    """Fingerprints of the files a previous build wrote to `out_dir` that are still as it wrote them."""
+    try:
+        manifest = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))
+        prints, sizes = dict(manifest["fingerprints"]), dict(manifest["sizes"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    intact = {}
+    for url, fingerprint in prints.items():
+        try:
+            if (out_dir / _safe_relative(url)).stat().st_size == sizes.get(url):
+                intact[url] = fingerprint
+        except (OSError, ValueError):
+            continue
+    return intact
+
+
+def write_site(
+    out_dir: Path,
+    files: Mapping[str, bytes],
+    project_root: Path,
+    kept: Collection[str] = (),
+    prints: Mapping[str, str] | None = None,
+) -> bool:
+    """Write the site as the folder `out_dir`, all or nothing; False when it was already exactly that.
+
+    `files` are new bytes by path from the site root; `kept` names files to carry over unchanged
+    from the previous build in `out_dir` (as hard links, so they cost no copying).
+    """
+    with SiteWriter(out_dir, project_root) as writer:
+        for url, data in files.items():
+            writer.add(url, data)
+        return writer.finish(kept, prints or {})
+
+
+class SiteWriter:
+    """Writes a site into a hidden folder beside `out_dir` as its files arrive, then swaps it into place.
+
+    Files can come while they are being made, so a big site is never held in memory whole; if
+    anything goes wrong before `finish`, the hidden folder is deleted and `out_dir` is as it was.
+    """
+
+    def __init__(self, out_dir: Path, project_root: Path) -> None:
+        problems = check_output_folder(out_dir, project_root)
+        if problems:
+            raise PlaybookError(problems)
+        self.out = out_dir.resolve()
+        self.staging = self.out.parent / f".{self.out.name}.new-{os.getpid()}"
+        self.sizes: dict[str, int] = {}
+
+    def __enter__(self) -> SiteWriter:  # noqa: PYI034 - typing.Self needs Python 3.11
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _remove(self.staging)
+        self.staging.mkdir()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        _remove(self.staging)  # moved into place by finish(), or abandoned
+
+    def add(self, url: str, data: bytes) -> None:
+        """Write one file of the new site."""
+        path = self.staging / _safe_relative(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.sizes[url] = len(data)
+
+    def finish(self, kept: Collection[str], prints: Mapping[str, str]) -> bool:
+        """Carry over `kept` files, write the marker and swap; False when the site was already exactly this."""
+        sizes = dict(self.sizes)
+        sizes.update({url: (self.out / _safe_relative(url)).stat().st_size for url in kept})
+        manifest = {
+            "made by": MADE_BY,
+            "fingerprints": dict(sorted(prints.items())),
+            "sizes": dict(sorted(sizes.items())),
+        }
+        marker = (json.dumps(manifest, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
+        if not self.sizes and _read(self.out / MARKER) == marker:
+            return False  # every file is as the previous build left it
+        for url in kept:
+            _carry(self.out / _safe_relative(url), self.staging / _safe_relative(url))
+        (self.staging / MARKER).write_bytes(marker)
+        _swap(self.staging, self.out)
+        log.debug("wrote %d files and kept %d in %s", len(self.sizes), len(kept), self.out)
+        return True
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _carry(old: Path, new: Path) -> None:
+    """Put a file of the previous build into the new one: a hard link, or a copy where links are not possible."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)
 
 
 def write_new_folder(target: Path, files: Mapping[str, bytes]) -> None:
@@ -128,3 +223,56 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
         path.unlink()
+
+
+def write_cache(path: Path, signature_path: Path, write_body: Callable[[BinaryIO], str]) -> None:
+    """Write the build cache (beside the output, never in it): the body that `write_body` streams,
+    then the signature it returns. A reader that sees a new body with an old signature rejects it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        with partial.open("wb") as stream:
+            signature = write_body(stream)
+        os.replace(partial, path)
+        signature_path.write_text(signature, encoding="utf-8")
+    finally:
+        _remove(partial)
+
+
+def remove_cache(folder: Path) -> bool:
+    """Delete the build cache folder; whether there was one."""
+    if not folder.is_dir():
+        return False
+    shutil.rmtree(folder)
+    return True
+
+
+def make_signing_key(path: Path) -> bytes | None:
+    """Create this account's key for signing caches (readable by it alone), or None if there is nowhere to keep it."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+            key = secrets.token_bytes(32)
+            handle.write(key)
+        return key
+    except FileExistsError:
+        return path.read_bytes()
+    except OSError as exc:
+        log.info("no build cache: cannot keep a signing key in %s (%s)", path.parent, exc)
+        return None
+
+
+def remove_site(out_dir: Path, project_root: Path) -> bool:
+    """Delete an output folder a build made (it holds the marker); whether there was one."""
+    if not out_dir.is_dir() or not (out_dir / MARKER).is_file() or check_output_folder(out_dir, project_root):
+        return False
+    shutil.rmtree(out_dir)
+    return True
+
+
+def write_record(path: Path, text: str) -> None:
+    """Write the record of what the last build was made from (beside the content cache)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)

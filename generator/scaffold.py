@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .resources import example_project
 
-GITIGNORE = b"# the built site; `playbook build` makes it again\n_site/\n"
+GITIGNORE = b"# the built site and the build cache; `playbook build` makes them again\n_site/\n.playbook-cache/\n"
 
 
 def example_files() -> dict[str, bytes]:

@@ -43,6 +43,12 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
             path.write_text(data, encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def own_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test signs build caches with a key of its own, not the account's (~/.cache/playbook)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Callable[..., Path]:
     """A copy of the minimal project in tmp_path, with `files` written over it."""

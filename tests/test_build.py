@@ -84,7 +84,7 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was(
 
     assert run.code == 1
     assert snapshot(root / "_site") == before
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "playbook.yaml"]
+    assert sorted(p.name for p in root.iterdir()) == [".playbook-cache", "_site", "content", "playbook.yaml"]
 
 
 def test_a_write_that_fails_half_way_leaves_the_previous_site(project: Callable[..., Path]) -> None:
@@ -98,7 +98,7 @@ def test_a_write_that_fails_half_way_leaves_the_previous_site(project: Callable[
 
     assert snapshot(out) == before
     assert not (root / "escape.html").exists()
-    assert sorted(p.name for p in root.iterdir()) == ["_site", "content", "playbook.yaml"]
+    assert sorted(p.name for p in root.iterdir()) == [".playbook-cache", "_site", "content", "playbook.yaml"]
 
 
 def test_a_rebuild_drops_pages_whose_source_is_gone(project: Callable[..., Path]) -> None:
