@@ -9,11 +9,13 @@ not safe.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.pool import Pool
 from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
@@ -37,11 +39,13 @@ def map_across_cores(
         return [function(shared, item) for item in items]
     global _job
     _job = (function, shared)
+    gc.freeze()  # see `_forked_pool`
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _forked_pool(workers) as pool:
             return pool.map(_run, items, chunksize=max(1, len(items) // (workers * 4)))
     finally:
         _job = None
+        gc.unfreeze()
 
 
 def stream_across_cores(
@@ -55,13 +59,22 @@ def stream_across_cores(
     global _job
     _job = (function, shared)
     chunk = max(1, min(50, len(items) // (workers * 8)))
+    gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _forked_pool(workers) as pool:
             # In batches, so that results waiting for a slow reader never pile up beyond one batch.
             for start in range(0, len(items), BATCH):
                 yield from pool.imap(_run, items[start : start + BATCH], chunksize=chunk)
     finally:
         _job = None
+        gc.unfreeze()
+
+
+def _forked_pool(workers: int) -> Pool:
+    """A pool of forked workers. The caller has frozen the collector's view of the objects the
+    workers inherit, so that a worker's collections do not touch (and so copy) every page of the
+    parent's memory."""
+    return multiprocessing.get_context("fork").Pool(workers)
 
 
 def _run(item: Any) -> Any:

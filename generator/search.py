@@ -94,23 +94,31 @@ TAGS = re.compile(r"<[^>]+>")
 SECTION_START = re.compile(r'<h([23]) id="([^"]*)">(.*?)</h\1>', re.DOTALL)
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 WORD = re.compile(r"[^\W_]+")
+INDEXED_WORD = re.compile(r"[^\W_]{2,}")  # the same words, less those of one letter: they are not indexed
 
 Slot = tuple[str, str]  # (kind, id) of the file a group of results comes from
 SEARCH_VERSION = "4"  # of the index's layout, part of its fingerprint
 
 
-def words(text: str) -> list[str]:
+def words(text: str, pattern: re.Pattern[str] = WORD) -> list[str]:
     """Lowercase words without accents, as the browser splits them too."""
     lowered = text.lower()
     if not lowered.isascii():
-        lowered = unicodedata.normalize("NFKD", lowered).translate(_accents())
-    return WORD.findall(lowered)
+        lowered = _accents().sub("", unicodedata.normalize("NFKD", lowered))
+    return pattern.findall(lowered)
 
 
 @functools.cache
-def _accents() -> dict[int, None]:
-    """A translation table that deletes combining marks (the accents NFKD splits off)."""
-    return {code: None for code in range(0x300, 0x10000) if unicodedata.combining(chr(code))}
+def _accents() -> re.Pattern[str]:
+    """The combining marks (the accents NFKD splits off), as a pattern that finds them."""
+    marks = [code for code in range(0x300, 0x10000) if unicodedata.combining(chr(code))]
+    ranges: list[tuple[int, int]] = []
+    for code in marks:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]")
 
 
 def shard_of(word: str, shards: int) -> int:
@@ -340,11 +348,26 @@ def _index_run(
 
 
 def _encode_flat(flat: list[int]) -> str:
-    """A word's results (result number, weight, ... in order) as its blocks, as `SearchIndex` writes them."""
-    blocks: dict[int, dict[int, int]] = {}
+    """A word's results (result number, weight, ... in rising order) as its blocks, as `_encode` writes them."""
+    small, pair = _SMALL_BASE36, _SECTION_AND_WEIGHT
+    blocks: list[str] = []
+    parts: list[str] = []
+    block = previous = end = -1
     for at in range(0, len(flat), 2):
-        blocks.setdefault(flat[at] // SECTIONS // SLOTS_PER_CHUNK, {})[flat[at]] = flat[at + 1]
-    return ";".join(_encode(block, found) for block, found in blocks.items())
+        number = flat[at]
+        slot = number // SECTIONS
+        if slot >= end:  # the first result of the next block this word is in
+            if parts:
+                blocks.append((small[block] if block < len(small) else _base36(block)) + ":" + ",".join(parts))
+                parts = []
+            block = slot // SLOTS_PER_CHUNK
+            previous = block * SLOTS_PER_CHUNK
+            end = previous + SLOTS_PER_CHUNK
+        parts.append(small[slot - previous] + pair[(number - slot * SECTIONS) * 36 + flat[at + 1]])
+        previous = slot
+    if parts:
+        blocks.append((small[block] if block < len(small) else _base36(block)) + ":" + ",".join(parts))
+    return ";".join(blocks)
 
 
 def _stop_words(site: Site) -> frozenset[str]:
@@ -391,19 +414,26 @@ def _script(template: str, data: object) -> bytes:
 
 def _weights(entry: Entry, stop: frozenset[str]) -> dict[str, int]:
     """Each word's weight in one result: its best field decides; repeats add a little, up to a point."""
-    best: dict[str, int] = {}
-    count: Counter[str] = Counter()
+    # Counted with C-level calls on whole word lists (this runs for every result of a big playbook).
+    by_weight: dict[int, list[str]] = {}
     for text, weight in entry.fields:
-        found = Counter(words(text))
+        by_weight.setdefault(weight, []).extend(words(text, INDEXED_WORD))
+    count: Counter[str] = Counter()
+    best: dict[str, int] = {}
+    for weight in sorted(by_weight):
+        found = by_weight[weight]
         count.update(found)
-        for word in found:
-            if best.get(word, 0) < weight:
-                best[word] = weight
+        best.update(dict.fromkeys(found, weight))
+    for word in stop.intersection(best):
+        del best[word]
+    extra, most = _REPEAT_BONUS, REPEATS_COUNTED - 1
     return {
-        word: min(MAX_WEIGHT, weight + min(count[word], REPEATS_COUNTED) - 1)
-        for word, weight in best.items()
-        if len(word) > 1 and word not in stop
+        word: weight + (extra[n] if (n := count[word]) < REPEATS_COUNTED else most) for word, weight in best.items()
     }
+
+
+_REPEAT_BONUS = [0, *range(REPEATS_COUNTED)]  # by times a word is said (below REPEATS_COUNTED): weight added
+assert TITLE + REPEATS_COUNTED - 1 <= MAX_WEIGHT, "a weight must fit one base-36 digit"
 
 
 def _encode(block: int, found: dict[int, int]) -> str:
@@ -431,6 +461,7 @@ def _base36(number: int) -> str:
 
 
 _SMALL_BASE36 = [_base36(n) for n in range(36 * 36)]
+_SECTION_AND_WEIGHT = [_base36(section) + _base36(weight) for section in range(36) for weight in range(36)]
 
 
 def _folded(entries: list[Entry]) -> list[Entry]:
