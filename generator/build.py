@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -41,7 +41,7 @@ from .uptodate import RECORD, input_record
 from .validate import FileResult, validate
 
 if TYPE_CHECKING:
-    from .render import Rendered, RenderMemory
+    from .render import Rendered, RenderMemory, Sink
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ class BuildSession:
         self,
         changed: Collection[str] = (),
         previous: Mapping[str, str] | None = None,
-        sink: Callable[[str, bytes], None] | None = None,
+        sink: Sink | None = None,
     ) -> tuple[Checked, Rendered]:
         """Check, then render every file of the site, reusing pages whose inputs did not change.
 
@@ -135,7 +135,8 @@ class BuildSession:
 
         if self._rendered is None:
             self._rendered = RenderMemory(search=SearchIndex() if self.again else None, keep_pages=self.again)
-            self._rendered.search_runs = self._search_runs
+            # Kept only for a cache: otherwise no later build will ask for them.
+            self._rendered.search_runs = self._search_runs if self.cache else None
 
         checked = self.check(changed)
         assert self.project is not None and self._theme is not None
@@ -224,7 +225,7 @@ def build(
     session = BuildSession(project_dir, strict=strict, pdf=pdf, cache=cache)
     previous = read_manifest(out_dir) if cache else None
     with SiteWriter(out_dir, project_dir) as writer:  # files go to disk as they are made
-        checked, rendered = session.build(previous=previous, sink=writer.add)
+        checked, rendered = session.build(previous=previous, sink=writer)
         wrote = writer.finish(rendered.kept, rendered.prints)
     session.save_cache()
     if cache:

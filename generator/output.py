@@ -111,6 +111,7 @@ class SiteWriter:
         self.out = out_dir.resolve()
         self.staging = self.out.parent / f".{self.out.name}.new-{os.getpid()}"
         self.sizes: dict[str, int] = {}
+        self._folders: set[Path] = set()
 
     def __enter__(self) -> SiteWriter:  # noqa: PYI034 - typing.Self needs Python 3.11
         self.out.parent.mkdir(parents=True, exist_ok=True)
@@ -123,10 +124,20 @@ class SiteWriter:
 
     def add(self, url: str, data: bytes) -> None:
         """Write one file of the new site."""
+        self.write(url, data)
+        self.record(url, len(data))
+
+    def write(self, url: str, data: bytes) -> None:
+        """Write one file's bytes. A forked worker may call this; the parent then calls `record`."""
         path = self.staging / _safe_relative(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:  # once per folder, not once per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         path.write_bytes(data)
-        self.sizes[url] = len(data)
+
+    def record(self, url: str, size: int) -> None:
+        """Count a file written by `write` as part of the new site."""
+        self.sizes[url] = size
 
     def finish(self, kept: Collection[str], prints: Mapping[str, str]) -> bool:
         """Carry over `kept` files, write the marker and swap; False when the site was already exactly this."""

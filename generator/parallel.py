@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 MOST_WORKERS = 8
+WORKERS_VARIABLE = "PLAYBOOK_WORKERS"  # set to a number to use at most that many processes (1: no workers)
 BATCH = 400
 
 # What the forked workers run and read. It is set only while a pool runs and is the one
@@ -34,7 +35,7 @@ def map_across_cores(
     function: Callable[[Any, T], R], items: Sequence[T], shared: Any, *, smallest: int = 200
 ) -> list[R]:
     """`[function(shared, item) for item in items]`, in order, on every core when it is worth it."""
-    workers = min(os.cpu_count() or 1, MOST_WORKERS)
+    workers = _workers()
     if len(items) < smallest or workers < 2 or not _can_fork():
         return [function(shared, item) for item in items]
     global _job
@@ -52,7 +53,7 @@ def stream_across_cores(
     function: Callable[[Any, T], R], items: Sequence[T], shared: Any, *, smallest: int = 200
 ) -> Iterator[R]:
     """Like `map_across_cores`, but each result is handed on as soon as it and those before it are done."""
-    workers = min(os.cpu_count() or 1, MOST_WORKERS)
+    workers = _workers()
     if len(items) < smallest or workers < 2 or not _can_fork():
         yield from (function(shared, item) for item in items)
         return
@@ -81,6 +82,15 @@ def _run(item: Any) -> Any:
     assert _job is not None
     function, shared = _job
     return function(shared, item)
+
+
+def _workers() -> int:
+    """How many processes to use: one per core, up to MOST_WORKERS, or what PLAYBOOK_WORKERS says."""
+    cores = min(os.cpu_count() or 1, MOST_WORKERS)
+    wanted = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if wanted.isdigit() and int(wanted) >= 1:
+        return min(int(wanted), cores)
+    return cores
 
 
 def _can_fork() -> bool:

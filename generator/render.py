@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
 
@@ -30,13 +31,26 @@ log = logging.getLogger(__name__)
 PRODUCED = ("search-index", "calendar", "booklet-pdf")
 
 
+class Sink(Protocol):
+    """Where a render hands its files as they are made (the site writer)."""
+
+    def add(self, url: str, data: bytes) -> None:
+        """Take one file."""
+
+    def write(self, url: str, data: bytes) -> None:
+        """Take one file's bytes, perhaps in a worker process; the render then calls `record` for it."""
+
+    def record(self, url: str, size: int) -> None:
+        """Count a file that `write` took, in the process that called the render."""
+
+
 @dataclass
 class RenderMemory:
     """What earlier renders made, for a render that can reuse it: pages by fingerprint, and the search index."""
 
     pages: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)  # URL -> (fingerprint, files)
     search: SearchIndex | None = None  # kept and updated by sessions that build again; None: made once
-    search_runs: Memo[RunResult] = field(default_factory=Memo)  # parts of a once-made index, for the next build
+    search_runs: Memo[RunResult] | None = None  # parts of a once-made index, kept for the next build
     keep_pages: bool = False  # whether to keep page bytes for the next build of this session
 
 
@@ -64,7 +78,7 @@ def render_site(
     memory: RenderMemory | None = None,
     prints: Fingerprints | None = None,
     previous: Mapping[str, str] | None = None,
-    sink: Callable[[str, bytes], None] | None = None,
+    sink: Sink | None = None,
 ) -> Rendered:
     """Every output file of the site, by its path from the site root, in a stable order.
 
@@ -91,12 +105,19 @@ def render_site(
         elif not made.keep(page.url, fingerprint):
             to_render.append(number)
     problems: list[Diagnostic] = []
-    for number, result in zip(to_render, stream_across_cores(_render_numbered, to_render, (site, env, theme))):
+    # Workers write the pages they make themselves, unless the bytes are wanted here: the hand-off
+    # is then a number, not the page, and the writing is shared across cores too.
+    writer = None if sink is None or memory.keep_pages else sink
+    shared = (site, env, theme, writer, made.held)
+    for number, result in zip(to_render, stream_across_cores(_render_numbered, to_render, shared)):
         if isinstance(result, Diagnostic):
             problems.append(result)
             continue
         url = site.pages[number].url
         fingerprint = prints.pages.get(url, "") if prints else ""
+        if isinstance(result, int):
+            made.written(url, fingerprint, result)
+            continue
         made.add(url, fingerprint, result, fresh=True)
         if memory.keep_pages:
             memory.pages[url] = (fingerprint, {url: result})
@@ -118,7 +139,7 @@ def render_site(
 class _Made:
     """The files of a render as they come: new bytes, or kept from the previous build, each with its fingerprint."""
 
-    def __init__(self, previous: Mapping[str, str], sink: Callable[[str, bytes], None] | None, held: set[str]) -> None:
+    def __init__(self, previous: Mapping[str, str], sink: Sink | None, held: set[str]) -> None:
         self.previous = previous
         self.sink = sink
         self.held = held  # files needed again later in the render (to print a PDF): kept in memory even with a sink
@@ -136,9 +157,17 @@ class _Made:
         self.prints[url] = fingerprint
         return True
 
+    def written(self, url: str, fingerprint: str, size: int) -> None:
+        """A new file a worker has handed to the sink itself."""
+        assert self.sink is not None
+        self.sink.record(url, size)
+        self.sunk.append(url)
+        self.prints[url] = fingerprint
+        self.fresh.append(url)
+
     def add(self, url: str, fingerprint: str, data: bytes, fresh: bool = False) -> None:
         if self.sink is not None:
-            self.sink(url, data)
+            self.sink.add(url, data)
             self.sunk.append(url)
             if url in self.held:
                 self.files[url] = data
@@ -157,14 +186,21 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _render_numbered(shared: tuple[Site, Environment, Theme], number: int) -> bytes | Diagnostic:
-    """Page `number` of the site as bytes, or where its template failed (a worker cannot raise it back whole)."""
-    site, env, theme = shared
+def _render_numbered(
+    shared: tuple[Site, Environment, Theme, Sink | None, set[str]], number: int
+) -> bytes | int | Diagnostic:
+    """Page `number` of the site: its bytes, or their size once handed to the sink, or where its
+    template failed (a worker cannot raise that back whole)."""
+    site, env, theme, sink, held = shared
     page = site.pages[number]
     try:
-        return render_page(page, site, env)
+        data = render_page(page, site, env)
     except Exception as exc:  # noqa: BLE001 - a template can raise anything; report it with its place
         return _template_problem(exc, page, theme)
+    if sink is None or page.url in held:
+        return data
+    sink.write(page.url, data)
+    return len(data)
 
 
 def render_page(page: Page, site: Site, env: Environment) -> bytes:

@@ -277,43 +277,47 @@ def build_once(
     runs = [(start, slots[start : start + SLOTS_PER_RUN]) for start in range(0, len(slots), SLOTS_PER_RUN)]
     keys = [_run_key(start, run_slots, stop, digests) for start, run_slots in runs]
     missing = [run for run, key in zip(runs, keys) if key is None or memo is None or key not in memo]
-    results = stream_across_cores(_index_run, missing, (makers, stop), smallest=8)
-    made = {run[0]: _packed(result) for run, result in zip(missing, results)}
-    parts: dict[str, list[str]] = {}  # word -> its encoded blocks, run by run
-    docs: list[list[list[str]]] = []
+    made = zip(missing, stream_across_cores(_index_run, missing, (makers, stop), smallest=8))
+    # word -> its encoded blocks so far; one string each, as a list of parts per word costs six times the memory
+    encoded: dict[str, str] = {}
+    results = 0
+    size = 0  # of the terms, as _shard_count measures it
     for (start, _), key in zip(runs, keys):
-        if start in made:
-            result = made[start]
-            if memo is not None and key is not None:
-                memo.put(key, result)
+        # Folded in as each run arrives, so no more than one run's results are held whole at a time.
+        if memo is not None and key is not None and key in memo:
+            packed_docs, run_encoded = memo.reuse(key)
+            slot_docs: list[list[list[str]]] = json.loads(packed_docs)
         else:
-            assert memo is not None and key is not None
-            result = memo.reuse(key)
-        run_docs, run_encoded = result
-        docs += json.loads(run_docs)
+            run, (slot_docs, words_encoded) = next(made)
+            assert run[0] == start
+            run_encoded = "\n".join(f"{word}\t{blocks}" for word, blocks in words_encoded.items())
+            del words_encoded
+            if memo is not None and key is not None:
+                memo.put(key, (_json(slot_docs), run_encoded))
+        results += sum(len(d) for d in slot_docs)
+        for at in range(0, len(slot_docs), SLOTS_PER_CHUNK):  # a run holds whole chunks
+            yield from _docs_file((start + at) // SLOTS_PER_CHUNK, slot_docs[at : at + SLOTS_PER_CHUNK]).items()
+        del slot_docs
         for line in run_encoded.splitlines():  # runs come in order, and a run holds whole blocks
             word, _, blocks = line.partition("\t")
-            parts.setdefault(word, []).append(blocks)
-    encoded = {word: ";".join(blocks) for word, blocks in parts.items()}
-    del parts
-    shards = _shard_count(sum(len(text) + len(word) + 6 for word, text in encoded.items()))
+            found = encoded.get(word)
+            if found is None:
+                encoded[word] = blocks
+                size += len(word) + 6 + len(blocks)
+            else:
+                encoded[word] = found + ";" + blocks
+                size += 1 + len(blocks)
+    shards = _shard_count(size)
     by_shard: dict[int, list[str]] = {}
     for word in sorted(encoded):
         by_shard.setdefault(shard_of(word, shards), []).append(word)
     for shard in range(shards):
         words_here = by_shard.pop(shard, [])
         yield from _terms_file(shard, [(_json(w), _json(encoded.pop(w))) for w in words_here]).items()
-    for chunk in range(0, len(docs), SLOTS_PER_CHUNK):
-        yield from _docs_file(chunk // SLOTS_PER_CHUNK, docs[chunk : chunk + SLOTS_PER_CHUNK]).items()
-    yield from _meta_file(sum(len(d) for d in docs), shards, stop).items()
+    yield from _meta_file(results, shards, stop).items()
 
 
 SLOTS_PER_RUN = 5 * SLOTS_PER_CHUNK  # slots a worker indexes at a time: whole blocks, so it can encode them
-
-
-def _packed(result: tuple[list[list[list[str]]], dict[str, str]]) -> RunResult:
-    docs, encoded = result
-    return _json(docs), "\n".join(f"{word}\t{blocks}" for word, blocks in encoded.items())
 
 
 def _run_key(

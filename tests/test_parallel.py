@@ -1,0 +1,99 @@
+"""Big sites are built by several processes; the result must be the one a single process makes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import generator
+from benchmarks.corpus import write_corpus
+
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to run workers")
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A playbook big enough (820 guides) that Markdown, pages and search are shared across processes."""
+    return write_corpus(820, tmp_path_factory.mktemp("big") / "playbook")
+
+
+# Run in a fresh interpreter: the suite's browser tests leave a thread running (Playwright's
+# child watcher), and Playbook rightly does not fork a process that has other threads.
+BUILD = """
+import json, sys
+from pathlib import Path
+import generator.parallel as parallel
+from generator.build import build
+from generator.errors import PlaybookError
+pools = []
+real = parallel._forked_pool
+parallel._forked_pool = lambda workers: (pools.append(workers), real(workers))[1]
+try:
+    build(Path(sys.argv[1]), Path(sys.argv[2]), cache=False)
+    problems = []
+except PlaybookError as error:
+    problems = [[d.path, d.line, d.message] for d in error.diagnostics]
+print(json.dumps({"pools": pools, "problems": problems}))
+"""
+
+
+def build_apart(project: Path, out: Path, **env: str) -> dict[str, Any]:
+    """Build in another Python process; the worker pools it started and the problems it found."""
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD, str(project), str(out)],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_workers_make_the_same_site_as_one_process(big: Path, tmp_path: Path) -> None:
+    alone = build_apart(big, tmp_path / "alone", PLAYBOOK_WORKERS="1")
+    assert alone == {"pools": [], "problems": []}, "PLAYBOOK_WORKERS=1 still started workers"
+    shared = build_apart(big, tmp_path / "shared")
+    assert shared["problems"] == []
+    assert len(shared["pools"]) >= 3, "expected Markdown, pages and the search index to use workers"
+
+    one, many = files_of(tmp_path / "alone"), files_of(tmp_path / "shared")
+    assert len(one) > 820
+    assert sorted(one) == sorted(many)
+    different = [name for name in one if one[name] != many[name]]
+    assert different == []
+
+
+def test_a_template_failing_in_a_worker_is_reported_and_the_old_site_kept(big: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert build_apart(big, out)["problems"] == []
+    before = files_of(out)
+    templates = big / "templates"
+    templates.mkdir()
+    guide = (Path(generator.__file__).parent.parent / "themes/default/templates/guide.html").read_text()
+    # Fails only while rendering (not when compiled), for one guide among hundreds.
+    broken = guide.replace(
+        "{% block content %}", "{% block content %}\n{% if 'g00123' in page.url %}{{ 1 // 0 }}{% endif %}", 1
+    )
+    assert broken != guide
+    (templates / "guide.html").write_text(broken)
+    try:
+        failed = build_apart(big, out)
+    finally:
+        (templates / "guide.html").unlink()
+        templates.rmdir()
+    assert failed["pools"], "the pages were not rendered by workers"
+    [(path, line, message)] = failed["problems"]
+    assert path == "templates/guide.html"
+    assert line == next(n for n, text in enumerate(broken.splitlines(), 1) if "1 // 0" in text)
+    assert "ZeroDivisionError" in message and "g00123" in message
+    assert files_of(out) == before
