@@ -28,6 +28,7 @@ from .output import (
     SiteWriter,
     check_output_folder,
     make_signing_key,
+    output_lock,
     read_manifest,
     remove_cache,
     remove_site,
@@ -223,15 +224,16 @@ def build(
     if folder_problems:
         raise PlaybookError(folder_problems)
     session = BuildSession(project_dir, strict=strict, pdf=pdf, cache=cache)
-    previous = read_manifest(out_dir) if cache else None
-    with SiteWriter(out_dir, project_dir) as writer:  # files go to disk as they are made
-        checked, rendered = session.build(previous=previous, sink=writer)
-        wrote = writer.finish(rendered.kept, rendered.prints)
-    session.save_cache()
-    if cache:
-        record = input_record(project_dir, out_dir, checked.theme.folder, {"pdf": pdf, "strict": strict})
-        record["warnings"] = [str(w) for w in checked.warnings]
-        write_record(project_dir / RECORD, json.dumps(record, sort_keys=True))
+    with output_lock(out_dir):
+        previous = read_manifest(out_dir) if cache else None
+        with SiteWriter(out_dir, project_dir) as writer:  # files go to disk as they are made
+            checked, rendered = session.build(previous=previous, sink=writer)
+            wrote = writer.finish(rendered.kept, rendered.prints)
+        session.save_cache()
+        if cache:
+            record = input_record(project_dir, out_dir, checked.theme.folder, {"pdf": pdf, "strict": strict})
+            record["warnings"] = [str(w) for w in checked.warnings]
+            write_record(project_dir / RECORD, json.dumps(record, sort_keys=True))
     pages = sum(p.is_html for p in checked.site.pages)
     made = sum(1 for url in rendered.fresh if url.endswith(".html"))
     return BuildResult(out_dir, pages, rendered.count, checked.warnings, made, wrote)

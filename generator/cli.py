@@ -54,6 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("playbook: interrupted; the previous output was left as it was", file=sys.stderr)
         return 130
+    except OSError as exc:  # the disk is full, a folder is read-only, a file vanished mid-build...
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"playbook: {exc.strerror or exc}{where}; the previous output was left as it was", file=sys.stderr)
+        return 1
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import Diagnostic
+from .models import DEFAULT_MAX_FILE_MB
 from .yaml_reader import YamlDocument, parse_yaml
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,11 @@ Kind = Literal["playbook", "program", "worksheet", "checklist", "guide"]
 SETTINGS_FILE = "playbook.yaml"
 YAML_FOLDERS: dict[str, Kind] = {"programs": "program", "worksheets": "worksheet", "checklists": "checklist"}
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Names Windows keeps for devices: a page or asset by one of these names could not be written there.
+WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
+)
+MEGABYTE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class LoadedFile:
     asset: Asset | None = None
     problems: tuple[Diagnostic, ...] = ()
     meta_digest: str = ""  # of a guide's front matter alone: what lists of guides show
+    too_big: bool = False  # not read: larger than the project's file size limit
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,7 @@ class Project:
     loaded: Mapping[str, LoadedFile]  # path -> what reading it gave, settings first, then content in order
     found: dict[str, dict[str, str]]  # kind -> id -> path of every file found, parsed or not
     problems: tuple[Diagnostic, ...] = field(default=())  # about the project as a whole
+    size_limit: int = int(DEFAULT_MAX_FILE_MB * MEGABYTE)  # the largest file read, in bytes
 
     @property
     def files(self) -> tuple[SourceFile, ...]:
@@ -102,16 +110,24 @@ def load_project(
     even looked at, as long as every changed file is one `previous` had and still exists.
     """
     root = root.resolve()
-    if only_changed and previous is not None and changed and all(_edited(root, previous, rel) for rel in changed):
+    if (
+        only_changed
+        and previous is not None
+        and changed
+        and SETTINGS_FILE not in changed  # it may change the size limit, which applies to every file
+        and all(_edited(root, previous, rel) for rel in changed)
+    ):
         return _with_edits(root, previous, changed)
     problems: list[Diagnostic] = []
     loaded: dict[str, LoadedFile] = {}
     known: dict[str, dict[str, str]] = {k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide")}
+    limit = int(DEFAULT_MAX_FILE_MB * MEGABYTE)
     if (root / SETTINGS_FILE).is_file():
         known["playbook"]["playbook"] = SETTINGS_FILE
         info = (root / SETTINGS_FILE).stat()
         stamp = (info.st_mtime_ns, info.st_size)
-        loaded[SETTINGS_FILE] = _load(root, SETTINGS_FILE, "playbook", "playbook", stamp, previous, changed)
+        loaded[SETTINGS_FILE] = _load(root, SETTINGS_FILE, "playbook", "playbook", stamp, previous, changed, limit)
+        limit = _size_limit(loaded[SETTINGS_FILE])
     else:
         message = f"no {SETTINGS_FILE} in {root}"
         problems.append(
@@ -119,12 +135,25 @@ def load_project(
         )
     for rel, kind, stamp in _content_files(root, problems):
         file_id = _file_id(rel, kind)
-        if kind != "asset":
+        if kind == "asset":
+            if _unpublishable(rel, problems):
+                continue
+        else:
             if _check_id(rel, kind, file_id, known, problems):
                 continue
             known[kind][file_id] = rel
-        loaded[rel] = _load(root, rel, kind, file_id, stamp, previous, changed)
-    return Project(root=root, loaded=loaded, found=known, problems=tuple(problems))
+        loaded[rel] = _load(root, rel, kind, file_id, stamp, previous, changed, limit)
+    return Project(root=root, loaded=loaded, found=known, problems=tuple(problems), size_limit=limit)
+
+
+def _size_limit(settings: LoadedFile) -> int:
+    """The largest file to read, in bytes, as playbook.yaml sets it (validation reports a wrong value)."""
+    data = settings.source.document.data if settings.source else None
+    limits = data.get("limits") if isinstance(data, dict) else None
+    wanted = limits.get("max_file_mb") if isinstance(limits, dict) else None
+    if isinstance(wanted, (int, float)) and not isinstance(wanted, bool) and 0 < wanted <= 1024:
+        return int(wanted * MEGABYTE)
+    return int(DEFAULT_MAX_FILE_MB * MEGABYTE)
 
 
 def _edited(root: Path, previous: Project, rel: str) -> bool:
@@ -140,8 +169,11 @@ def _with_edits(root: Path, previous: Project, changed: Collection[str]) -> Proj
         if rel == SETTINGS_FILE:
             kind = "playbook"
         info = (root / rel).stat()
-        loaded[rel] = _load(root, rel, kind, _file_id(rel, kind), (info.st_mtime_ns, info.st_size), previous, changed)
-    return Project(root=root, loaded=loaded, found=previous.found, problems=previous.problems)
+        stamp = (info.st_mtime_ns, info.st_size)
+        loaded[rel] = _load(root, rel, kind, _file_id(rel, kind), stamp, previous, changed, previous.size_limit)
+    return Project(
+        root=root, loaded=loaded, found=previous.found, problems=previous.problems, size_limit=previous.size_limit
+    )
 
 
 def _load(
@@ -152,12 +184,24 @@ def _load(
     stamp: Stamp,
     previous: Project | None,
     changed: Collection[str],
+    limit: int,
 ) -> LoadedFile:
     """Read one file, or reuse what an earlier build read when the file has not changed since."""
     earlier = previous.loaded.get(rel) if previous is not None else None
-    if earlier is not None and earlier.stamp == stamp and rel not in changed:
+    unchanged = earlier is not None and earlier.stamp == stamp and rel not in changed
+    if unchanged and earlier is not None and not earlier.too_big and stamp[1] <= limit:
         return earlier
-    data = (root / rel).read_bytes()
+    data = b""
+    if stamp[1] <= limit:
+        with (root / rel).open("rb") as file:
+            data = file.read(limit + 1)  # no more, even if the file grew since it was listed
+    if stamp[1] > limit or len(data) > limit:
+        size = max(stamp[1], len(data))
+        message = f"the file is {size / MEGABYTE:.1f} MB, more than the {limit / MEGABYTE:g} MB a file may be"
+        hint = "make it smaller or split it; or raise `limits: max_file_mb:` in playbook.yaml"
+        return LoadedFile(
+            rel, stamp, f"too big {stamp}", problems=(Diagnostic(rel, 1, 1, message, hint),), too_big=True
+        )
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if kind == "asset":
         return LoadedFile(rel, stamp, digest, asset=Asset(rel, rel.removeprefix("content/"), data))
@@ -181,8 +225,29 @@ def _file_id(rel: str, kind: str) -> str:
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
+def _unpublishable(rel: str, problems: list[Diagnostic]) -> bool:
+    """Report an asset whose name could not be written on every system; True when it must be skipped."""
+    for part in rel.split("/")[2:]:
+        if "\\" in part or any(ord(c) < 32 for c in part):
+            why = "its name has a backslash or a control character"
+        elif part.endswith((" ", ".")):
+            why = "its name ends with a space or a dot"
+        elif part.split(".")[0].lower() in WINDOWS_DEVICES:
+            why = f"'{part}' is a name Windows keeps for a device"
+        else:
+            continue
+        problems.append(Diagnostic(rel, 1, 1, f"cannot be published: {why}", "rename it"))
+        return True
+    return False
+
+
 def _check_id(rel: str, kind: Kind, file_id: str, known: dict[str, dict[str, str]], problems: list[Diagnostic]) -> bool:
     """Report a file whose name cannot be an id; True when the file must be skipped."""
+    device = next((part for part in file_id.split("/") if part in WINDOWS_DEVICES), None)
+    if device is not None:
+        message = f"'{file_id}' cannot be an id: '{device}' is a name Windows keeps for a device"
+        problems.append(Diagnostic(rel, 1, 1, message, f"rename it, e.g. to '{device}-notes'"))
+        return True
     if not all(ID_PATTERN.match(part) for part in file_id.split("/")):
         suggestion = re.sub(r"[^a-z0-9]+", "-", file_id.lower()).strip("-") or "name"
         problems.append(

@@ -63,6 +63,20 @@ class MarkdownSettings(Model):
     )
 
 
+DEFAULT_MAX_FILE_MB = 10
+
+
+class LimitSettings(Model):
+    """Bounds on what a build will read, so one wrong file cannot stall it or exhaust memory."""
+
+    max_file_mb: float = Field(
+        DEFAULT_MAX_FILE_MB,
+        gt=0,
+        le=1024,
+        description="The largest file (content or asset) a build reads, in megabytes. Larger files are errors.",
+    )
+
+
 class SiteSettings(Model):
     """The settings in playbook.yaml."""
 
@@ -83,6 +97,7 @@ class SiteSettings(Model):
     start_date: dt.date | None = Field(None, description="When the first meeting happens (YYYY-MM-DD). Optional.")
     print: PrintSettings = PrintSettings()
     markdown: MarkdownSettings = MarkdownSettings()
+    limits: LimitSettings = LimitSettings()
     roles: tuple[Role, ...] = Field(min_length=1, description="The roles of the program, in the order to show them.")
 
 

@@ -159,6 +159,33 @@ class SiteWriter:
         return True
 
 
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Let one build at a time write `out_dir`: a second build of it waits until the first is done,
+    so that each reads the output the other left, and the last one's site is the one in place.
+
+    The lock is on the folder that holds `out_dir` (no lock file is left behind), and is let go
+    when the process ends, however it ends. Where the system has no `flock`, builds do not wait.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(parent, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("waiting for another build of %s to finish", out_dir)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
 def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()

@@ -1,0 +1,115 @@
+"""A build that fails part-way, is interrupted, or runs twice at once leaves a whole site in place."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import write_corpus
+from conftest import MINIMAL
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def playbook(*args: str | Path, **options: object) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "generator", *map(str, args)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)  # type: ignore[call-overload, no-any-return]
+
+
+def leftovers(out: Path) -> list[str]:
+    """Half-made or retired copies of the site that a build left beside it."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """A copy of the minimal project, its site built, and that site's files."""
+    root = tmp_path / "project"
+    shutil.copytree(MINIMAL, root)
+    out = tmp_path / "site"
+    done = playbook("build", root, "-o", out, "--no-cache", "-q")
+    assert done.wait() == 0, done.stderr.read() if done.stderr else ""
+    return root, out, files_of(out)
+
+
+def limit_file_size() -> None:
+    """In the child: writes past 64 KB fail as they would on a full disk (EFBIG rather than a signal)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+def test_a_write_that_fails_leaves_the_previous_site(built: tuple[Path, Path, dict[str, bytes]]) -> None:
+    root, out, before = built
+    welcome = root / "content/guides/welcome.md"
+    welcome.write_text(welcome.read_text(encoding="utf-8") + "\nA line of text for a big page.\n" * 3000, "utf-8")
+    run = playbook("build", root, "-o", out, "--no-cache", preexec_fn=limit_file_size)
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 1
+    assert "File too large" in err and "the previous output was left as it was" in err
+    assert "Traceback" not in err
+    assert files_of(out) == before
+    assert leftovers(out) == []
+
+
+def test_ctrl_c_leaves_the_previous_site_and_no_workers(tmp_path: Path) -> None:
+    root = write_corpus(400, tmp_path / "project")
+    out = tmp_path / "site"
+    assert playbook("build", root, "-o", out, "--no-cache", "-q").wait() == 0
+    before = files_of(out)
+    (root / "content/guides/g0/g00001.md").write_text("---\ntitle: Changed\n---\nNew words.\n", encoding="utf-8")
+
+    run = playbook("build", root, "-o", out, "--no-cache", start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not leftovers(out) and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)  # until the new site is being written beside the old one
+    assert leftovers(out), "the build finished before it could be interrupted"
+    os.killpg(run.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the build and its workers
+    _, err = run.communicate(timeout=60)
+
+    assert run.returncode == 130
+    assert "interrupted; the previous output was left as it was" in err
+    assert "Traceback" not in err
+    assert files_of(out) == before
+    assert leftovers(out) == []
+    with pytest.raises(ProcessLookupError):
+        os.killpg(run.pid, 0)  # no worker outlived the build
+
+
+def test_two_builds_at_once_leave_one_whole_site(built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path) -> None:
+    root, out, before = built
+    for _ in range(3):
+        runs = [playbook("build", root, "-o", out) for _ in range(2)]
+        results = [run.communicate(timeout=120) for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], results
+        assert files_of(out) == before
+        assert leftovers(out) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="builds wait for each other only where flock exists")
+def test_a_build_waits_while_another_build_of_the_site_runs(built: tuple[Path, Path, dict[str, bytes]]) -> None:
+    import fcntl
+
+    root, out, before = built
+    welcome = root / "content/guides/welcome.md"
+    welcome.write_text(welcome.read_text(encoding="utf-8") + "\nHello again.\n", encoding="utf-8")
+    other_build = os.open(out.parent, os.O_RDONLY)  # holds the site as a running build does
+    fcntl.flock(other_build, fcntl.LOCK_EX)
+    try:
+        run = playbook("build", root, "-o", out, "--no-cache", "-q")
+        time.sleep(1.5)
+        assert run.poll() is None, "the build did not wait for the one already running"
+        assert files_of(out) == before
+    finally:
+        os.close(other_build)
+    assert run.wait(timeout=60) == 0
+    assert b"Hello again" in (out / "guides/welcome/index.html").read_bytes()
