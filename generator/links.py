@@ -97,6 +97,8 @@ def resolve(href: str, source: str, is_image: bool, targets: Targets) -> Link:
     if parts.scheme or href.startswith("//"):
         return _external(href, parts.scheme, is_image)
     if href.startswith("#"):
+        if source in targets.guides and len(href) > 1:  # a heading of this same guide
+            return Link(href, anchor_in=source, anchor=href[1:])
         return Link(href)
     if href.startswith("/"):
         return Link(

@@ -146,6 +146,13 @@ def load_project(
     return Project(root=root, loaded=loaded, found=known, problems=tuple(problems), size_limit=limit)
 
 
+def _amount(size: int) -> str:
+    """A number of bytes as people say it: '850 KB', '14.3 MB'."""
+    if size < MEGABYTE:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / MEGABYTE:.1f} MB".replace(".0 MB", " MB")
+
+
 def _size_limit(settings: LoadedFile) -> int:
     """The largest file to read, in bytes, as playbook.yaml sets it (validation reports a wrong value)."""
     data = settings.source.document.data if settings.source else None
@@ -197,7 +204,7 @@ def _load(
             data = file.read(limit + 1)  # no more, even if the file grew since it was listed
     if stamp[1] > limit or len(data) > limit:
         size = max(stamp[1], len(data))
-        message = f"the file is {size / MEGABYTE:.1f} MB, more than the {limit / MEGABYTE:g} MB a file may be"
+        message = f"the file is {_amount(size)}, more than the {_amount(limit)} a file may be"
         hint = "make it smaller or split it; or raise `limits: max_file_mb:` in playbook.yaml"
         return LoadedFile(
             rel, stamp, f"too big {stamp}", problems=(Diagnostic(rel, 1, 1, message, hint),), too_big=True
@@ -262,7 +269,13 @@ def _check_id(rel: str, kind: Kind, file_id: str, known: dict[str, dict[str, str
         return True
     if file_id in known[kind]:
         problems.append(
-            Diagnostic(rel, 1, 1, f"another {kind} file already has the id '{file_id}'", "keep one of them")
+            Diagnostic(
+                rel,
+                1,
+                1,
+                f"'{known[kind][file_id]}' already has the id '{file_id}'",
+                "rename or remove one of the two files",
+            )
         )
         return True
     return False
@@ -308,7 +321,7 @@ def _inside(root: Path, rel: str, problems: list[Diagnostic]) -> bool:
     target = (root / rel).resolve()
     if target == root or root in target.parents:
         return True
-    message = "is a link to a place outside the project, so it is not read"
+    message = "this is a link to a place outside the project, so it is not read"
     problems.append(Diagnostic(rel, 1, 1, message, "copy the file into the project"))
     return False
 
@@ -350,6 +363,9 @@ def read_text(data: bytes, rel: str) -> str | Diagnostic:
 
 def _parse_guide(text: str, rel: str, file_id: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     front, front_line, body, body_line = split_front_matter(text)
+    if front is None and re.match(r"---[ \t]*\n", text):
+        message = "the front matter that starts here has no closing `---` line"
+        return None, [Diagnostic(rel, 1, 1, message, "add a `---` line after its last `key: value` line")]
     if front is None:
         return SourceFile(rel, "guide", file_id, YamlDocument({}, 1), body, body_line), []
     document, problems = parse_yaml(front, rel, first_line=front_line, empty_ok=True)

@@ -131,4 +131,5 @@ def test_content_errors_never_show_a_traceback(project: Callable[..., Path], tmp
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "playbook.yaml:2:1: error: YAML syntax" in result.stderr
+    assert "playbook.yaml:1:8: error: YAML syntax: this [ is never closed; add the closing ]" in result.stderr
+    assert "content/programs/year.yaml:1:1: error: the file holds the control character U+0000" in result.stderr
