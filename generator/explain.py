@@ -51,6 +51,8 @@ def explain(error: Any, model_class: type[BaseModel]) -> tuple[str, str]:
         return _too_short(name, value, ctx)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return _out_of_range(name, value, ctx, model_class, loc)
+    if kind == "device_name":
+        return f"'{name}' {error['msg']}", f"rename it, e.g. to '{value}-team'"
     if kind == "timing":
         return f"'{name}' {error['msg']}{got}", ""
     expected = EXPECTED.get(kind)

@@ -13,6 +13,7 @@ from typing import Literal
 
 from .errors import Diagnostic
 from .models import DEFAULT_MAX_FILE_MB
+from .values import WINDOWS_DEVICES
 from .yaml_reader import YamlDocument, parse_yaml
 
 log = logging.getLogger(__name__)
@@ -21,10 +22,6 @@ Kind = Literal["playbook", "program", "worksheet", "checklist", "guide"]
 SETTINGS_FILE = "playbook.yaml"
 YAML_FOLDERS: dict[str, Kind] = {"programs": "program", "worksheets": "worksheet", "checklists": "checklist"}
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-# Names Windows keeps for devices: a page or asset by one of these names could not be written there.
-WINDOWS_DEVICES = frozenset(
-    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
-)
 MEGABYTE = 1024 * 1024
 
 

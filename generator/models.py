@@ -17,6 +17,7 @@ from pydantic.json_schema import SkipJsonSchema
 from .values import (
     GUIDE_ID_PATTERN,
     ChecklistId,
+    FolderSlug,
     GuideId,
     HexColor,
     InlineMarkdown,
@@ -36,7 +37,7 @@ from .values import (
 class Role(Model):
     """A part people play in the program, e.g. mentor or protégé."""
 
-    id: Slug
+    id: FolderSlug
     name: Text = Field(description="How the role is written on pages, e.g. `Protégé`.")
     summary: str = Field("", description="One sentence on what this role is for.")
 

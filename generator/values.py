@@ -10,7 +10,7 @@ import types
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -34,6 +34,22 @@ Slug = Annotated[
         description="Lowercase letters, digits and single hyphens, e.g. `first-meeting`.",
     ),
 ]
+# Names Windows keeps for devices: a file or folder by one of these names cannot be written there.
+WINDOWS_DEVICES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))]
+)
+
+
+def _not_a_device(value: str) -> str:
+    if value in WINDOWS_DEVICES:
+        raise PydanticCustomError(
+            "device_name", "cannot be '{value}', a name Windows keeps for a device", {"value": value}
+        )
+    return value
+
+
+# A slug that names a folder of the site, so it must be writable on every system.
+FolderSlug = Annotated[Slug, AfterValidator(_not_a_device)]
 # References to other things are checked against what exists, with a did-you-mean
 # hint, so they carry no pattern of their own.
 RoleId = Annotated[str, Field(description="The id of a role declared in playbook.yaml.")]

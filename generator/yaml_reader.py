@@ -19,6 +19,7 @@ except AttributeError:  # PyYAML built without libyaml
 
 
 MAX_YAML_VALUES = 1_000_000  # a document whose aliases expand past this is refused
+MAX_YAML_DEPTH = 100  # and one whose values nest deeper than this
 Loc = Sequence[str | int]
 
 
@@ -148,31 +149,59 @@ def _plain_type(name: str) -> str:
 
 
 def _structure_problems(root: yaml.Node, rel: str, first_line: int) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """Alias bombs and duplicate keys: things PyYAML would accept silently."""
+    """Alias bombs, nesting too deep to read safely, and duplicate keys: things PyYAML accepts silently."""
     problems: list[Diagnostic] = []
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        sizes[id(node)] = 1  # a cycle counts once
-        total = 1
-        if isinstance(node, yaml.MappingNode):
-            _check_duplicates(node, rel, first_line, problems)
-            total += sum(size(k) + size(v) for k, v in node.value)
-        elif isinstance(node, yaml.SequenceNode):
-            total += sum(size(v) for v in node.value)
-        sizes[id(node)] = total
-        return total
-
-    if size(root) > MAX_YAML_VALUES:
+    sizes, heights = _measure(root, rel, first_line, problems)
+    if sizes[id(root)] > MAX_YAML_VALUES:
         mark = root.start_mark
         message = f"the document expands to more than {MAX_YAML_VALUES:,} values through its aliases"
         return [
             Diagnostic(rel, mark.line + first_line, mark.column + 1, message, "remove the `*alias` references")
         ], problems
+    if heights[id(root)] > MAX_YAML_DEPTH:
+        node = root
+        for _ in range(MAX_YAML_DEPTH):
+            node = max(_children(node), key=lambda child: heights[id(child)])
+        mark = node.start_mark
+        message = f"values are nested more than {MAX_YAML_DEPTH} levels deep"
+        hint = "a playbook file needs a few levels; check for brackets that are opened and not closed"
+        return [Diagnostic(rel, mark.line + first_line, mark.column + 1, message, hint)], problems
     return [], problems
+
+
+def _measure(
+    root: yaml.Node, rel: str, first_line: int, problems: list[Diagnostic]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """How many values each node expands to through aliases, and how deep its values nest.
+
+    Walks with a stack of its own, not recursion: a document can nest deeper than Python's stack.
+    """
+    sizes: dict[int, int] = {}
+    heights: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        children = _children(node)
+        if finished:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            heights[id(node)] = 1 + max((heights[id(child)] for child in children), default=0)
+            continue
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = heights[id(node)] = 1  # until finished; a node inside itself counts once
+        if isinstance(node, yaml.MappingNode):
+            _check_duplicates(node, rel, first_line, problems)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children) if id(child) not in sizes)
+    return sizes, heights
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _check_duplicates(node: yaml.MappingNode, rel: str, first_line: int, problems: list[Diagnostic]) -> None:
