@@ -32,6 +32,11 @@ class Run:
         return [line for line in self.err.splitlines() if ": error: " in line or ": warning: " in line]
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to compare two sites or one site before and after."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
     """Write `files` (path -> text or bytes) under `root`, replacing what is there."""
     for rel, data in files.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, REPO, Run, write_files
+from conftest import MINIMAL, REPO, Run, snapshot, write_files
 
 GALLERY = Path(__file__).parent / "bad"
 CASES = sorted(GALLERY.glob("*.txt"))
@@ -92,11 +92,6 @@ def make_project(root: Path, case: Case) -> Path:
         link.unlink(missing_ok=True)
         link.symlink_to(target)
     return root
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 ISSUE_7_CASES = {  # every failure issue 7 names must have its case here

@@ -7,16 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Run, write_files
+from conftest import REPO, Run, snapshot, write_files
 from generator.build import build
 from generator.errors import PlaybookError
 from generator.output import MARKER, write_site
 from sitecheck import broken_links, count_controls, read_page, unlabelled_controls
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_example_has_a_page_for_every_month(example_site: Path) -> None:

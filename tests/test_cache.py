@@ -10,13 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Run, write_files
+from conftest import REPO, Run, snapshot, write_files
 from generator.build import BuildSession, build
 from generator.cache import CACHE_FILE, CACHE_FOLDER, read_cache
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_a_warm_build_gives_the_same_site_and_knows_it_is_up_to_date(

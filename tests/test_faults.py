@@ -14,11 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import write_corpus
-from conftest import MINIMAL
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import MINIMAL, snapshot
 
 
 def playbook(*args: str | Path, **options: object) -> subprocess.Popen[str]:
@@ -39,7 +35,7 @@ def built(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     out = tmp_path / "site"
     done = playbook("build", root, "-o", out, "--no-cache", "-q")
     assert done.wait() == 0, done.stderr.read() if done.stderr else ""
-    return root, out, files_of(out)
+    return root, out, snapshot(out)
 
 
 def limit_file_size() -> None:
@@ -57,7 +53,7 @@ def test_a_write_that_fails_leaves_the_previous_site(built: tuple[Path, Path, di
     assert run.returncode == 1
     assert "File too large" in err and "the previous output was left as it was" in err
     assert "Traceback" not in err
-    assert files_of(out) == before
+    assert snapshot(out) == before
     assert leftovers(out) == []
 
 
@@ -65,7 +61,7 @@ def test_ctrl_c_leaves_the_previous_site_and_no_workers(tmp_path: Path) -> None:
     root = write_corpus(400, tmp_path / "project")
     out = tmp_path / "site"
     assert playbook("build", root, "-o", out, "--no-cache", "-q").wait() == 0
-    before = files_of(out)
+    before = snapshot(out)
     (root / "content/guides/g0/g00001.md").write_text("---\ntitle: Changed\n---\nNew words.\n", encoding="utf-8")
 
     run = playbook("build", root, "-o", out, "--no-cache", start_new_session=True)
@@ -79,7 +75,7 @@ def test_ctrl_c_leaves_the_previous_site_and_no_workers(tmp_path: Path) -> None:
     assert run.returncode == 130
     assert "interrupted; the previous output was left as it was" in err
     assert "Traceback" not in err
-    assert files_of(out) == before
+    assert snapshot(out) == before
     assert leftovers(out) == []
     with pytest.raises(ProcessLookupError):
         os.killpg(run.pid, 0)  # no worker outlived the build
@@ -91,7 +87,7 @@ def test_two_builds_at_once_leave_one_whole_site(built: tuple[Path, Path, dict[s
         runs = [playbook("build", root, "-o", out) for _ in range(2)]
         results = [run.communicate(timeout=120) for run in runs]
         assert [run.returncode for run in runs] == [0, 0], results
-        assert files_of(out) == before
+        assert snapshot(out) == before
         assert leftovers(out) == []
 
 
@@ -108,7 +104,7 @@ def test_a_build_waits_while_another_build_of_the_site_runs(built: tuple[Path, P
         run = playbook("build", root, "-o", out, "--no-cache", "-q")
         time.sleep(1.5)
         assert run.poll() is None, "the build did not wait for the one already running"
-        assert files_of(out) == before
+        assert snapshot(out) == before
     finally:
         os.close(other_build)
     assert run.wait(timeout=60) == 0

@@ -13,12 +13,9 @@ import pytest
 
 import generator
 from benchmarks.corpus import write_corpus
+from conftest import snapshot
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to run workers")
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +63,7 @@ def test_workers_make_the_same_site_as_one_process(big: Path, tmp_path: Path) ->
     assert shared["problems"] == []
     assert len(shared["pools"]) >= 3, "expected Markdown, pages and the search index to use workers"
 
-    one, many = files_of(tmp_path / "alone"), files_of(tmp_path / "shared")
+    one, many = snapshot(tmp_path / "alone"), snapshot(tmp_path / "shared")
     assert len(one) > 820
     assert sorted(one) == sorted(many)
     different = [name for name in one if one[name] != many[name]]
@@ -76,7 +73,7 @@ def test_workers_make_the_same_site_as_one_process(big: Path, tmp_path: Path) ->
 def test_a_template_failing_in_a_worker_is_reported_and_the_old_site_kept(big: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert build_apart(big, out)["problems"] == []
-    before = files_of(out)
+    before = snapshot(out)
     templates = big / "templates"
     templates.mkdir()
     guide = (Path(generator.__file__).parent.parent / "themes/default/templates/guide.html").read_text()
@@ -96,4 +93,4 @@ def test_a_template_failing_in_a_worker_is_reported_and_the_old_site_kept(big: P
     assert path == "templates/guide.html"
     assert line == next(n for n, text in enumerate(broken.splitlines(), 1) if "1 // 0" in text)
     assert "ZeroDivisionError" in message and "g00123" in message
-    assert files_of(out) == before
+    assert snapshot(out) == before

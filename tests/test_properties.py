@@ -31,7 +31,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import MINIMAL, REPO, Run, write_files
+from conftest import MINIMAL, REPO, Run, snapshot, write_files
 from generator.build import build
 from generator.values import WINDOWS_DEVICES
 
@@ -373,10 +373,6 @@ def read_page(path: Path) -> Page:
     return page
 
 
-def site_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
-
 def broken_links(site: Path) -> list[str]:
     """Every link or resource of every page that does not open, as `page -> url: why`."""
     pages = {p.relative_to(site).as_posix(): read_page(p) for p in sorted(site.rglob("*.html"))}
@@ -447,7 +443,7 @@ def test_random_valid_content_builds_and_shows_its_text_as_written(sample: Sampl
 def test_build_is_byte_for_byte_the_same_from_another_folder_and_process(sample: Sample) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         parent = Path(tmp)
-        first = site_files(build_sample(sample, parent))
+        first = snapshot(build_sample(sample, parent))
         copy = parent / "elsewhere" / "copy"
         shutil.copytree(parent / "project", copy)
         # Another process with another hash seed: the order of sets and dicts of strings changes.
@@ -455,7 +451,7 @@ def test_build_is_byte_for_byte_the_same_from_another_folder_and_process(sample:
         command = [sys.executable, "-m", "generator", "build", str(copy), "-o", str(parent / "again"), "--no-cache"]
         done = subprocess.run(command, check=False, cwd=parent, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
-        second = site_files(parent / "again")
+        second = snapshot(parent / "again")
         differ = sorted(name for name in first.keys() | second.keys() if first.get(name) != second.get(name))
         assert not differ, f"these files differ between two builds: {differ}"
 
