@@ -32,12 +32,7 @@
   }
 
   function importAll(input) {
-    const file = input.files && input.files[0];
-    if (!file) return;
-    file.text().then(function (text) {
-      let data;
-      try { data = JSON.parse(text); } catch (error) { data = null; }
-      input.value = "";
+    P.readJson(input, function (data) {
       if (!data || data.format !== FORMAT || typeof data.items !== "object") {
         say("That file is not a Playbook progress export; nothing was changed.");
         return;

@@ -65,6 +65,19 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
   }
 
+  /* Read the file chosen in `input` as JSON; `then` gets the data (null when it is not JSON) and the file.
+     The input is emptied, so choosing the same file again is noticed. */
+  function readJson(input, then) {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    file.text().then(function (text) {
+      let data;
+      try { data = JSON.parse(text); } catch (error) { data = null; }
+      input.value = "";
+      then(data, file);
+    });
+  }
+
   /* A value from the page address, e.g. ?for=twelve-months/6 */
   function param(name) {
     return new URLSearchParams(window.location.search).get(name);
@@ -85,7 +98,7 @@
 
   window.Playbook = {
     site: site, saves: Boolean(local), read: read, write: write, remove: remove,
-    getText: getText, setText: setText, entries: entries, download: download, param: param, onAction: onAction, reveal: reveal,
+    getText: getText, setText: setText, entries: entries, download: download, readJson: readJson, param: param, onAction: onAction, reveal: reveal,
     key: function (name) { return prefix + name; },
   };
 

@@ -90,12 +90,7 @@
   }
 
   function importFile(form, input, say) {
-    const file = input.files && input.files[0];
-    if (!file) return;
-    file.text().then(function (text) {
-      let data;
-      try { data = JSON.parse(text); } catch (error) { data = null; }
-      input.value = "";
+    P.readJson(input, function (data, file) {
       if (!data || data.format !== FORMAT || typeof data.answers !== "object") {
         say("That file is not a Playbook worksheet export; nothing was changed.");
       } else if (data.worksheet !== form.dataset.worksheet) {
