@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from generator.cli import main
 
@@ -46,6 +48,13 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
             path.write_bytes(data)
         else:
             path.write_text(data, encoding="utf-8")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hypothesis keeps caches in ./.hypothesis, from collection on; a test run leaves the checkout alone."""
+    folder = tempfile.mkdtemp(prefix="playbook-hypothesis-")
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+    set_hypothesis_home_dir(folder)
 
 
 @pytest.fixture(autouse=True)
@@ -135,10 +144,19 @@ def page(context: Any) -> Any:
 
 
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def example_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of this repository's example playbook, so that builds leave the checkout as it was."""
+    root = tmp_path_factory.mktemp("example-project")
+    shutil.copy2(REPO / "playbook.yaml", root)
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example playbook of this repository, built once for the whole run."""
     from generator.build import build
 
     out = tmp_path_factory.mktemp("example") / "site"
-    build(REPO, out)
+    build(example_project, out, cache=False)  # session-wide, so outside any test's own cache key
     return out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, Run, snapshot, write_files
+from conftest import Run, snapshot, write_files
 from generator.build import build
 from generator.errors import PlaybookError
 from generator.output import MARKER, write_site
@@ -61,9 +61,9 @@ def test_worksheets_use_every_field_type(example_site: Path) -> None:
     assert 'type="date"' in html and "<textarea" in html and 'type="radio"' in html and "<table" in html
 
 
-def test_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
-    build(REPO, tmp_path / "one")
-    build(REPO, tmp_path / "two")
+def test_same_input_gives_the_same_bytes(example_project: Path, tmp_path: Path) -> None:
+    build(example_project, tmp_path / "one", cache=False)
+    build(example_project, tmp_path / "two", cache=False)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 

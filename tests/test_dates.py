@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import icalendar
 
-from conftest import MINIMAL, REPO
+from conftest import MINIMAL
 from generator.build import build
 from generator.ics import meeting_date
 
@@ -67,9 +67,9 @@ def test_without_a_start_date_there_is_no_calendar(project: Callable[..., Path])
     assert "calendar.ics" not in (root / "_site" / "programs" / "year" / "index.html").read_text()
 
 
-def test_the_calendar_is_the_same_every_build(tmp_path: Path) -> None:
-    build(REPO, tmp_path / "a")
-    build(REPO, tmp_path / "b")
+def test_the_calendar_is_the_same_every_build(example_project: Path, tmp_path: Path) -> None:
+    build(example_project, tmp_path / "a", cache=False)
+    build(example_project, tmp_path / "b", cache=False)
     path = "programs/twelve-months/calendar.ics"
     assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()
 

@@ -19,10 +19,10 @@ PROGRAM = "The twelve-month mentoring program"
 
 
 @pytest.fixture(scope="module")
-def pdf_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pdf_site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("weasyprint", reason="WeasyPrint is the pdf extra: pip install '.[pdf]'")
     out = tmp_path_factory.mktemp("pdf") / "site"
-    build(REPO, out, pdf=True)
+    build(example_project, out, pdf=True, cache=False)
     return out
 
 
@@ -88,10 +88,10 @@ def test_a_role_booklet_is_shorter_and_only_that_roles(pdf_site: Path) -> None:
     assert "The mentor's booklet" in mentor[0]
 
 
-def test_without_weasyprint_pdf_says_how_to_install_it(tmp_path: Path) -> None:
+def test_without_weasyprint_pdf_says_how_to_install_it(example_project: Path, tmp_path: Path) -> None:
     hide = "import sys; sys.modules['weasyprint'] = None; from generator.cli import main; sys.exit(main())"
     result = subprocess.run(
-        [sys.executable, "-c", hide, "build", str(REPO), "-o", str(tmp_path / "out"), "--pdf"],
+        [sys.executable, "-c", hide, "build", str(example_project), "-o", str(tmp_path / "out"), "--pdf"],
         capture_output=True,
         text=True,
         check=False,
