@@ -178,21 +178,22 @@ def _measure(
     """
     sizes: dict[int, int] = {}
     heights: dict[int, int] = {}
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    # A node comes off the stack twice: first to be opened, then, with its children, once they are measured.
+    stack: list[tuple[yaml.Node, list[yaml.Node] | None]] = [(root, None)]
     while stack:
-        node, finished = stack.pop()
-        children = _children(node)
-        if finished:
-            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
-            heights[id(node)] = 1 + max((heights[id(child)] for child in children), default=0)
+        node, measured = stack.pop()
+        if measured is not None:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in measured)
+            heights[id(node)] = 1 + max((heights[id(child)] for child in measured), default=0)
             continue
         if id(node) in sizes:
             continue
-        sizes[id(node)] = heights[id(node)] = 1  # until finished; a node inside itself counts once
+        sizes[id(node)] = heights[id(node)] = 1  # until measured; a node inside itself counts once
         if isinstance(node, yaml.MappingNode):
             _check_duplicates(node, rel, first_line, problems)
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(children) if id(child) not in sizes)
+        children = _children(node)
+        stack.append((node, children))
+        stack.extend((child, None) for child in reversed(children) if id(child) not in sizes)
     return sizes, heights
 
 
