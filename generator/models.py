@@ -17,16 +17,19 @@ from pydantic.json_schema import SkipJsonSchema
 from .values import (
     GUIDE_ID_PATTERN,
     ChecklistId,
+    ClockTime,
     FolderSlug,
     GuideId,
     HexColor,
     InlineMarkdown,
     Markdown,
     Model,
+    OnDay,
     Owners,
     RoleId,
     Slug,
     Text,
+    TimeZoneName,
     When,
     WorksheetId,
 )
@@ -145,6 +148,30 @@ class Phase(Model):
     summary: str = ""
 
 
+CADENCE_STEP = {"weekly": "week", "fortnightly": "fortnight", "monthly": "month"}
+
+
+class Schedule(Model):
+    """When the meetings happen: a rule as a workplace states it, e.g. every month on the second Thursday at 10:00."""
+
+    every: Literal["week", "fortnight", "month"] | None = Field(
+        None, description="How often the pair meets; defaults to the program's `cadence`."
+    )
+    on: OnDay | None = Field(
+        None,
+        description="The meeting day: `thursday`, `second thursday`, `last friday` or `day 14`. "
+        "Defaults to the start date's day: the same weekday, and for monthly meetings the same week of the month.",
+    )
+    time: ClockTime | None = None
+    minutes: int | None = Field(
+        None, ge=5, le=480, description="How long a meeting lasts; defaults to `meeting_minutes`."
+    )
+    timezone: TimeZoneName | None = None
+    skip: tuple[dt.date, ...] = Field(
+        (), description="Dates with no meeting (YYYY-MM-DD); the meeting moves to the next date of the rule."
+    )
+
+
 class Program(Model):
     """A program: a plan of monthly meetings (content/programs/<id>.yaml)."""
 
@@ -155,10 +182,33 @@ class Program(Model):
     cadence: Literal["weekly", "fortnightly", "monthly"] = Field("monthly", description="How often the pair meets.")
     meeting_minutes: int = Field(60, ge=5, le=480, description="How long a meeting usually lasts.")
     start_date: dt.date | None = Field(None, description="First meeting (YYYY-MM-DD); overrides playbook.yaml.")
+    schedule: Schedule = Field(Schedule(), description="When the meetings happen; dates come from it and a start date.")
     order: int = Field(0, description="Programs are listed by this number, then by title.")
     commitments: PerRole = Field(default_factory=dict, description="What each role commits to, per role.")
     phases: tuple[Phase, ...] = ()
     months: tuple[Month, ...] = Field(min_length=1)
+
+    @property
+    def step(self) -> str:
+        """How often the pair meets: `week`, `fortnight` or `month`."""
+        return self.schedule.every or CADENCE_STEP[self.cadence]
+
+    @property
+    def rule_label(self) -> str:
+        """How often and on which day the pair meets, e.g. `every month on the second Thursday`."""
+        often = {"week": "every week", "fortnight": "every other week", "month": "every month"}[self.step]
+        on = self.schedule.on
+        if on is None:
+            return often
+        if on.day is not None:
+            return f"{often} on day {on.day}"
+        *nth, weekday = on.label.split()
+        return " ".join([often, "on", *(["the", *nth] if nth else []), weekday.capitalize()])
+
+    @property
+    def minutes(self) -> int:
+        """How long a meeting lasts."""
+        return self.schedule.minutes or self.meeting_minutes
 
     @property
     def months_in_order(self) -> tuple[Month, ...]:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from .dates import DateStyle, date_style
 from .errors import Diagnostic, did_you_mean
 from .links import Targets, booklet_pdf_url, booklet_url, calendar_url, card_url, month_url, page_url, resolve
 from .loader import Asset, Project, SourceFile
@@ -23,11 +24,11 @@ from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
 from .pages import Page, Use, find_uses, plan_pages
 from .parallel import map_across_cores
+from .schedule import Meeting, browser_rule, due_offset, meetings
 from .values import Timing, iter_prose
 
 log = logging.getLogger(__name__)
 
-AFTER_THE_MEETING_DAYS = 7  # "after the meeting" is due a week after it
 ProseKey = tuple[str, bool, str]  # (folder of the source file, is inline, Markdown text)
 
 
@@ -43,10 +44,50 @@ class Site:
     used_in: Mapping[tuple[str, str], tuple[Use, ...]] = field(default_factory=dict)
     pdf: bool = False  # whether the booklets are also made as PDF files
     link_context: str = ""  # a digest of what links in content can point at
+    meetings: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)  # by program id, month by month
 
     def start_date(self, program: Program) -> dt.date | None:
         """When the program's first meeting is: its own start date, else the playbook's."""
         return program.start_date or self.playbook.settings.start_date
+
+    def meeting(self, program: Program, month: Month) -> Meeting | None:
+        """The month's meeting, when the program has a start date."""
+        numbers = [m.number for m in program.months_in_order]
+        found = self.meetings.get(program.id, ())
+        return found[numbers.index(month.number)] if found and month.number in numbers else None
+
+    def due_date(self, program: Program, month: Month, when: Timing | None) -> dt.date | None:
+        """The day a checklist item used in `month` is due, when the program has a start date."""
+        offset = due_offset(when)
+        if "month" in offset:
+            target = program.month(offset["month"])
+            meeting = self.meeting(program, target) if target else None
+            return meeting.day if meeting else None
+        meeting = self.meeting(program, month)
+        return meeting.day + dt.timedelta(days=offset["days"]) if meeting else None
+
+    def due_offset(self, when: Timing | None) -> dict[str, int]:
+        """When an item is due, as calendar.js reads it: days from its month's meeting, or another month's."""
+        return due_offset(when)
+
+    @property
+    def date_style(self) -> DateStyle:
+        """How dates read in the playbook's language."""
+        return date_style(self.playbook.settings.language)
+
+    def schedule_data(self) -> dict[str, Any]:
+        """What calendar.js needs to date every meeting from any start date, as the build does."""
+        programs = {}
+        for program in self.playbook.programs.values():
+            start = self.start_date(program)
+            clock = program.schedule.time
+            programs[program.id] = {
+                **browser_rule(program),
+                "start": start.isoformat() if start else None,
+                "months": [m.number for m in program.months_in_order],
+                "clock": self.date_style.time(dt.datetime.strptime(clock, "%H:%M")) if clock else None,
+            }
+        return {"style": self.date_style.browser_style(), "programs": programs}
 
     @property
     def base_url(self) -> str:
@@ -99,12 +140,9 @@ class Site:
 
     def program_data(self, program: Program) -> dict[str, Any]:
         """What the browser needs for "this month", overdue items and a calendar of its own."""
-        start = self.start_date(program)
         return {
             "id": program.id,
             "title": program.title,
-            "cadence": program.cadence,
-            "start": start.isoformat() if start else None,
             "months": [
                 {
                     "n": month.number,
@@ -118,7 +156,7 @@ class Site:
                             "title": self.playbook.checklists[checklist_id].title,
                             "url": page_url("checklist", checklist_id),
                             "items": [
-                                {"key": key, "text": item.text, "due": _due(item.when)}
+                                {"key": key, "text": item.text, "owner": item.owner, "due": due_offset(item.when)}
                                 for key, item in zip(
                                     self.playbook.checklists[checklist_id].keys(),
                                     self.playbook.checklists[checklist_id].items,
@@ -140,15 +178,6 @@ class Site:
     def prose_html(self, folder: str, text: str, inline: bool) -> str:
         """The HTML of a Markdown field from a YAML file in `folder`, with site links unresolved."""
         return self.prose[(folder, inline, text)]
-
-
-def _due(when: Timing | None) -> dict[str, int]:
-    """When an item is due: days from the meeting of the month that uses it, or a month's meeting."""
-    if when is not None and when.month is not None:
-        return {"month": when.month}
-    if when is not None and when.offset_days:
-        return {"days": when.offset_days}
-    return {"days": AFTER_THE_MEETING_DAYS if when is not None and when.moment == "after" else 0}
 
 
 @dataclass
@@ -193,7 +222,8 @@ def plan_site(
     problems.extend(_collisions(pages, project.assets))
     prose_html = {k: v.html for k, v in prose.items()}
     uses = find_uses(playbook)
-    site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0])
+    dates = {p.id: meetings(p, p.start_date or playbook.settings.start_date) for p in playbook.programs.values()}
+    site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0], dates)
     return site, problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["relurl"] = relurl
     env.filters["markdown"] = markdown_field
     env.filters["site_html"] = site_html
+    env.filters["long_date"] = long_date
+    env.filters["clock"] = clock
     env.tests["contains"] = _contains
     env.tests["owned_in_part_by"] = _owned_in_part_by
     env.tests["has_items_for"] = _has_items_for
@@ -98,6 +101,18 @@ def markdown_field(context: Any, text: str, owner: Program | Worksheet | Checkli
 def site_html(context: Any, html: str) -> Markup:
     """Rendered Markdown with its site links made relative to the page being rendered."""
     return Markup(relative_urls(html, context["page"].url))
+
+
+@pass_context
+def long_date(context: Any, day: dt.date) -> str:
+    """A date in the playbook's one date style, e.g. `Thursday, January 14, 2027`."""
+    return str(context["site"].date_style.date(day))
+
+
+@pass_context
+def clock(context: Any, moment: dt.datetime) -> str:
+    """A meeting's start time as the playbook's language writes it, e.g. `10:00 AM`."""
+    return str(context["site"].date_style.time(moment))
 
 
 def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:

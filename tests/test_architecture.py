@@ -14,6 +14,8 @@ ORDER = [
     "parallel",
     "values",
     "models",
+    "dates",
+    "schedule",
     "resources",
     "uptodate",
     "yaml_reader",
