@@ -51,7 +51,17 @@ def choose(page: Any, role: str) -> None:
     page.wait_for_function("role => (document.documentElement.dataset.lens || '') === role", arg=role)
 
 
-@pytest.mark.parametrize("target", [MONTH_5, MONTHLY, MONTH_1, "index.html", "roles/mentor/index.html"])
+PAGES = [
+    MONTH_5,
+    MONTHLY,
+    MONTH_1,
+    "index.html",
+    "roles/mentor/index.html",
+    "programs/twelve-months/booklet/index.html",
+]
+
+
+@pytest.mark.parametrize("target", PAGES)
 @pytest.mark.parametrize("role", ["lead", "mentor", "protege"])
 def test_the_lens_leaves_no_heading_over_nothing(page: Any, example_site: Path, target: str, role: str) -> None:
     page.goto(url(example_site, target))
