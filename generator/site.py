@@ -130,13 +130,17 @@ class Site:
         return calendar_url(program_id)
 
     def checklist_uses(self, program: Program, months: Iterable[Month], only: str = "") -> list[dict[str, Any]]:
-        """What the browser needs to count ticks for these months: checklist, use and item keys."""
+        """What the browser needs to count ticks for these months: checklist, use, item keys and their owners."""
         return [
-            {"c": checklist_id, "u": f"{program.id}/{month.number}", "k": self.playbook.checklists[checklist_id].keys()}
+            self.checklist_progress(self.playbook.checklists[checklist_id], f"{program.id}/{month.number}")
             for month in months
             for checklist_id in month.checklists
             if checklist_id in self.playbook.checklists and only in ("", checklist_id)
         ]
+
+    def checklist_progress(self, checklist: Checklist, use: str = "") -> dict[str, Any]:
+        """One checklist's part of a count: its id, the use ticked, its item keys and each key's owners (for the lens)."""
+        return {"c": checklist.id, "u": use, "k": checklist.keys(), "r": checklist.key_owners()}
 
     def program_data(self, program: Program) -> dict[str, Any]:
         """What the browser needs for "this month", overdue items and a calendar of its own."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .errors import Diagnostic
 from .links import relative_url, relative_urls
-from .models import Checklist, Program, Worksheet
+from .models import Checklist, Guide, Program, Worksheet
 from .resources import builtin_theme
 
 STATIC_PREFIX = "static/"
@@ -66,6 +66,7 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["site_html"] = site_html
     env.filters["long_date"] = long_date
     env.filters["clock"] = clock
+    env.filters["lens_roles"] = lens_roles
     env.tests["contains"] = _contains
     env.tests["owned_in_part_by"] = _owned_in_part_by
     env.tests["has_items_for"] = _has_items_for
@@ -81,7 +82,18 @@ def _owned_in_part_by(worksheet: Worksheet, role_id: str) -> bool:
 
 
 def _has_items_for(checklist: Checklist, role_id: str) -> bool:
-    return any(role_id in item.owner for item in checklist.items)
+    return role_id in checklist.owners()
+
+
+def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...]:
+    """The roles a list of these items is for: every role one of them is for, or none (everyone) when one is for all."""
+    roles: dict[str, None] = {}
+    for item in items:
+        owners = item.owners()
+        if not owners:
+            return ()
+        roles.update(dict.fromkeys(owners))
+    return tuple(roles)
 
 
 @pass_context
