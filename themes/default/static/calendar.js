@@ -187,10 +187,11 @@
     const found = [];
     data.months.forEach(function (month) {
       month.checklists.forEach(function (checklist) {
-        const ticks = P.read("checklist:" + checklist.id + ":" + data.id + "/" + month.n) || {};
+        const saved = P.read("checklist:" + checklist.id + ":" + data.id + "/" + month.n);
+        const ticks = saved || {};
         checklist.items.forEach(function (item) {
           if (role && item.owner.indexOf(role) < 0) return;
-          found.push({ item: item, checklist: checklist, month: month, due: dueDay(dates, month.n, item.due), done: Boolean(ticks[item.key]) });
+          found.push({ item: item, checklist: checklist, month: month, due: dueDay(dates, month.n, item.due), done: Boolean(ticks[item.key]), started: Boolean(saved) });
         });
       });
     });
@@ -210,10 +211,17 @@
     return row;
   }
 
+  /* Items past their day: in the months since the last meeting, and in earlier months' checklists the
+     reader has started ticking (one who joined mid-year is not told of every month before). */
   function overdueOf(data, dates, now) {
+    const recent = lastMet(data, dates, now);
     return items(data, dates)
-      .filter(function (entry) { return !entry.done && entry.due && entry.due < now; })
+      .filter(function (entry) { return !entry.done && entry.due && entry.due < now && (entry.started || entry.month.n >= recent); })
       .sort(function (a, b) { return b.due - a.due || b.month.n - a.month.n; });
+  }
+
+  function lastMet(data, dates, now) {
+    return data.months.reduce(function (found, month) { return dates.get(month.n) <= now ? month.n : found; }, 0);
   }
 
   function showThisMonth(section) {
@@ -234,13 +242,17 @@
       time.dateTime = isoDate(dates.get(month.n));
       line.append(time, ".");
       body.appendChild(line);
-      const todo = items({ id: data.id, months: [month] }, dates).filter(function (entry) { return !entry.done; });
-      if (todo.length) {
-        body.appendChild(element("h3", lens() ? "Still to do this month, for you" : "Still to do this month"));
-        const list = element("ul", "", "this-month__todo");
-        todo.sort(function (a, b) { return (a.due || 0) - (b.due || 0); }).forEach(function (entry) { list.appendChild(itemRow(data, entry, false)); });
-        body.appendChild(list);
-      }
+    }
+    /* What is due next, for the chosen role: this month's items still open, and the next meeting's preparation. */
+    const soon = data.months.slice(Math.max(current, 0), next >= 0 ? next + 1 : undefined);
+    const todo = items({ id: data.id, months: soon }, dates)
+      .filter(function (entry) { return !entry.done && entry.due && entry.due >= now; })
+      .sort(function (a, b) { return a.due - b.due; });
+    if (todo.length) {
+      body.appendChild(element("h3", lens() ? "Coming up for you" : "Coming up"));
+      const list = element("ul", "", "this-month__todo");
+      todo.slice(0, OVERDUE_SHOWN).forEach(function (entry) { list.appendChild(itemRow(data, entry, true)); });
+      body.appendChild(list);
     }
     if (next >= 0) {
       const month = data.months[next];
