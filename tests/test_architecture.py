@@ -22,6 +22,7 @@ ORDER = [
     "validate",
     "markdown",
     "links",
+    "guides",
     "pages",
     "site",
     "search",
