@@ -17,9 +17,10 @@ from markdown_it import MarkdownIt
 
 from .dates import DateStyle, date_style
 from .errors import Diagnostic, did_you_mean
+from .guides import guide_contents
 from .links import Targets, booklet_pdf_url, booklet_url, calendar_url, card_url, month_url, page_url, resolve
 from .loader import Asset, Project, SourceFile
-from .markdown import Link, RenderedMarkdown, render_markdown
+from .markdown import Heading, Link, RenderedMarkdown, render_markdown
 from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
 from .pages import Page, Use, find_uses, plan_pages
@@ -174,6 +175,10 @@ class Site:
                 for month in program.months_in_order
             ],
         }
+
+    def guide_contents(self, guide_id: str) -> tuple[Heading, ...]:
+        """The sections a guide's "On this page" box lists; none when the guide is short."""
+        return guide_contents(self.playbook.guides[guide_id].body, self.guide_html[guide_id].headings)
 
     def uses(self, kind: str, item_id: str) -> tuple[Use, ...]:
         """The months that use a worksheet, checklist or guide."""

@@ -24,6 +24,7 @@ ORDER = [
     "validate",
     "markdown",
     "links",
+    "guides",
     "pages",
     "site",
     "search",
