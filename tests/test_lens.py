@@ -99,7 +99,7 @@ def test_a_mentor_does_not_see_the_leads_checklist(page: Any, example_site: Path
 
     for target in ("checklists/index.html", "index.html"):
         page.goto(url(example_site, target))
-        entry = page.locator("main li", has_text=LEAD_ONLY)
+        entry = page.locator("main .item-list li", has_text=LEAD_ONLY)
         assert entry.is_hidden()
         choose(page, "lead")
         assert entry.is_visible()
