@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -240,4 +242,39 @@ def test_a_date_the_reader_picks_dates_the_program_and_its_months(page: Any, exa
     assert page.locator(".first-meeting").inner_text().startswith("The first meeting is on Thursday, March 11, 2027")
     page.goto((example_site / "programs" / "twelve-months" / "month-05" / "index.html").as_uri())
     assert page.locator(".when time").inner_text() == "Thursday, July 8, 2027"
+    assert page.errors == []
+
+
+def overdue_for(page: Any, role: str) -> list[tuple[str, str]]:
+    page.select_option("#lens", role)
+    rows = page.locator(".this-month__overdue li")
+    return [(row.inner_text(), row.locator("time").get_attribute("datetime")) for row in rows.all()]
+
+
+def test_this_month_and_overdue_items_follow_the_lens(page: Any, example_site: Path) -> None:
+    page.clock.set_fixed_time(dt.datetime(2027, 6, 20, 12, 0))  # month 6 met on 10 June; month 7 meets on 8 July
+    page.goto((example_site / "index.html").as_uri())
+    section = page.locator(".this-month")
+    assert "You are in month 6" in section.inner_text()
+    assert "Thursday, July 8, 2027" in section.locator(".this-month__next").inner_text()
+    everyone = section.locator("h3", has_text="Overdue").inner_text()
+    mentor = overdue_for(page, "mentor")
+    assert section.locator("h3", has_text="Overdue").inner_text().startswith("Overdue for you")
+    assert everyone != section.locator("h3", has_text="Overdue").inner_text()
+    protege = overdue_for(page, "protege")
+    assert mentor and protege and mentor != protege
+    for shown in (mentor, protege):
+        due = [day for _, day in shown]
+        assert due == sorted(due, reverse=True)  # newest first
+        assert all("2027-06" in day for day in due)  # since the last meeting: nothing from months not started
+    data = json.loads(page.locator("#program-data-twelve-months").text_content())
+    owners = {
+        re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", item["text"]): item["owner"]
+        for month in data["months"]
+        for checklist in month["checklists"]
+        for item in checklist["items"]
+    }
+    for role, shown in (("mentor", mentor), ("protege", protege)):
+        for text, _ in shown:
+            assert role in owners[text.split(" (")[0]], text
     assert page.errors == []
