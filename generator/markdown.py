@@ -87,6 +87,8 @@ def create_markdown(*, allow_html: bool) -> MarkdownIt:
     for name in ADMONITIONS:
         md.use(container_plugin, name=name, render=_render_admonition)
     md.core.ruler.push("task_labels", _label_tasks)
+    md.add_render_rule("table_open", _open_table_box)
+    md.add_render_rule("table_close", _close_table_box)
     md.core.ruler.push("resolve_links", _resolve_links)
     return md
 
@@ -118,6 +120,28 @@ def _render_admonition(self: Any, tokens: Sequence[Token], idx: int, options: An
     name, _, title = token.info.strip().partition(" ")
     label = title.strip() or name.capitalize()
     return f'<div class="admonition {escape(name)}" role="note">\n<p class="admonition-title">{escape(label)}</p>\n'
+
+
+def _open_table_box(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A table scrolls sideways in its own box on a narrow screen; the box can be reached by keyboard to scroll it."""
+    label = escape("Table: " + ", ".join(_column_names(tokens, idx)))
+    box = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">\n'
+    return box + str(self.renderToken(tokens, idx, options, env))
+
+
+def _close_table_box(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    return str(self.renderToken(tokens, idx, options, env)) + "</div>\n"
+
+
+def _column_names(tokens: Sequence[Token], table_open: int) -> list[str]:
+    """The text of a table's header cells, which names the table's box for screen readers."""
+    names = []
+    for token in tokens[table_open:]:
+        if token.type == "thead_close":
+            break
+        if token.type == "inline":
+            names.append("".join(c.content for c in token.children or () if c.type in ("text", "code_inline")))
+    return names
 
 
 def _label_tasks(state: StateCore) -> None:

@@ -30,6 +30,9 @@ PAGE_TYPES = {
 }
 
 
+RUNNING = "guides/mentor/running-a-meeting/index.html"  # a table and a block of preformatted text
+
+
 def violations(page: Any) -> list[str]:
     axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is a test extra")
     result = axe.Axe().run(page)
@@ -53,6 +56,19 @@ def test_axe_finds_nothing_in_dark_mode(browser: Any, example_site: Path, kind: 
         page.goto(f"{example_site.as_uri()}/{PAGE_TYPES[kind]}")
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
         assert violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_a_phone_with_the_menu_open(browser: Any, example_site: Path, scheme: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        for target in (*(PAGE_TYPES[kind] for kind in ("home", "month", "meeting card", "worksheet")), RUNNING):
+            page.goto(f"{example_site.as_uri()}/{target}")
+            page.get_by_text("Menu", exact=True).click()
+            assert violations(page) == [], target
     finally:
         context.close()
 

@@ -109,11 +109,28 @@ def test_every_field_type_keeps_its_answer(page: Any, example_site: Path) -> Non
             assert field.locator("input, textarea").first.input_value() == value
 
 
+def open_actions(page: Any) -> None:
+    """Open the worksheet's one menu of actions, where its buttons wait."""
+    page.get_by_text("Save, print or clear").click()
+
+
+def test_worksheet_actions_wait_in_one_menu(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, VISION))
+    save = page.get_by_role("button", name="Save a backup file")
+    assert page.locator(".toolbar__status").is_visible() and save.is_hidden()
+    open_actions(page)
+    assert save.is_visible()
+    assert page.get_by_role("button", name="Save as a text document (Markdown)").is_visible()
+    assert page.get_by_text("Restore from a backup file").is_visible()
+
+
 def test_export_then_import_brings_the_answers_back(page: Any, example_site: Path, tmp_path: Path) -> None:
     page.goto(url(example_site, VISION))
     fill_vision(page)
+    open_actions(page)
     with page.expect_download() as download:
         page.click("button[data-action=export-json]")
+    assert "backup file vision-answers.json" in page.inner_text(".toolbar__status")
     exported = tmp_path / download.value.suggested_filename
     download.value.save_as(exported)
     data = json.loads(exported.read_text(encoding="utf-8"))
@@ -136,6 +153,7 @@ def test_export_then_import_brings_the_answers_back(page: Any, example_site: Pat
 
     page.set_input_files("input[data-action=import]", str(exported))
     page.wait_for_function("document.querySelector('#vision-current-role').value !== ''")
+    assert page.inner_text(".toolbar__status").startswith("Restored the answers from")
     assert page.input_value("#vision-current-role") == "Product manager, payments"
     assert page.is_checked("input[name=satisfaction][value='4']")
     page.reload()
@@ -165,6 +183,7 @@ def test_print_blank_prints_no_answers_and_keeps_them(page: Any, example_site: P
     fill_vision(page)
     # Record what the form holds at the moment the browser prints.
     page.evaluate("window.print = () => { window.printedRole = document.querySelector('#vision-current-role').value; }")
+    open_actions(page)
     page.click("button[data-action=print-blank]")
     assert page.evaluate("window.printedRole") == ""
     assert page.input_value("#vision-current-role") == "Product manager, payments"
@@ -320,6 +339,8 @@ def test_pages_ask_nothing_of_other_hosts(page: Any, example_site: Path) -> None
         "guides/protege/why-not-your-manager/index.html",
         "roles/protege/index.html",
         "progress/index.html",
+        "programs/twelve-months/month-06/card/index.html",
+        "guides/mentor/rehearsing-high-stakes-meetings/index.html",
     ],
 )
 def test_pages_fit_a_phone_without_sideways_scrolling(browser: Any, example_site: Path, target: str) -> None:
@@ -341,6 +362,7 @@ def test_keyboard_users_see_where_they_are(page: Any, example_site: Path) -> Non
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
 
+    open_actions(page)
     page.focus("input[data-action=import]")
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
@@ -353,3 +375,123 @@ def test_the_lens_can_be_changed_with_the_keyboard(page: Any, example_site: Path
     page.focus("#lens")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.documentElement.dataset.lens") == "mentor"
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """A tab on a 360-pixel-wide phone."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    yield context.new_page()
+    context.close()
+
+
+MONTH = "programs/twelve-months/month-06/index.html"
+
+
+def test_the_header_folds_into_a_menu_on_a_phone(phone: Any, example_site: Path) -> None:
+    phone.goto(url(example_site, MONTH))
+    assert phone.locator(".site-header").bounding_box()["height"] < 0.2 * 740
+    assert phone.locator("#search-input").is_visible()
+    guides = phone.locator(".site-nav a", has_text="Guides")
+    assert guides.is_hidden() and phone.locator("#lens").is_hidden()
+
+    phone.get_by_text("Menu", exact=True).click()
+    assert guides.is_visible()
+    assert phone.locator(".site-nav a[aria-current]").is_visible()
+    phone.select_option("#lens", "mentor")
+    assert phone.locator(".role-block[data-role=protege]").first.is_hidden()
+
+
+def test_the_header_shows_its_menu_open_on_a_wide_screen(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, MONTH))
+    assert page.locator(".site-nav a", has_text="Guides").is_visible()
+    assert page.locator("#lens").is_visible()
+    assert page.get_by_text("Menu", exact=True).is_hidden()
+
+
+def test_without_javascript_the_menu_still_opens(browser: Any, example_site: Path) -> None:
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 740}, java_script_enabled=False)
+        try:
+            page = context.new_page()
+            page.goto(url(example_site, MONTH))
+            page.get_by_text("Menu", exact=True).click()
+            page.locator(".site-nav a", has_text="Guides").click()
+            assert page.url.endswith("guides/index.html")
+        finally:
+            context.close()
+
+
+# Words in `root` whose letters are drawn on more than one line: a word broken in the middle.
+BROKEN_WORDS = """root => {
+  const broken = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.textContent.matchAll(/[\\p{L}\\p{N}]+/gu)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set(Array.from(range.getClientRects(), (rect) => Math.round(rect.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize(
+    "guide", ["guides/mentor/running-a-meeting/index.html", "guides/mentor/rehearsing-high-stakes-meetings/index.html"]
+)
+def test_guide_tables_keep_their_words_whole_on_a_phone(phone: Any, example_site: Path, guide: str) -> None:
+    phone.goto(url(example_site, guide))
+    table = phone.locator(".prose table").first
+    assert table.evaluate(BROKEN_WORDS) == []
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_wide_table_scrolls_in_its_own_box_by_keyboard(phone: Any, example_site: Path) -> None:
+    phone.goto(url(example_site, "guides/mentor/rehearsing-high-stakes-meetings/index.html"))
+    box = phone.locator(".prose .table-scroll").first
+    assert box.evaluate("box => box.scrollWidth > box.clientWidth")
+    box.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.wait_for_function("document.activeElement.scrollLeft > 0")
+    assert phone.evaluate("window.scrollX") == 0
+
+
+def test_a_scale_keeps_its_numbers_on_one_row_on_a_phone(phone: Any, example_site: Path) -> None:
+    phone.goto(url(example_site, VISION))
+    tops = phone.locator("input[name=satisfaction]").evaluate_all(
+        "boxes => boxes.map(b => b.getBoundingClientRect().top)"
+    )
+    assert len(tops) == 5 and len(set(tops)) == 1
+
+
+def test_a_worksheets_actions_do_not_push_its_first_question_away(phone: Any, example_site: Path) -> None:
+    phone.goto(url(example_site, VISION))
+    assert phone.locator(".toolbar").bounding_box()["height"] < 740 / 6
+    introduction = phone.locator(".worksheet-page > .prose").bounding_box()
+    first = phone.locator(".field__label").first.bounding_box()
+    # Once the reader has read the introduction, the first question is in the upper half of the screen.
+    assert first["y"] + first["height"] - (introduction["y"] + introduction["height"]) < 740 / 2
+
+
+def luminance(css_color: str) -> float:
+    """Relative luminance (WCAG) of an `rgb(r, g, b)` color."""
+    channels = [int(part) / 255 for part in css_color[css_color.index("(") + 1 : -1].split(",")[:3]]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_the_header_is_dark_in_dark_mode(browser: Any, example_site: Path) -> None:
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(url(example_site, MONTH))
+        header = page.locator(".site-header").evaluate("h => getComputedStyle(h).backgroundColor")
+        text = page.evaluate("getComputedStyle(document.body).color")
+        title = page.locator(".site-title").evaluate("a => getComputedStyle(a).color")
+        assert luminance(header) < luminance(text)
+        assert (luminance(title) + 0.05) / (luminance(header) + 0.05) >= 4.5
+    finally:
+        context.close()

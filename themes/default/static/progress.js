@@ -28,25 +28,25 @@
     kept().forEach(function (entry) { items[entry[0]] = entry[1]; });
     const file = { format: FORMAT, version: 1, playbook: P.site, exported: new Date().toISOString(), items: items };
     P.download(P.site + "-progress.json", JSON.stringify(file, null, 2) + "\n", "application/json");
-    say("Exported " + Object.keys(items).length + " checklists, worksheets and guides.");
+    say("The backup file " + P.site + "-progress.json, among your downloads, holds " + Object.keys(items).length + " checklists, worksheets and guides.");
   }
 
   function importAll(input) {
     P.readJson(input, function (data) {
       if (!data || data.format !== FORMAT || typeof data.items !== "object") {
-        say("That file is not a Playbook progress export; nothing was changed.");
+        say("That file is not a backup file of your progress; nothing was changed.");
         return;
       }
       const names = Object.keys(data.items).filter(function (name) { return KEPT.test(name) && typeof data.items[name] === "string"; });
-      if (data.playbook !== P.site && !window.confirm("This file comes from another playbook (" + data.playbook + "). Import it anyway?")) return;
-      if (!window.confirm("Import " + names.length + " checklists, worksheets and guides? They replace what this browser has for the same ones.")) return;
+      if (data.playbook !== P.site && !window.confirm("This file comes from another playbook (" + data.playbook + "). Restore it anyway?")) return;
+      if (!window.confirm("Restore " + names.length + " checklists, worksheets and guides? They replace what this browser has for the same ones.")) return;
       names.forEach(function (name) { P.setText(name, data.items[name]); });
       window.location.reload();
     });
   }
 
   function forget() {
-    if (!window.confirm("Forget every tick and answer this browser keeps for this playbook? Export them first if you may need them.")) return;
+    if (!window.confirm("Forget every tick and answer this browser keeps for this playbook? Save a backup file first if you may need them.")) return;
     kept().forEach(function (entry) { P.remove(entry[0]); });
     window.location.reload();
   }

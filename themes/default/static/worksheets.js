@@ -92,15 +92,15 @@
   function importFile(form, input, say) {
     P.readJson(input, function (data, file) {
       if (!data || data.format !== FORMAT || typeof data.answers !== "object") {
-        say("That file is not a Playbook worksheet export; nothing was changed.");
+        say("That file is not a backup file of worksheet answers; nothing was changed.");
       } else if (data.worksheet !== form.dataset.worksheet) {
         say("That file holds answers for “" + (data.title || data.worksheet) + "”, not this worksheet; nothing was changed.");
       } else if (Object.keys(collect(form)).length && !window.confirm("Replace the answers on this page with the ones in the file?")) {
-        say("Import cancelled; your answers are as they were.");
+        say("Nothing was restored; your answers are as they were.");
       } else {
         fill(form, data.answers);
         save(form);
-        say("Imported the answers from " + file.name + ".");
+        say("Restored the answers from " + file.name + ".");
       }
     });
   }
@@ -129,16 +129,16 @@
     form.addEventListener("input", function () {
       const kept = save(form);
       say(kept ? "Saved in this browser at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + "."
-        : "This browser does not allow saving here: export your answers before you leave the page.");
+        : "This browser does not keep answers for this page: save a backup file before you leave it.");
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     if (!toolbar) return;
     toolbar.hidden = false;
     P.onAction(toolbar, {
-      "export-json": function () { exportJson(form); say("Exported your answers as a JSON file."); },
+      "export-json": function () { exportJson(form); say("Your answers are in the backup file " + form.dataset.worksheet + "-answers.json, among your downloads."); },
       "export-markdown": function () {
         P.download(form.dataset.worksheet + ".md", markdown(form), "text/markdown");
-        say("Exported your answers as a Markdown file.");
+        say("Your answers are in the text document " + form.dataset.worksheet + ".md, among your downloads.");
       },
       "print-blank": function () { printBlank(form); },
       clear: function () {
