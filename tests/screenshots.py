@@ -23,7 +23,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -99,52 +100,73 @@ def print_to_pngs(page: Any, kind: str, folder: Path, out: Path) -> int:
     return len(list(printed.glob(f"{slug(kind)}-[0-9]*.png")))
 
 
-def take(
-    site: Path, out: Path, kinds: Sequence[str], *, lens: str = "", scale: float = 1, printing: bool = True
-) -> int:
-    """Screenshots of `kinds` of the built `site` into `out`, one progress line per kind; how many files."""
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, which never downloads a browser of its own here."""
     from playwright.sync_api import sync_playwright
 
-    chromium = chromium_path()
-    if chromium is None:
+    path = chromium_path()
+    if path is None:
         raise SystemExit("Chromium is not installed: apt-get install chromium (or set PLAYBOOK_CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def take(
+    browser: Any,
+    site: Path,
+    out: Path,
+    kinds: Sequence[str],
+    *,
+    lens: str = "",
+    scale: float = 1,
+    printing: bool = True,
+) -> int:
+    """Screenshots of `kinds` of the built `site` into `out`, one progress line per kind; how many files."""
     if printing and shutil.which("pdftoppm") is None:
         print("pdftoppm is missing (apt-get install poppler-utils): printed pages are skipped")
         printing = False
     suffix = f"-{lens}" if lens else ""
     lens_key = json.dumps(f"playbook:{storage_key(site)}:lens")
+    contexts = {
+        (width, scheme): browser.new_context(**view(width, scheme, scale)) for width in WIDTHS for scheme in SCHEMES
+    }
+    errors: list[str] = []
     made = 0
-    with tempfile.TemporaryDirectory(prefix="playbook-shots-pdf-") as pdfs, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+    try:
         tabs: dict[tuple[int, str], Any] = {}
-        errors: list[str] = []
-        for width in WIDTHS:
-            for scheme in SCHEMES:
-                context = browser.new_context(**view(width, scheme, scale))
-                if lens:  # before the page's own first script reads it, as for a reader who chose it earlier
-                    context.add_init_script(f"try{{localStorage.setItem({lens_key},{json.dumps(lens)})}}catch(e){{}}")
-                tab = context.new_page()
-                tab.on("pageerror", lambda error, w=width, s=scheme: errors.append(f"{w}-{s}: {error}"))
-                tabs[width, scheme] = tab
-                (out / f"{width}-{scheme}{suffix}").mkdir(parents=True, exist_ok=True)
-        for kind in kinds:
-            url = f"{site.as_uri()}/{PAGE_TYPES[kind]}"
-            errors.clear()
-            for (width, scheme), tab in tabs.items():
-                tab.goto(url)
-                tab.screenshot(path=str(out / f"{width}-{scheme}{suffix}" / f"{slug(kind)}.png"), full_page=True)
-            line = f"{kind}: {len(tabs)} screenshots"
-            made += len(tabs)
-            if printing and kind in PRINTED:
-                pages = print_to_pngs(tabs[max(WIDTHS), "light"], kind, Path(pdfs), out)
-                made += pages
-                line += f", {pages} printed page{'s' if pages != 1 else ''}"
-            print(line + "".join(f"\n  script error at {error}" for error in errors), flush=True)
-        browser.close()
+        for (width, scheme), context in contexts.items():
+            if lens:  # before the page's own first script reads it, as for a reader who chose it earlier
+                context.add_init_script(f"try{{localStorage.setItem({lens_key},{json.dumps(lens)})}}catch(e){{}}")
+            tab = tabs[width, scheme] = context.new_page()
+            tab.on("pageerror", lambda error, w=width, s=scheme: errors.append(f"{w}-{s}: {error}"))
+            (out / f"{width}-{scheme}{suffix}").mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="playbook-shots-pdf-") as pdfs:
+            for kind in kinds:
+                url = f"{site.as_uri()}/{PAGE_TYPES[kind]}"
+                errors.clear()
+                for (width, scheme), tab in tabs.items():
+                    tab.goto(url)
+                    tab.screenshot(path=str(out / f"{width}-{scheme}{suffix}" / f"{slug(kind)}.png"), full_page=True)
+                line = f"{kind}: {len(tabs)} screenshots"
+                made += len(tabs)
+                if printing and kind in PRINTED:
+                    pages = print_to_pngs(tabs[max(WIDTHS), "light"], kind, Path(pdfs), out)
+                    made += pages
+                    line += f", {pages} printed page{'s' if pages != 1 else ''}"
+                print(line + "".join(f"\n  script error at {error}" for error in errors), flush=True)
+    finally:
+        for context in contexts.values():
+            context.close()
     return made
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, browser: Any = None) -> int:
+    """The command line; `browser` is one already running (the tests'), else Chromium is started for the run."""
     args = parse(argv)
     out: Path = args.out.resolve() if args.out else Path(tempfile.mkdtemp(prefix="playbook-shots-"))
     kinds = list(dict.fromkeys(args.only or PAGE_TYPES))
@@ -153,7 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.lens and args.lens not in lens_roles(site):
             print(f"unknown role {args.lens!r}; expected one of {', '.join(lens_roles(site))}", file=sys.stderr)
             return 2
-        made = take(site, out, kinds, lens=args.lens or "", scale=args.scale, printing=not args.no_print)
+        with chromium() if browser is None else nullcontext(browser) as running:
+            made = take(running, site, out, kinds, lens=args.lens or "", scale=args.scale, printing=not args.no_print)
     print(f"{made} files in {out}")
     return 0
 

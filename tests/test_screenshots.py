@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 import struct
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import chromium_path
 from screenshots import main
 
 
@@ -20,12 +20,10 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
-def test_the_script_shoots_each_width_and_scheme_and_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    if chromium_path() is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
-    pytest.importorskip("playwright.sync_api", reason="Playwright is a test extra: pip install '.[test]'")
-
-    assert main(["--out", str(tmp_path), "--only", "home", "checklist", "--scale", "2"]) == 0
+def test_the_script_shoots_each_width_and_scheme_and_prints(
+    browser: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--out", str(tmp_path), "--only", "home", "checklist", "--scale", "2"], browser=browser) == 0
 
     output = capsys.readouterr().out
     assert output.splitlines()[0] == "home: 4 screenshots"
