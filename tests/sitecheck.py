@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -106,3 +108,52 @@ def unlabelled_controls(path: Path) -> list[str]:
 def count_controls(path: Path) -> int:
     """How many form controls the page has."""
     return len(_controls(path).controls)
+
+
+# --- The page types, and the windows they are looked at in --------------------------------------
+
+PAGE_TYPES = {
+    "home": "index.html",
+    "start here": "roles/protege/index.html",
+    "program": "programs/twelve-months/index.html",
+    "month": "programs/twelve-months/month-06/index.html",
+    "meeting card": "programs/twelve-months/month-06/card/index.html",
+    "booklet": "programs/twelve-months/booklet/index.html",
+    "role booklet": "programs/twelve-months/booklet/mentor/index.html",
+    "guide": "guides/protege/why-not-your-manager/index.html",
+    "worksheet": "worksheets/role-and-compensation/index.html",
+    "checklist": "checklists/monthly-meeting/index.html",
+    "guides": "guides/index.html",
+    "worksheets": "worksheets/index.html",
+    "checklists": "checklists/index.html",
+    "my progress": "progress/index.html",
+}
+"""One page of each kind in the example playbook, by the name tests and screenshots give it."""
+
+PRINTED = ("checklist", "meeting card", "booklet", "worksheet")
+"""The page types made to be printed."""
+
+WIDTHS = (360, 1280)
+"""A phone and a laptop, in CSS pixels."""
+
+SCHEMES = ("light", "dark")
+
+
+def view(width: int, scheme: str, scale: float = 1) -> dict[str, object]:
+    """Playwright's `new_context` options for a window `width` px wide in `scheme`: a phone below 600 px."""
+    phone = width < 600
+    return {
+        "viewport": {"width": width, "height": 740 if phone else 800},
+        "is_mobile": phone,
+        "has_touch": phone,
+        "device_scale_factor": scale,
+        "color_scheme": scheme,
+    }
+
+
+def storage_key(site: Path) -> str:
+    """The key a built site files the reader's data under: `data-site` of its home page's <html>."""
+    found = re.search(r'<html[^>]*\sdata-site="([^"]*)"', (site / "index.html").read_text(encoding="utf-8"))
+    if found is None:
+        raise ValueError(f"{site / 'index.html'} has no data-site attribute")
+    return html.unescape(found.group(1))

@@ -1,33 +1,18 @@
-"""Every kind of page passes axe-core, in light and dark, and the Nu Html Checker."""
+"""Every kind of page passes axe-core at 360 px and 1280 px, in light and dark, and the Nu Html Checker."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import REPO
-
-PAGE_TYPES = {
-    "home": "index.html",
-    "start here": "roles/protege/index.html",
-    "program": "programs/twelve-months/index.html",
-    "month": "programs/twelve-months/month-06/index.html",
-    "meeting card": "programs/twelve-months/month-06/card/index.html",
-    "booklet": "programs/twelve-months/booklet/index.html",
-    "role booklet": "programs/twelve-months/booklet/mentor/index.html",
-    "guide": "guides/protege/why-not-your-manager/index.html",
-    "worksheet": "worksheets/role-and-compensation/index.html",
-    "checklist": "checklists/monthly-meeting/index.html",
-    "guides": "guides/index.html",
-    "worksheets": "worksheets/index.html",
-    "checklists": "checklists/index.html",
-    "my progress": "progress/index.html",
-}
+from sitecheck import PAGE_TYPES, SCHEMES, WIDTHS, view
 
 
 RUNNING = "guides/mentor/running-a-meeting/index.html"  # a table and a block of preformatted text
@@ -42,21 +27,16 @@ def violations(page: Any) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("kind", PAGE_TYPES)
-def test_axe_finds_nothing_in_light_mode(page: Any, example_site: Path, kind: str) -> None:
-    page.goto(f"{example_site.as_uri()}/{PAGE_TYPES[kind]}")
-    assert violations(page) == []
-
-
-@pytest.mark.parametrize("kind", ["home", "month", "worksheet", "checklist", "guide"])
-def test_axe_finds_nothing_in_dark_mode(browser: Any, example_site: Path, kind: str) -> None:
-    context = browser.new_context(color_scheme="dark")
-    try:
-        page = context.new_page()
-        page.goto(f"{example_site.as_uri()}/{PAGE_TYPES[kind]}")
-        assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(255, 255, 255)"
-        assert violations(page) == []
-    finally:
+@pytest.fixture(scope="module")
+def tabs(browser: Any) -> Iterator[dict[tuple[int, str], Any]]:
+    """A tab for each window width and color scheme, shared by this module's tests: 56 pages, 4 browser profiles."""
+    contexts = {(width, scheme): browser.new_context(**view(width, scheme)) for width in WIDTHS for scheme in SCHEMES}
+    opened = {key: context.new_page() for key, context in contexts.items()}
+    for tab in opened.values():
+        tab.errors = []
+        tab.on("pageerror", lambda error, tab=tab: tab.errors.append(str(error)))
+    yield opened
+    for context in contexts.values():
         context.close()
 
 
@@ -71,6 +51,21 @@ def test_axe_finds_nothing_on_a_phone_with_the_menu_open(browser: Any, example_s
             assert violations(page) == [], target
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_every_page_type_passes_axe(
+    tabs: dict[tuple[int, str], Any], example_site: Path, kind: str, width: int, scheme: str
+) -> None:
+    page = tabs[width, scheme]
+    page.errors.clear()
+    page.goto(f"{example_site.as_uri()}/{PAGE_TYPES[kind]}")
+    white = page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    assert white == (scheme == "light")
+    assert violations(page) == []
+    assert page.errors == []
 
 
 def test_axe_finds_nothing_with_progress_and_the_lens_on(page: Any, example_site: Path) -> None:
