@@ -14,7 +14,6 @@ import pytest
 from conftest import REPO
 from sitecheck import PAGE_TYPES, SCHEMES, WIDTHS, view
 
-
 RUNNING = "guides/mentor/running-a-meeting/index.html"  # a table and a block of preformatted text
 
 
