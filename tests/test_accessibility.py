@@ -18,6 +18,7 @@ PAGE_TYPES = {
     "program": "programs/twelve-months/index.html",
     "month": "programs/twelve-months/month-06/index.html",
     "meeting card": "programs/twelve-months/month-06/card/index.html",
+    "meeting cards": "programs/twelve-months/cards/index.html",
     "booklet": "programs/twelve-months/booklet/index.html",
     "role booklet": "programs/twelve-months/booklet/mentor/index.html",
     "guide": "guides/protege/why-not-your-manager/index.html",
