@@ -20,6 +20,7 @@ PATTERN_MEANINGS = {
     r"^#(?:[0-9a-fA-F]{3}){1,2}$": "a hex color like '#1d4f91'",
     r"^https?://[^\s\"'<>]+$": "an address starting with http:// or https://",
     r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$": "a language tag like 'en' or 'en-GB'",
+    r"^([01][0-9]|2[0-3]):[0-5][0-9]$": 'a 24-hour time like "10:00"',
 }
 
 
@@ -53,8 +54,10 @@ def explain(error: Any, model_class: type[BaseModel]) -> tuple[str, str]:
         return _out_of_range(name, value, ctx, model_class, loc)
     if kind == "device_name":
         return f"'{name}' {error['msg']}", f"rename it, e.g. to '{value}-team'"
-    if kind == "timing":
+    if kind in ("timing", "meeting_day"):
         return f"'{name}' {error['msg']}{got}", ""
+    if kind == "time_zone":
+        return str(error["msg"]), ""
     expected = EXPECTED.get(kind)
     if expected:
         hint = "put it in quotes" if expected == "text" and isinstance(value, (int, float, bool, dt.date)) else ""

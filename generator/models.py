@@ -9,7 +9,8 @@ no I/O and imports only the value types of `values`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -17,16 +18,19 @@ from pydantic.json_schema import SkipJsonSchema
 from .values import (
     GUIDE_ID_PATTERN,
     ChecklistId,
+    ClockTime,
     FolderSlug,
     GuideId,
     HexColor,
     InlineMarkdown,
     Markdown,
     Model,
+    OnDay,
     Owners,
     RoleId,
     Slug,
     Text,
+    TimeZoneName,
     When,
     WorksheetId,
 )
@@ -135,6 +139,26 @@ class Month(Model):
     guides: tuple[GuideId, ...] = Field((), description="Guide ids worth reading this month.")
     notes: Markdown = Field("", description="Extra guidance for the month (Markdown).")
 
+    def prepare_roles(self) -> tuple[str, ...]:
+        """The roles with something to do before the meeting."""
+        return _roles_with_items(self.prepare)
+
+    def follow_up_roles(self) -> tuple[str, ...]:
+        """The roles with something to do after the meeting."""
+        return _roles_with_items(self.follow_up)
+
+    def agenda_roles(self) -> tuple[str, ...]:
+        """The roles that lead some part of the meeting."""
+        return _union(item.owner for item in self.agenda)
+
+
+def _roles_with_items(part: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(role for role, items in part.items() if items)
+
+
+def _union(role_lists: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(role for roles in role_lists for role in roles))
+
 
 class Phase(Model):
     """A stretch of months with a common purpose."""
@@ -143,6 +167,30 @@ class Phase(Model):
     title: Text
     months: tuple[int, ...] = Field(min_length=1, description="The month numbers in this phase.")
     summary: str = ""
+
+
+CADENCE_STEP = {"weekly": "week", "fortnightly": "fortnight", "monthly": "month"}
+
+
+class Schedule(Model):
+    """When the meetings happen: a rule as a workplace states it, e.g. every month on the second Thursday at 10:00."""
+
+    every: Literal["week", "fortnight", "month"] | None = Field(
+        None, description="How often the pair meets; defaults to the program's `cadence`."
+    )
+    on: OnDay | None = Field(
+        None,
+        description="The meeting day: `thursday`, `second thursday`, `last friday` or `day 14`. "
+        "Defaults to the start date's day: the same weekday, and for monthly meetings the same week of the month.",
+    )
+    time: ClockTime | None = None
+    minutes: int | None = Field(
+        None, ge=5, le=480, description="How long a meeting lasts; defaults to `meeting_minutes`."
+    )
+    timezone: TimeZoneName | None = None
+    skip: tuple[dt.date, ...] = Field(
+        (), description="Dates with no meeting (YYYY-MM-DD); the meeting moves to the next date of the rule."
+    )
 
 
 class Program(Model):
@@ -155,10 +203,33 @@ class Program(Model):
     cadence: Literal["weekly", "fortnightly", "monthly"] = Field("monthly", description="How often the pair meets.")
     meeting_minutes: int = Field(60, ge=5, le=480, description="How long a meeting usually lasts.")
     start_date: dt.date | None = Field(None, description="First meeting (YYYY-MM-DD); overrides playbook.yaml.")
+    schedule: Schedule = Field(Schedule(), description="When the meetings happen; dates come from it and a start date.")
     order: int = Field(0, description="Programs are listed by this number, then by title.")
     commitments: PerRole = Field(default_factory=dict, description="What each role commits to, per role.")
     phases: tuple[Phase, ...] = ()
     months: tuple[Month, ...] = Field(min_length=1)
+
+    @property
+    def step(self) -> str:
+        """How often the pair meets: `week`, `fortnight` or `month`."""
+        return self.schedule.every or CADENCE_STEP[self.cadence]
+
+    @property
+    def rule_label(self) -> str:
+        """How often and on which day the pair meets, e.g. `every month on the second Thursday`."""
+        often = {"week": "every week", "fortnight": "every other week", "month": "every month"}[self.step]
+        on = self.schedule.on
+        if on is None:
+            return often
+        if on.day is not None:
+            return f"{often} on day {on.day}"
+        *nth, weekday = on.label.split()
+        return " ".join([often, "on", *(["the", *nth] if nth else []), weekday.capitalize()])
+
+    @property
+    def minutes(self) -> int:
+        """How long a meeting lasts."""
+        return self.schedule.minutes or self.meeting_minutes
 
     @property
     def months_in_order(self) -> tuple[Month, ...]:
@@ -278,7 +349,7 @@ class Worksheet(Model):
 
     def owners(self) -> tuple[str, ...]:
         """Everyone who fills in some part of the worksheet, in order."""
-        return tuple(dict.fromkeys(role for s in self.sections for role in self.section_owner(s)))
+        return _union(self.section_owner(s) for s in self.sections)
 
 
 # --- Checklists ---------------------------------------------------------------
@@ -294,6 +365,17 @@ class ChecklistItem(Model):
     details: InlineMarkdown | None = None
 
 
+class ChecklistGroup(NamedTuple):
+    """A run of checklist items with the same timing: its label and its (key, item) pairs."""
+
+    label: str
+    entries: tuple[tuple[str, ChecklistItem], ...]
+
+    def owners(self) -> tuple[str, ...]:
+        """Everyone who owns some item of the group, in order."""
+        return _union(item.owner for _, item in self.entries)
+
+
 class Checklist(Model):
     """Things to tick off (content/checklists/<id>.yaml)."""
 
@@ -303,19 +385,27 @@ class Checklist(Model):
     description: Markdown = ""
     items: tuple[ChecklistItem, ...] = Field(min_length=1)
 
-    def groups(self) -> tuple[tuple[str, tuple[tuple[str, ChecklistItem], ...]], ...]:
-        """Runs of items with the same timing, as (timing label, ((key, item), ...)), in the written order."""
+    def groups(self) -> tuple[ChecklistGroup, ...]:
+        """Runs of items with the same timing, in the written order."""
         runs: list[tuple[str, list[tuple[str, ChecklistItem]]]] = []
         for index, item in enumerate(self.items):
             label = item.when.label if item.when else "Any time"
             if not runs or runs[-1][0] != label:
                 runs.append((label, []))
             runs[-1][1].append((self.item_key(index), item))
-        return tuple((label, tuple(entries)) for label, entries in runs)
+        return tuple(ChecklistGroup(label, tuple(entries)) for label, entries in runs)
 
     def keys(self) -> tuple[str, ...]:
         """The keys of every item, in order."""
         return tuple(self.item_key(i) for i in range(len(self.items)))
+
+    def key_owners(self) -> tuple[tuple[str, ...], ...]:
+        """The owners of every item, in the order of `keys()`."""
+        return tuple(item.owner for item in self.items)
+
+    def owners(self) -> tuple[str, ...]:
+        """Everyone who owns some item, in order."""
+        return _union(item.owner for item in self.items)
 
     def item_key(self, index: int) -> str:
         """The key a tick is saved under: the item's id, or its position."""
@@ -351,8 +441,14 @@ class Guide(Model):
         """The guide's title."""
         return self.meta.title
 
+    def owners(self) -> tuple[str, ...]:
+        """Who the guide is for; empty means everyone."""
+        return self.meta.roles
+
 
 # --- The whole playbook -------------------------------------------------------
+
+FIRST_GUIDE = "getting-started"  # the guide every role's "Start here" page lists first
 
 
 class Playbook(Model):
@@ -367,6 +463,22 @@ class Playbook(Model):
     def role(self, role_id: str) -> Role:
         """The declared role with this id."""
         return next(r for r in self.settings.roles if r.id == role_id)
+
+    def items_of(self, kind: str, ids: Iterable[str]) -> tuple[Worksheet | Checklist | Guide, ...]:
+        """The worksheets, checklists or guides (`kind`) with these ids that exist, in the order given."""
+        kinds: dict[str, Mapping[str, Worksheet | Checklist | Guide]] = {
+            "worksheet": self.worksheets,
+            "checklist": self.checklists,
+            "guide": self.guides,
+        }
+        found = kinds[kind]
+        return tuple(found[item_id] for item_id in ids if item_id in found)
+
+    def guides_for(self, role_id: str) -> tuple[Guide, ...]:
+        """A role's reading list: "Getting started" first, then the guides meant for that role, in guide order."""
+        first = self.guides.get(FIRST_GUIDE)
+        own = (g for g in self.guides.values() if role_id in g.meta.roles and g.id != FIRST_GUIDE)
+        return (*((first,) if first else ()), *own)
 
 
 DOCUMENT_MODELS: dict[str, type[Model]] = {

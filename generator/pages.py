@@ -6,11 +6,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .guides import neighbours, reading_order
 from .links import booklet_pdf_url, booklet_url, calendar_url, card_url, cards_url, month_url, page_url
 from .loader import Project
 from .models import Checklist, Guide, Month, Playbook, Program, Role, Worksheet
 
 SETTINGS = "playbook.yaml"
+# Beyond this, a list beside the text no longer helps to find a guide, and it would add its
+# weight to every guide page; the page listing the guides has them all.
+LISTED_GUIDES_AT_MOST = 60
 T = TypeVar("T")
 
 
@@ -20,6 +24,23 @@ class NavLink:
 
     title: str
     url: str
+
+
+@dataclass(frozen=True)
+class Pager:
+    """The pages before and after a page in one reading order."""
+
+    previous: NavLink | None = None
+    next: NavLink | None = None
+
+
+@dataclass(frozen=True)
+class ListedGuide:
+    """A guide in the list beside a guide: its link, and the roles it is for (empty: everyone)."""
+
+    title: str
+    url: str
+    roles: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,20 @@ class Page:
     next: NavLink | None = None
     trail: tuple[NavLink, ...] = ()  # the breadcrumb: pages above this one
     template_name: str = ""  # when the template is not `<kind>.html`
+    pagers: tuple[tuple[str, Pager], ...] = ()  # by role id: previous / next in that role's reading order
+    guides: tuple[ListedGuide, ...] = ()  # the guides listed beside a guide, in the reading order for everyone
+
+    @property
+    def pager_data(self) -> dict[str, dict[str, dict[str, str] | None]]:
+        """Previous and next for everyone ('') and for each role, as the browser swaps them in."""
+        found = {"": Pager(self.previous, self.next), **dict(self.pagers)}
+        return {
+            role_id: {
+                side: {"title": link.title, "url": link.url} if link else None
+                for side, link in (("previous", pager.previous), ("next", pager.next))
+            }
+            for role_id, pager in found.items()
+        }
 
     @property
     def template(self) -> str:
@@ -93,8 +128,8 @@ def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> It
         yield Page("404.html", "404", "Page not found", shared)
     for program in playbook.programs.values():
         yield from _program_pages(program, playbook, project, home, pdf, shared)
+    yield from _guide_pages(playbook, project, home, shared)
     for kind, items in (
-        ("guide", playbook.guides),
         ("worksheet", playbook.worksheets),
         ("checklist", playbook.checklists),
     ):
@@ -102,6 +137,45 @@ def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> It
         for item_id, item in items.items():
             own = (found[kind][item_id],)
             yield Page(page_url(kind, item_id), kind, item.title, shared, own, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
+
+
+def _guide_pages(playbook: Playbook, project: Project, home: NavLink, shared: frozenset[str]) -> Iterator[Page]:
+    order = reading_order(playbook.guides.values())
+    links = [NavLink(guide.title, page_url("guide", guide.id)) for guide in order]
+    listed = tuple(ListedGuide(link.title, link.url, guide.meta.roles) for guide, link in zip(order, links))
+    listed = listed if len(listed) <= LISTED_GUIDES_AT_MOST else ()
+    roles = [role.id for role in _first_of_each(playbook.settings.roles, "id")]
+    by_role = {role_id: _pagers(order, links, role_id) for role_id in roles}
+    everyone = _pagers(order, links, "")
+    # Which guides come before and after depends on every guide's order and roles, and the list shows
+    # every title: so a guide page shows every guide's front matter (not its body).
+    sources = frozenset([*shared, *(f"meta:{p}" for p in project.found["guide"].values())])
+    section = NavLink("Guides", page_url("guides"))
+    place = {guide.id: index for index, guide in enumerate(order)}
+    for guide in playbook.guides.values():
+        index = place[guide.id]
+        yield Page(
+            links[index].url,
+            "guide",
+            guide.title,
+            sources,
+            (project.found["guide"][guide.id],),
+            guide=guide,
+            previous=everyone[index].previous,
+            next=everyone[index].next,
+            trail=(home, section),
+            pagers=tuple((role_id, pagers[index]) for role_id, pagers in by_role.items()),
+            guides=listed,
+        )
+
+
+def _pagers(order: tuple[Guide, ...], links: list[NavLink], role_id: str) -> list[Pager]:
+    """For each guide of everyone's `order`: previous and next in the role's reading order."""
+    link_of = {guide.id: link for guide, link in zip(order, links)}
+    return [
+        Pager(link_of[before.id] if before else None, link_of[after.id] if after else None)
+        for before, after in neighbours(order, role_id)
+    ]
 
 
 def _program_pages(

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from .dates import DateStyle, date_style
 from .errors import Diagnostic, did_you_mean
+from .guides import guide_contents
 from .links import (
     Targets,
     booklet_pdf_url,
@@ -28,16 +30,16 @@ from .links import (
     resolve,
 )
 from .loader import Asset, Project, SourceFile
-from .markdown import Link, RenderedMarkdown, render_markdown
+from .markdown import Heading, Link, RenderedMarkdown, render_markdown
 from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
 from .pages import Page, Use, find_uses, plan_pages
 from .parallel import map_across_cores
+from .schedule import Meeting, browser_rule, due_offset, meetings
 from .values import Timing, iter_prose
 
 log = logging.getLogger(__name__)
 
-AFTER_THE_MEETING_DAYS = 7  # "after the meeting" is due a week after it
 ProseKey = tuple[str, bool, str]  # (folder of the source file, is inline, Markdown text)
 
 
@@ -53,10 +55,50 @@ class Site:
     used_in: Mapping[tuple[str, str], tuple[Use, ...]] = field(default_factory=dict)
     pdf: bool = False  # whether the booklets are also made as PDF files
     link_context: str = ""  # a digest of what links in content can point at
+    meetings: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)  # by program id, month by month
 
     def start_date(self, program: Program) -> dt.date | None:
         """When the program's first meeting is: its own start date, else the playbook's."""
         return program.start_date or self.playbook.settings.start_date
+
+    def meeting(self, program: Program, month: Month) -> Meeting | None:
+        """The month's meeting, when the program has a start date."""
+        numbers = [m.number for m in program.months_in_order]
+        found = self.meetings.get(program.id, ())
+        return found[numbers.index(month.number)] if found and month.number in numbers else None
+
+    def due_date(self, program: Program, month: Month, when: Timing | None) -> dt.date | None:
+        """The day a checklist item used in `month` is due, when the program has a start date."""
+        offset = due_offset(when)
+        if "month" in offset:
+            target = program.month(offset["month"])
+            meeting = self.meeting(program, target) if target else None
+            return meeting.day if meeting else None
+        meeting = self.meeting(program, month)
+        return meeting.day + dt.timedelta(days=offset["days"]) if meeting else None
+
+    def due_offset(self, when: Timing | None) -> dict[str, int]:
+        """When an item is due, as calendar.js reads it: days from its month's meeting, or another month's."""
+        return due_offset(when)
+
+    @property
+    def date_style(self) -> DateStyle:
+        """How dates read in the playbook's language."""
+        return date_style(self.playbook.settings.language)
+
+    def schedule_data(self) -> dict[str, Any]:
+        """What calendar.js needs to date every meeting from any start date, as the build does."""
+        programs = {}
+        for program in self.playbook.programs.values():
+            start = self.start_date(program)
+            clock = program.schedule.time
+            programs[program.id] = {
+                **browser_rule(program),
+                "start": start.isoformat() if start else None,
+                "months": [m.number for m in program.months_in_order],
+                "clock": self.date_style.time(dt.datetime.strptime(clock, "%H:%M")) if clock else None,
+            }
+        return {"style": self.date_style.browser_style(), "programs": programs}
 
     @property
     def base_url(self) -> str:
@@ -112,22 +154,23 @@ class Site:
         return calendar_url(program_id)
 
     def checklist_uses(self, program: Program, months: Iterable[Month], only: str = "") -> list[dict[str, Any]]:
-        """What the browser needs to count ticks for these months: checklist, use and item keys."""
+        """What the browser needs to count ticks for these months: checklist, use, item keys and their owners."""
         return [
-            {"c": checklist_id, "u": f"{program.id}/{month.number}", "k": self.playbook.checklists[checklist_id].keys()}
+            self.checklist_progress(self.playbook.checklists[checklist_id], f"{program.id}/{month.number}")
             for month in months
             for checklist_id in month.checklists
             if checklist_id in self.playbook.checklists and only in ("", checklist_id)
         ]
 
+    def checklist_progress(self, checklist: Checklist, use: str = "") -> dict[str, Any]:
+        """One checklist's part of a count: its id, the use ticked, its item keys and each key's owners (for the lens)."""
+        return {"c": checklist.id, "u": use, "k": checklist.keys(), "r": checklist.key_owners()}
+
     def program_data(self, program: Program) -> dict[str, Any]:
         """What the browser needs for "this month", overdue items and a calendar of its own."""
-        start = self.start_date(program)
         return {
             "id": program.id,
             "title": program.title,
-            "cadence": program.cadence,
-            "start": start.isoformat() if start else None,
             "months": [
                 {
                     "n": month.number,
@@ -141,7 +184,7 @@ class Site:
                             "title": self.playbook.checklists[checklist_id].title,
                             "url": page_url("checklist", checklist_id),
                             "items": [
-                                {"key": key, "text": item.text, "due": _due(item.when)}
+                                {"key": key, "text": item.text, "owner": item.owner, "due": due_offset(item.when)}
                                 for key, item in zip(
                                     self.playbook.checklists[checklist_id].keys(),
                                     self.playbook.checklists[checklist_id].items,
@@ -156,6 +199,10 @@ class Site:
             ],
         }
 
+    def guide_contents(self, guide_id: str) -> tuple[Heading, ...]:
+        """The sections a guide's "On this page" box lists; none when the guide is short."""
+        return guide_contents(self.playbook.guides[guide_id].body, self.guide_html[guide_id].headings)
+
     def uses(self, kind: str, item_id: str) -> tuple[Use, ...]:
         """The months that use a worksheet, checklist or guide."""
         return self.used_in.get((kind, item_id), ())
@@ -163,15 +210,6 @@ class Site:
     def prose_html(self, folder: str, text: str, inline: bool) -> str:
         """The HTML of a Markdown field from a YAML file in `folder`, with site links unresolved."""
         return self.prose[(folder, inline, text)]
-
-
-def _due(when: Timing | None) -> dict[str, int]:
-    """When an item is due: days from the meeting of the month that uses it, or a month's meeting."""
-    if when is not None and when.month is not None:
-        return {"month": when.month}
-    if when is not None and when.offset_days:
-        return {"days": when.offset_days}
-    return {"days": AFTER_THE_MEETING_DAYS if when is not None and when.moment == "after" else 0}
 
 
 @dataclass
@@ -216,7 +254,8 @@ def plan_site(
     problems.extend(_collisions(pages, project.assets))
     prose_html = {k: v.html for k, v in prose.items()}
     uses = find_uses(playbook)
-    site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0])
+    dates = {p.id: meetings(p, p.start_date or playbook.settings.start_date) for p in playbook.programs.values()}
+    site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0], dates)
     return site, problems
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from markupsafe import Markup
 
 from .errors import Diagnostic
 from .links import relative_url, relative_urls
-from .models import Checklist, Program, Worksheet
+from .models import Checklist, Guide, Program, Worksheet
 from .resources import builtin_theme
 
 STATIC_PREFIX = "static/"
@@ -63,6 +64,9 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["relurl"] = relurl
     env.filters["markdown"] = markdown_field
     env.filters["site_html"] = site_html
+    env.filters["long_date"] = long_date
+    env.filters["clock"] = clock
+    env.filters["lens_roles"] = lens_roles
     env.tests["contains"] = _contains
     env.tests["owned_in_part_by"] = _owned_in_part_by
     env.tests["has_items_for"] = _has_items_for
@@ -78,7 +82,18 @@ def _owned_in_part_by(worksheet: Worksheet, role_id: str) -> bool:
 
 
 def _has_items_for(checklist: Checklist, role_id: str) -> bool:
-    return any(role_id in item.owner for item in checklist.items)
+    return role_id in checklist.owners()
+
+
+def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...]:
+    """The roles a list of these items is for: every role one of them is for, or none (everyone) when one is for all."""
+    roles: dict[str, None] = {}
+    for item in items:
+        owners = item.owners()
+        if not owners:
+            return ()
+        roles.update(dict.fromkeys(owners))
+    return tuple(roles)
 
 
 @pass_context
@@ -98,6 +113,18 @@ def markdown_field(context: Any, text: str, owner: Program | Worksheet | Checkli
 def site_html(context: Any, html: str) -> Markup:
     """Rendered Markdown with its site links made relative to the page being rendered."""
     return Markup(relative_urls(html, context["page"].url))
+
+
+@pass_context
+def long_date(context: Any, day: dt.date) -> str:
+    """A date in the playbook's one date style, e.g. `Thursday, January 14, 2027`."""
+    return str(context["site"].date_style.date(day))
+
+
+@pass_context
+def clock(context: Any, moment: dt.datetime) -> str:
+    """A meeting's start time as the playbook's language writes it, e.g. `10:00 AM`."""
+    return str(context["site"].date_style.time(moment))
 
 
 def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:

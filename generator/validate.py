@@ -15,6 +15,7 @@ from .explain import allowed_keys, explain
 from .loader import Kind, Project, SourceFile
 from .memo import Memo
 from .models import (
+    CADENCE_STEP,
     DOCUMENT_MODELS,
     Checklist,
     Guide,
@@ -280,6 +281,25 @@ def _check_program(program: Program) -> Iterator[Problem]:
                 )
             else:
                 phase_of[number] = phase.id
+    yield from _check_schedule(program)
+
+
+def _check_schedule(program: Program) -> Iterator[Problem]:
+    schedule = program.schedule
+    both = "every" in schedule.model_fields_set and "cadence" in program.model_fields_set
+    if both and CADENCE_STEP[program.cadence] != schedule.every:
+        yield Problem(
+            ("schedule", "every"),
+            f"'every: {schedule.every}' disagrees with 'cadence: {program.cadence}'",
+            "keep one of them",
+        )
+    on = schedule.on
+    if on is not None and program.step != "month" and (on.nth is not None or on.day is not None):
+        yield Problem(
+            ("schedule", "on"),
+            f"meetings every {program.step} fall on a weekday, not on '{on.label}'",
+            "write a weekday, e.g. `on: thursday`",
+        )
 
 
 def _check_worksheet(worksheet: Worksheet) -> Iterator[Problem]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import types
+import zoneinfo
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -145,6 +146,74 @@ When = Annotated[
             "pattern": TIMING_PATTERN.pattern,
             "description": f"When the item is due: {TIMING_HELP}.",
         }
+    ),
+]
+
+
+# --- Schedule -----------------------------------------------------------------
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": -1, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+MEETING_DAY_HELP = "a weekday (`thursday`), a weekday of the month (`second thursday`, `last friday`) or `day 14`"
+
+
+class MeetingDay(Model):
+    """Which day a meeting falls on: a weekday, the nth weekday of the month, or a day of the month."""
+
+    weekday: int | None = None  # 0 is Monday, as in `datetime`
+    nth: int | None = None  # 1-4 or -1 (the last), with `weekday`, for monthly meetings
+    day: int | None = None  # the day of the month, 1-31
+
+    @property
+    def label(self) -> str:
+        """How the rule reads, e.g. `second thursday`."""
+        if self.day is not None:
+            return f"day {self.day}"
+        name = WEEKDAYS[self.weekday or 0]
+        if self.nth is None:
+            return name
+        return f"{next(k for k, v in ORDINALS.items() if v == self.nth)} {name}"
+
+
+def _parse_meeting_day(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    words = value.strip().lower().split()
+    if len(words) == 2 and words[0] == "day" and words[1].isdigit() and 1 <= int(words[1]) <= 31:
+        return {"day": int(words[1])}
+    if len(words) == 1 and words[0] in WEEKDAYS:
+        return {"weekday": WEEKDAYS.index(words[0])}
+    if len(words) == 2 and words[0] in ORDINALS and words[1] in WEEKDAYS:
+        return {"nth": ORDINALS[words[0]], "weekday": WEEKDAYS.index(words[1])}
+    raise PydanticCustomError("meeting_day", "must be {help}", {"help": MEETING_DAY_HELP})
+
+
+OnDay = Annotated[
+    MeetingDay,
+    BeforeValidator(_parse_meeting_day),
+    WithJsonSchema({"type": "string", "description": f"The meeting day: {MEETING_DAY_HELP}."}),
+]
+
+
+def _known_time_zone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError(
+            "time_zone", "unknown time zone '{value}'; use a name such as `Europe/London`", {"value": value}
+        ) from None
+    return value
+
+
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_known_time_zone),
+    Field(description="An IANA time zone name, e.g. `Europe/London` or `America/New_York`."),
+]
+ClockTime = Annotated[
+    str,
+    Field(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description='The meeting\'s start, 24-hour "HH:MM", e.g. "10:00".'
     ),
 ]
 

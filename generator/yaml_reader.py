@@ -13,9 +13,28 @@ import yaml
 from .errors import Diagnostic
 
 try:
-    SafeLoader: type[Any] = yaml.CSafeLoader
+    BaseLoader: type[Any] = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
-    SafeLoader = yaml.SafeLoader
+    BaseLoader = yaml.SafeLoader
+
+
+class SafeLoader(BaseLoader):  # type: ignore[misc]
+    """Safe YAML read as YAML 1.2 reads plain words: only `true` and `false` are booleans, so a schedule's
+    `on:` is a key and `yes`, `no`, `on` and `off` stay words; and `10:00` is a time of day, not 600
+    (YAML 1.1's base-60 numbers)."""
+
+
+TIME_OF_DAY = ("tag:yaml.org,2002:str", re.compile(r"^[0-9]{1,2}:[0-9]{2}$"))
+SafeLoader.yaml_implicit_resolvers = {
+    first: [
+        *([TIME_OF_DAY] if first.isdigit() else []),
+        *((tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"),
+    ]
+    for first, resolvers in BaseLoader.yaml_implicit_resolvers.items()
+}
+SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 MAX_YAML_VALUES = 1_000_000  # a document whose aliases expand past this is refused

@@ -180,6 +180,54 @@ def test_guide_task_lists_remember_ticks(page: Any, example_site: Path) -> None:
     assert f"1 of {boxes.count()} ticked" in page.inner_text("[data-progress-tasks]")
 
 
+def test_the_next_guide_follows_the_reading_order_of_the_chosen_role(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "guides/getting-started/index.html"))
+    following = page.locator(".pager a[rel=next]")
+    assert "Choosing a mentor" in following.inner_text()  # everyone's order: the protégé's guides come first
+
+    page.select_option("#lens", "mentor")
+    assert "The six focus areas" in following.inner_text()  # the first guide a mentor reads after this one
+    page.reload()
+    following.click()
+    assert page.url.endswith("guides/protege/focus-areas/index.html")
+    assert "Getting started" in page.inner_text(".pager a[rel=prev]")
+
+    page.select_option("#lens", "")
+    assert "Why your manager should not be your mentor" in page.inner_text(".pager a[rel=prev]")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_list_of_guides_is_beside_the_text_only_on_wide_screens(
+    browser: Any, example_site: Path, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(url(example_site, "guides/mentor/running-a-meeting/index.html"))
+        page.select_option("#lens", "mentor")
+        text = page.locator("article.guide").bounding_box()
+        side = page.locator("nav.sidebar").bounding_box()
+        beside = side["x"] >= text["x"] + text["width"] and side["y"] < text["y"] + text["height"]
+        assert beside == (width == 1280)
+        if width == 360:
+            assert side["y"] >= text["y"] + text["height"]  # the guide's text comes first
+        listed = page.locator(".guide-list li")
+        assert listed.filter(has_text="Running a meeting").locator("a[aria-current=page]").is_visible()
+        assert listed.filter(has_text="Monitoring with pulse checks").is_hidden()  # for the program lead only
+        assert listed.filter(has_text="What a mentor does").is_visible()
+    finally:
+        context.close()
+
+
+def test_the_meeting_card_link_comes_before_the_goal(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "programs/twelve-months/month-06/index.html"))
+    card = page.get_by_role("link", name="Print the meeting card")
+    assert card.bounding_box()["y"] < page.locator(".goal").bounding_box()["y"]
+    card.click()
+    assert page.url.endswith("programs/twelve-months/month-06/card/index.html")
+
+
 def test_role_lens_shows_one_role_and_is_remembered(page: Any, example_site: Path) -> None:
     month = url(example_site, "programs/twelve-months/month-06/index.html")
     page.goto(month)

@@ -5,13 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 
 from conftest import MINIMAL
 from generator.build import build
-from generator.ics import meeting_date
+from generator.dates import date_style
+from generator.models import Program
+from generator.schedule import browser_rule, meetings
 
 
 def events(path: Path) -> list[icalendar.Event]:
@@ -19,11 +24,18 @@ def events(path: Path) -> list[icalendar.Event]:
     return [c for c in calendar.walk() if c.name == "VEVENT"]
 
 
-def test_the_example_calendar_has_twelve_meetings_on_the_right_dates(example_site: Path) -> None:
+def test_the_example_calendar_has_twelve_timed_meetings_on_second_thursdays(example_site: Path) -> None:
     found = events(example_site / "programs" / "twelve-months" / "calendar.ics")
     assert len(found) == 12
-    dates = [event.decoded("dtstart") for event in found]
-    assert dates == [dt.date(2027 + (m - 1) // 12, (m - 1) % 12 + 1, 14) for m in range(1, 13)]
+    starts = [event.decoded("dtstart") for event in found]
+    assert all(isinstance(start, dt.datetime) and start.tzinfo is not None for start in starts)
+    assert {str(event["dtstart"].params["TZID"]) for event in found} == {"Europe/London"}
+    assert {(start.hour, start.minute) for start in starts} == {(10, 0)}
+    assert {event.decoded("duration") for event in found} == {dt.timedelta(minutes=60)}
+    assert all(start.weekday() == 3 and 8 <= start.day <= 14 for start in starts)  # second Thursdays
+    assert [start.month for start in starts] == list(range(1, 13))
+    # Ten in the morning London time, in winter (GMT) and in summer (BST) alike.
+    assert starts[0].utcoffset() == dt.timedelta(0) and starts[5].utcoffset() == dt.timedelta(hours=1)
     first = found[0]
     assert str(first["summary"]) == "Month 1: Kick-off"
     assert "Introductions and check in" in str(first["description"])
@@ -31,17 +43,65 @@ def test_the_example_calendar_has_twelve_meetings_on_the_right_dates(example_sit
     assert len({str(event["uid"]) for event in found}) == 12
 
 
-def test_meetings_keep_to_the_end_of_short_months() -> None:
-    start = dt.date(2027, 1, 31)
-    assert [meeting_date(start, "monthly", i) for i in range(4)] == [
+def program_with(schedule: dict[str, object], months: int = 12, cadence: str = "monthly") -> Program:
+    return Program.model_validate(
+        {
+            "title": "A year",
+            "summary": "Meetings to test with.",
+            "cadence": cadence,
+            "schedule": schedule,
+            "months": [
+                {"number": n, "title": f"Month {n}", "goal": "Meet.", "agenda": [{"topic": "Talk", "owner": "mentor"}]}
+                for n in range(1, months + 1)
+            ],
+        }
+    )
+
+
+def days(program: Program, start: dt.date) -> list[dt.date]:
+    return [meeting.day for meeting in meetings(program, start)]
+
+
+def test_monthly_meetings_keep_the_weekday_of_the_first_one() -> None:
+    # Thursday 14 January 2027 is the second Thursday: so is every later meeting, never a weekend.
+    found = days(program_with({}), dt.date(2027, 1, 14))
+    assert all(day.weekday() == 3 and 8 <= day.day <= 14 for day in found)
+    assert found[1] == dt.date(2027, 2, 11) and found[-1] == dt.date(2027, 12, 9)
+    # A fifth Friday (29 January) becomes the last Friday of each month.
+    assert days(program_with({}, 3), dt.date(2027, 1, 29)) == [
+        dt.date(2027, 1, 29),
+        dt.date(2027, 2, 26),
+        dt.date(2027, 3, 26),
+    ]
+
+
+def test_a_rule_picks_the_day_and_skipped_dates_move_to_the_next() -> None:
+    rule = {"on": "last friday", "skip": ["2027-02-26"]}
+    assert days(program_with(rule, 3), dt.date(2027, 1, 4)) == [
+        dt.date(2027, 1, 29),
+        dt.date(2027, 3, 26),
+        dt.date(2027, 4, 30),
+    ]
+    # Day 31 of a month without one is its last day.
+    assert days(program_with({"on": "day 31"}, 3), dt.date(2027, 1, 1)) == [
         dt.date(2027, 1, 31),
         dt.date(2027, 2, 28),
         dt.date(2027, 3, 31),
-        dt.date(2027, 4, 30),
     ]
-    assert meeting_date(dt.date(2027, 12, 15), "monthly", 1) == dt.date(2028, 1, 15)
-    assert meeting_date(start, "fortnightly", 2) == dt.date(2027, 2, 28)
-    assert meeting_date(start, "weekly", 1) == dt.date(2027, 2, 7)
+    assert days(program_with({"on": "tuesday"}, 3, "fortnightly"), dt.date(2027, 1, 4)) == [
+        dt.date(2027, 1, 5),
+        dt.date(2027, 1, 19),
+        dt.date(2027, 2, 2),
+    ]
+
+
+def test_a_meeting_has_the_programs_length_and_time_zone() -> None:
+    program = program_with({"time": "18:30", "timezone": "America/New_York"}, 3).model_copy(
+        update={"meeting_minutes": 45}
+    )
+    first = meetings(program, dt.date(2027, 3, 4))[0]
+    assert first.minutes == 45
+    assert first.start == dt.datetime(2027, 3, 4, 18, 30, tzinfo=ZoneInfo("America/New_York"))
 
 
 def test_a_program_start_date_wins_over_the_playbooks(project: Callable[..., Path]) -> None:
@@ -57,7 +117,7 @@ def test_a_program_start_date_wins_over_the_playbooks(project: Callable[..., Pat
     )
     build(root, root / "_site")
     dates = [e.decoded("dtstart") for e in events(root / "_site" / "programs" / "year" / "calendar.ics")]
-    assert dates == [dt.date(2027, 9, 1), dt.date(2027, 9, 8)]
+    assert dates == [dt.date(2027, 9, 1), dt.date(2027, 9, 8)]  # no time in the schedule: all-day events
 
 
 def test_without_a_start_date_there_is_no_calendar(project: Callable[..., Path]) -> None:
@@ -108,3 +168,76 @@ def test_an_unpublished_site_has_neither(project: Callable[..., Path]) -> None:
     build(root, root / "_site")
     assert not (root / "_site" / "sitemap.xml").exists() and not (root / "_site" / "404.html").exists()
     assert 'rel="canonical"' not in (root / "_site" / "index.html").read_text()
+
+
+# --- The browser dates meetings as the build does ------------------------------------
+
+RULES = [
+    ("monthly", {}, "2027-01-14"),
+    ("monthly", {"on": "last friday", "skip": ["2027-02-26"]}, "2027-01-04"),
+    ("monthly", {"on": "day 31"}, "2027-01-01"),
+    ("monthly", {}, "2027-03-31"),  # a fifth Wednesday: the last one of each month
+    ("fortnightly", {"on": "tuesday"}, "2027-01-08"),  # starts on a Friday: fortnights count from its week
+    ("weekly", {"time": "10:00", "timezone": "Europe/London"}, "2027-03-18"),  # over the clocks going forward
+    ("monthly", {"on": "first monday", "time": "18:30", "timezone": "America/New_York"}, "2026-09-01"),
+    ("monthly", {"on": "second thursday", "time": "09:15"}, "2027-06-01"),  # floating: no time zone
+]
+
+
+@pytest.mark.parametrize(("cadence", "rule", "start"), RULES)
+def test_the_browser_gives_the_same_dates_as_the_build(
+    page: Any, example_site: Path, cadence: str, rule: dict[str, object], start: str
+) -> None:
+    program = program_with(rule, 12, cadence)
+    expected = [
+        (m.day.isoformat(), m.start.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M") if m.start else None)
+        for m in meetings(program, dt.date.fromisoformat(start))
+    ]
+    if rule.get("time") and not rule.get("timezone"):  # floating times: the browser keeps the wall-clock time
+        expected = [(day, f"{day}T{rule['time']}") for day, _ in expected]
+    page.goto((example_site / "index.html").as_uri())
+    found = page.evaluate(
+        """([rule, start]) => {
+            const D = window.Playbook.dates;
+            return D.meetingDays(rule, D.parseDate(start)).map((day) => [
+                day.toISOString().slice(0, 10),
+                rule.time ? D.instant(day, rule.time, rule.zone).toISOString().slice(0, 16) : null,
+            ]);
+        }""",
+        [browser_rule(program), start],
+    )
+    assert [tuple(pair) for pair in found] == expected
+
+
+@pytest.mark.parametrize("language", ["en", "en-GB", "de", "es", "fi", "ja", "pt-BR"])
+def test_the_browser_writes_dates_as_the_build_does(page: Any, example_site: Path, language: str) -> None:
+    style = date_style(language)
+    days = [dt.date(2027, month, 1 + (5 * month) % 28) for month in range(1, 13)]
+    page.goto((example_site / "index.html").as_uri())
+    found = page.evaluate(
+        "([days, style]) => days.map((day) => window.Playbook.dates.formatDate(window.Playbook.dates.parseDate(day), style))",
+        [[day.isoformat() for day in days], style.browser_style()],
+    )
+    assert found == [style.date(day) for day in days]
+
+
+def test_pages_show_the_meeting_dates(example_site: Path) -> None:
+    month = (example_site / "programs" / "twelve-months" / "month-05" / "index.html").read_text()
+    assert "Thursday, May 13, 2027</time>, 10:00" in month
+    checklist = (example_site / "checklists" / "first-meeting" / "index.html").read_text()
+    assert 'Due <time datetime="2027-01-11">Monday, January 11, 2027</time>' in checklist  # "-3 days"
+    card = (example_site / "programs" / "twelve-months" / "month-05" / "card" / "index.html").read_text()
+    assert "Thursday, May 13, 2027" in card
+
+
+def test_a_date_the_reader_picks_dates_the_program_and_its_months(page: Any, example_site: Path) -> None:
+    page.goto((example_site / "programs" / "twelve-months" / "index.html").as_uri())
+    step = page.locator(".step", has_text="Month 2:").locator(".meeting-date")
+    assert step.inner_text().replace("\u202f", " ") == "Thursday, February 11, 2027, 10:00 AM"
+    page.fill(".start-date", "2027-03-11")  # the rule's second Thursday, two months later than the playbook's
+    page.locator(".start-date").dispatch_event("change")
+    assert step.inner_text().startswith("Thursday, April 8, 2027")
+    assert page.locator(".first-meeting").inner_text().startswith("The first meeting is on Thursday, March 11, 2027")
+    page.goto((example_site / "programs" / "twelve-months" / "month-05" / "index.html").as_uri())
+    assert page.locator(".when time").inner_text() == "Thursday, July 8, 2027"
+    assert page.errors == []

@@ -1,17 +1,18 @@
-/* Playbook: real dates, once there is a start date (from playbook.yaml, or picked
-   by the reader and kept in this browser): "this month", the next meeting, what is
-   overdue in this browser's checklists, and a calendar file made on the spot. */
+/* Playbook: real dates. Each program's schedule rule comes with the page (#schedule-data),
+   the same rule the build applies with dateutil, so a start date the reader picks dates
+   every meeting and due item on every page exactly as the build would. Also "this month",
+   what is overdue for the role the reader chose, and a calendar file made on the spot. */
 (function () {
   "use strict";
   const P = window.Playbook;
   const root = document.documentElement.dataset.root || "";
   const DAY = 86400000;
-  const AFTER_DAYS = { weekly: 7, fortnightly: 14 };
+  const source = document.getElementById("schedule-data");
+  if (!source) return;
+  const schedule = JSON.parse(source.textContent);
+  const OVERDUE_SHOWN = 5;
 
-  function program(id) {
-    const data = document.getElementById("program-data-" + id);
-    return data ? JSON.parse(data.textContent) : null;
-  }
+  /* --- Days and the schedule rule --------------------------------------- */
 
   function parseDate(text) {
     const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
@@ -20,24 +21,147 @@
 
   function isoDate(date) { return date.toISOString().slice(0, 10); }
 
+  function addDays(date, days) { return new Date(date.getTime() + days * DAY); }
+
+  function weekday(date) { return (date.getUTCDay() + 6) % 7; } /* 0 is Monday, as in Python */
+
   function today() {
     const now = new Date();
     return new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()));
   }
 
-  function startOf(data) { return parseDate(P.getText("start:" + data.id)) || parseDate(data.start); }
+  function daysInMonth(year, month) { return new Date(Date.UTC(year, month + 1, 0)).getUTCDate(); }
 
-  /* The date of meeting `index` (from 0), as the build computes it for the .ics file. */
-  function meetingDate(start, cadence, index) {
-    if (AFTER_DAYS[cadence]) return new Date(start.getTime() + AFTER_DAYS[cadence] * index * DAY);
-    const month = start.getUTCMonth() + index;
-    const year = start.getUTCFullYear() + Math.floor(month / 12);
-    const last = new Date(Date.UTC(year, (month % 12) + 1, 0)).getUTCDate();
-    return new Date(Date.UTC(year, month % 12, Math.min(start.getUTCDate(), last)));
+  /* The day of a monthly rule in one month: the nth (or last) weekday, or a day of the month. */
+  function dayInMonth(year, month, rule, weekdayWanted, nth) {
+    if (rule.day) return new Date(Date.UTC(year, month, Math.min(rule.day, daysInMonth(year, month))));
+    if (nth > 0) {
+      const first = new Date(Date.UTC(year, month, 1));
+      return new Date(Date.UTC(year, month, 1 + ((weekdayWanted - weekday(first) + 7) % 7) + 7 * (nth - 1)));
+    }
+    const last = new Date(Date.UTC(year, month, daysInMonth(year, month)));
+    return addDays(last, -((weekday(last) - weekdayWanted + 7) % 7));
   }
 
-  function spoken(date) {
-    return date.toLocaleDateString(document.documentElement.lang || undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  /* The rule's days from `start`, as dateutil's rrule makes them: weekly rules count weeks from the
+     Monday of the start's week, monthly ones months from the start's month; days before the start
+     and skipped days are left out. */
+  function meetingDays(rule, start) {
+    const wanted = rule.weekday === null || rule.weekday === undefined ? weekday(start) : rule.weekday;
+    const week = Math.floor((start.getUTCDate() - 1) / 7) + 1;
+    const nth = rule.nth || (week === 5 ? -1 : week);
+    const skipped = new Set(rule.skip || []);
+    const days = [];
+    for (let step = 0; days.length < rule.count && step < rule.count + skipped.size + 60; step += 1) {
+      let day;
+      if (rule.every === "week") {
+        day = addDays(start, 7 * rule.interval * step - weekday(start) + wanted);
+      } else {
+        const months = start.getUTCMonth() + rule.interval * step;
+        day = dayInMonth(start.getUTCFullYear() + Math.floor(months / 12), months % 12, rule, wanted, nth);
+      }
+      if (day >= start && !skipped.has(isoDate(day))) days.push(day);
+    }
+    return days;
+  }
+
+  /* The UTC time of a wall-clock time in an IANA time zone, through the browser's own zone data. */
+  function zoneOffset(time, zone) {
+    const parts = {};
+    new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" })
+      .formatToParts(new Date(time)).forEach(function (part) { parts[part.type] = Number(part.value); });
+    return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second) - time;
+  }
+
+  function instant(day, clock, zone) {
+    const hm = clock.split(":").map(Number);
+    const wall = day.getTime() + (hm[0] * 60 + hm[1]) * 60000;
+    if (!zone) return new Date(wall);
+    let time = wall - zoneOffset(wall, zone);
+    const again = wall - zoneOffset(time, zone);
+    if (again !== time) time = again;
+    return new Date(time);
+  }
+
+  /* --- How dates read: the playbook's CLDR pattern and names ----------- */
+
+  function formatDate(date, style) {
+    const pattern = (style || schedule.style).pattern;
+    const names = (style || schedule.style).names;
+    return pattern.replace(/'((?:[^']|'')*)'|([A-Za-z])\2*/g, function (field, quoted) {
+      if (quoted !== undefined) return quoted ? quoted.replace(/''/g, "'") : "'";
+      const letter = field.charAt(0);
+      const width = field.length;
+      if (names[field]) return names[field][letter === "M" || letter === "L" ? date.getUTCMonth() : weekday(date)];
+      if (letter === "y") return width === 2 ? String(date.getUTCFullYear() % 100).padStart(2, "0") : String(date.getUTCFullYear()).padStart(width, "0");
+      if (letter === "M" || letter === "L") return String(date.getUTCMonth() + 1).padStart(width, "0");
+      if (letter === "d") return String(date.getUTCDate()).padStart(width, "0");
+      return field;
+    });
+  }
+
+  /* --- Each program's dates, from the reader's start date or the build's - */
+
+  function startOf(id) {
+    const program = schedule.programs[id];
+    return program ? parseDate(P.getText("start:" + id)) || parseDate(program.start) : null;
+  }
+
+  const known = new Map();
+  function datesOf(id) {
+    const start = startOf(id);
+    if (!start) return null;
+    const key = id + "@" + isoDate(start);
+    if (!known.has(key)) {
+      const days = meetingDays(schedule.programs[id], start);
+      const byMonth = new Map();
+      schedule.programs[id].months.forEach(function (n, index) { if (days[index]) byMonth.set(n, days[index]); });
+      known.set(key, byMonth);
+    }
+    return known.get(key);
+  }
+
+  /* A `<time>` for a day, after an optional label such as "Due ". */
+  function dateNodes(element, day, label, clock) {
+    element.textContent = "";
+    if (!day) return;
+    const time = document.createElement("time");
+    time.dateTime = isoDate(day);
+    time.textContent = formatDate(day);
+    element.append(label || "", time, clock ? ", " + clock : "");
+  }
+
+  function dueDay(dates, month, due) {
+    if (due.month !== undefined) return dates.get(due.month) || null;
+    const meeting = dates.get(month);
+    return meeting ? addDays(meeting, due.days || 0) : null;
+  }
+
+  /* Date every meeting and due item on the page again: the reader may have picked their own start. */
+  function redate() {
+    document.querySelectorAll(".meeting-date[data-meeting], .due-date[data-meeting]").forEach(function (element) {
+      /* A checklist page ticks for the month checklists.js chose (?for= or "Ticking for"). */
+      const form = element.closest("form.checklist[data-use]");
+      const use = (form && form.dataset.use.indexOf("/") > 0 ? form.dataset.use : element.dataset.meeting).split("/");
+      const dates = datesOf(use[0]);
+      if (!dates) { element.textContent = ""; return; }
+      const month = Number(use[1]);
+      if (element.classList.contains("due-date")) {
+        dateNodes(element, dueDay(dates, month, JSON.parse(element.dataset.due)), "Due ");
+      } else {
+        dateNodes(element, dates.get(month), "", schedule.programs[use[0]].clock);
+      }
+    });
+    document.querySelectorAll(".first-meeting").forEach(function (line) {
+      line.hidden = !line.querySelector("time");
+    });
+  }
+
+  /* --- This month, and what is overdue for the chosen role --------------- */
+
+  function programData(id) {
+    const data = document.getElementById("program-data-" + id);
+    return data ? JSON.parse(data.textContent) : null;
   }
 
   function plain(markdown) { return markdown.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[*_`]/g, ""); }
@@ -55,71 +179,133 @@
     return made;
   }
 
-  /* Items due before today in the reader's checklists: those of the current month, and
-     any of an earlier month the reader has started ticking. */
-  function overdue(data, dates, now, current) {
-    const late = [];
-    data.months.forEach(function (month, index) {
-      if (dates[index] > now) return;
+  function lens() { return document.documentElement.getAttribute("data-lens") || ""; }
+
+  /* Every item of the program's checklists with its due day and whether it is ticked, for the chosen role. */
+  function items(data, dates) {
+    const role = lens();
+    const found = [];
+    data.months.forEach(function (month) {
       month.checklists.forEach(function (checklist) {
-        const ticks = P.read("checklist:" + checklist.id + ":" + data.id + "/" + month.n);
-        if (!ticks && index !== current) return;
+        const saved = P.read("checklist:" + checklist.id + ":" + data.id + "/" + month.n);
+        const ticks = saved || {};
         checklist.items.forEach(function (item) {
-          const byMonth = item.due.month ? data.months.findIndex(function (m) { return m.n === item.due.month; }) : -1;
-          const due = byMonth >= 0 ? dates[byMonth] : new Date(dates[index].getTime() + (item.due.days || 0) * DAY);
-          if (!(ticks && ticks[item.key]) && due < now) late.push({ item: item, checklist: checklist, month: month, due: due });
+          if (role && item.owner.indexOf(role) < 0) return;
+          found.push({ item: item, checklist: checklist, month: month, due: dueDay(dates, month.n, item.due), done: Boolean(ticks[item.key]), started: Boolean(saved) });
         });
       });
     });
-    return late;
+    return found;
+  }
+
+  function itemRow(data, entry, withMonth) {
+    const row = element("li");
+    row.append(link(entry.checklist.url + "?for=" + data.id + "/" + entry.month.n, plain(entry.item.text)), " (" + entry.checklist.title);
+    if (withMonth) row.append(", month " + entry.month.n);
+    if (entry.due) {
+      const time = element("time", formatDate(entry.due));
+      time.dateTime = isoDate(entry.due);
+      row.append(", due ", time);
+    }
+    row.append(")");
+    return row;
+  }
+
+  /* Items past their day: in the months since the last meeting, and in earlier months' checklists the
+     reader has started ticking (one who joined mid-year is not told of every month before). */
+  function overdueOf(data, dates, now) {
+    const recent = lastMet(data, dates, now);
+    return items(data, dates)
+      .filter(function (entry) { return !entry.done && entry.due && entry.due < now && (entry.started || entry.month.n >= recent); })
+      .sort(function (a, b) { return b.due - a.due || b.month.n - a.month.n; });
+  }
+
+  function lastMet(data, dates, now) {
+    return data.months.reduce(function (found, month) { return dates.get(month.n) <= now ? month.n : found; }, 0);
   }
 
   function showThisMonth(section) {
-    const data = program(section.dataset.program);
-    const start = data && startOf(data);
+    const data = programData(section.dataset.program);
+    const dates = data && datesOf(data.id);
     const body = section.querySelector(".this-month__body");
-    if (!start) { section.hidden = true; return; }
+    if (!dates) { section.hidden = true; return; }
     const now = today();
-    const dates = data.months.map(function (_, index) { return meetingDate(start, data.cadence, index); });
-    const current = dates.reduce(function (found, date, index) { return date <= now ? index : found; }, -1);
-    const next = dates.findIndex(function (date) { return date > now; });
-    body.innerHTML = "";
+    const numbers = data.months.map(function (month) { return month.n; });
+    const current = numbers.reduce(function (found, n, index) { return dates.get(n) <= now ? index : found; }, -1);
+    const next = numbers.findIndex(function (n) { return dates.get(n) > now; });
+    body.textContent = "";
     if (current >= 0) {
       const month = data.months[current];
       const line = element("p", "", "this-month__now");
-      line.append("You are in ", link(month.url, "month " + month.n + ": " + month.title), ", which met on " + spoken(dates[current]) + ".");
+      line.append("You are in ", link(month.url, "month " + month.n + ": " + month.title), ", which met on ");
+      const time = element("time", formatDate(dates.get(month.n)));
+      time.dateTime = isoDate(dates.get(month.n));
+      line.append(time, ".");
       body.appendChild(line);
+    }
+    /* What is due next, for the chosen role: this month's items still open, and the next meeting's preparation. */
+    const soon = data.months.slice(Math.max(current, 0), next >= 0 ? next + 1 : undefined);
+    const todo = items({ id: data.id, months: soon }, dates)
+      .filter(function (entry) { return !entry.done && entry.due && entry.due >= now; })
+      .sort(function (a, b) { return a.due - b.due; });
+    if (todo.length) {
+      body.appendChild(element("h3", lens() ? "Coming up for you" : "Coming up"));
+      const list = element("ul", "", "this-month__todo");
+      todo.slice(0, OVERDUE_SHOWN).forEach(function (entry) { list.appendChild(itemRow(data, entry, true)); });
+      body.appendChild(list);
     }
     if (next >= 0) {
       const month = data.months[next];
-      const days = Math.round((dates[next] - now) / DAY);
+      const day = dates.get(month.n);
+      const days = Math.round((day - now) / DAY);
       const line = element("p", "", "this-month__next");
+      const time = element("time", formatDate(day));
+      time.dateTime = isoDate(day);
       line.append(current < 0 ? "The first meeting, " : "Next meeting, ", link(month.url, "month " + month.n + ": " + month.title),
-        ", is on " + spoken(dates[next]) + (days === 1 ? " (tomorrow)." : " (in " + days + " days)."));
+        ", is on ", time, days === 1 ? " (tomorrow)." : " (in " + days + " days).");
       body.appendChild(line);
       const agenda = element("ol", "", "this-month__agenda");
       month.agenda.forEach(function (topic) { agenda.appendChild(element("li", topic)); });
       body.append(element("p", "Its agenda:"), agenda);
     } else {
-      body.appendChild(element("p", "The last meeting was on " + spoken(dates[dates.length - 1]) + ". Time to decide what comes next."));
+      const last = dates.get(numbers[numbers.length - 1]);
+      body.appendChild(element("p", "The last meeting was on " + formatDate(last) + ". Time to decide what comes next."));
     }
-    const late = overdue(data, dates, now, current);
+    const late = overdueOf(data, dates, now);
     if (late.length) {
-      body.appendChild(element("h3", "Overdue in your checklists (" + late.length + ")"));
+      body.appendChild(element("h3", (lens() ? "Overdue for you" : "Overdue") + " (" + late.length + ")"));
       const list = element("ul", "", "this-month__overdue");
-      late.slice(0, 8).forEach(function (entry) {
-        const row = element("li");
-        row.append(link(entry.checklist.url + "?for=" + data.id + "/" + entry.month.n, plain(entry.item.text)),
-          " (" + entry.checklist.title + ", month " + entry.month.n + ", due " + spoken(entry.due) + ")");
-        list.appendChild(row);
-      });
+      late.slice(0, OVERDUE_SHOWN).forEach(function (entry) { list.appendChild(itemRow(data, entry, true)); });
       body.appendChild(list);
-      if (late.length > 8) body.appendChild(element("p", "And " + (late.length - 8) + " more.", "meta"));
+      if (late.length > OVERDUE_SHOWN) {
+        const more = element("p", "", "this-month__more");
+        more.appendChild(link("progress/index.html#overdue-" + data.id, "See all " + late.length + " overdue items"));
+        body.appendChild(more);
+      }
     }
     section.hidden = false;
   }
 
-  /* RFC 5545: escape text, end lines with CRLF, fold lines longer than 75 bytes. */
+  /* The full overdue list, on the My progress page. */
+  function showOverdue(section) {
+    const data = programData(section.dataset.program);
+    const dates = data && datesOf(data.id);
+    const list = section.querySelector("ul");
+    list.textContent = "";
+    const late = dates ? overdueOf(data, dates, today()) : [];
+    late.forEach(function (entry) { list.appendChild(itemRow(data, entry, true)); });
+    section.querySelector(".overdue__none").hidden = late.length > 0;
+    section.hidden = !dates;
+  }
+
+  function refresh() {
+    redate();
+    document.querySelectorAll(".this-month[data-program]").forEach(showThisMonth);
+    document.querySelectorAll(".overdue[data-program]").forEach(showOverdue);
+  }
+
+  /* --- A calendar file for the reader's own dates (RFC 5545) ------------- */
+
   function icsText(text) { return text.replace(/\\/g, "\\\\").replace(/;/g, "\\;").replace(/,/g, "\\,").replace(/\r?\n/g, "\\n"); }
 
   function fold(line) {
@@ -134,41 +320,62 @@
     return parts.join("\r\n ");
   }
 
+  function compact(date, withTime) {
+    return withTime ? date.toISOString().replace(/[-:]/g, "").slice(0, 15) + "Z" : isoDate(date).replace(/-/g, "");
+  }
+
   function calendarFile(data, start) {
-    const stamp = new Date().toISOString().replace(/[-:]/g, "").slice(0, 15) + "Z";
-    const compact = function (date) { return isoDate(date).replace(/-/g, ""); };
+    const rule = schedule.programs[data.id];
+    const days = meetingDays(rule, start);
+    const stamp = compact(new Date(), true);
     const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Playbook//Mentoring playbook//EN", "CALSCALE:GREGORIAN", "X-WR-CALNAME:" + icsText(data.title)];
     data.months.forEach(function (month, index) {
-      const day = meetingDate(start, data.cadence, index);
+      const day = days[index];
+      if (!day) return;
       const page = new URL(root + month.url, window.location.href).href;
       const agenda = month.agenda.map(function (topic) { return "- " + topic; }).join("\n");
-      lines.push("BEGIN:VEVENT", "UID:" + data.id + "-month-" + String(month.n).padStart(2, "0") + "@" + P.site + ".playbook", "DTSTAMP:" + stamp,
-        "DTSTART;VALUE=DATE:" + compact(day), "DTEND;VALUE=DATE:" + compact(new Date(day.getTime() + DAY)),
-        "SUMMARY:" + icsText("Month " + month.n + ": " + month.title),
-        "DESCRIPTION:" + icsText(month.goal + "\n\nAgenda:\n" + agenda + "\n\nIn the playbook: " + page), "TRANSP:TRANSPARENT", "END:VEVENT");
+      lines.push("BEGIN:VEVENT", "UID:" + data.id + "-month-" + String(month.n).padStart(2, "0") + "@" + P.site + ".playbook", "DTSTAMP:" + stamp);
+      if (rule.time) {
+        const at = instant(day, rule.time, rule.zone);
+        /* Without a time zone the time is the reader's own wall-clock time ("floating"). */
+        lines.push("DTSTART:" + (rule.zone ? compact(at, true) : compact(day) + "T" + rule.time.replace(":", "") + "00"), "DURATION:PT" + rule.minutes + "M");
+      } else {
+        lines.push("DTSTART;VALUE=DATE:" + compact(day), "DTEND;VALUE=DATE:" + compact(addDays(day, 1)), "TRANSP:TRANSPARENT");
+      }
+      lines.push("SUMMARY:" + icsText("Month " + month.n + ": " + month.title),
+        "DESCRIPTION:" + icsText(month.goal + "\n\nAgenda:\n" + agenda + "\n\nIn the playbook: " + page), "END:VEVENT");
     });
     lines.push("END:VCALENDAR");
     return lines.map(fold).join("\r\n") + "\r\n";
   }
 
-  document.querySelectorAll(".this-month[data-program]").forEach(showThisMonth);
+  /* --- Wiring ------------------------------------------------------------ */
+
+  refresh();
   document.querySelectorAll(".start-date[data-program]").forEach(function (picker) {
-    const data = program(picker.dataset.program);
-    const saved = P.getText("start:" + data.id);
+    const id = picker.dataset.program;
+    const saved = P.getText("start:" + id);
     if (saved) picker.value = saved;
     picker.addEventListener("change", function () {
-      if (parseDate(picker.value)) P.setText("start:" + data.id, picker.value); else P.remove("start:" + data.id);
-      document.querySelectorAll(".this-month[data-program='" + data.id + "']").forEach(showThisMonth);
+      if (parseDate(picker.value)) P.setText("start:" + id, picker.value); else P.remove("start:" + id);
+      refresh();
     });
     picker.closest("[hidden]").hidden = false;
   });
+  /* A checklist ticked for another month is due on that month's dates. */
+  document.querySelectorAll(".ticks-for").forEach(function (select) { select.addEventListener("change", redate); });
+  document.addEventListener("playbook:lens", refresh);
+  window.addEventListener("storage", function (event) {
+    if (event.key && event.key.startsWith(P.key("start:"))) refresh();
+  });
   P.onAction(document, {
     "download-calendar": function (event, button) {
-      const data = program(button.dataset.program);
-      const picker = document.querySelector(".start-date[data-program='" + data.id + "']");
-      const start = parseDate(picker && picker.value) || startOf(data);
+      const id = button.dataset.program;
+      const picker = document.querySelector(".start-date[data-program='" + id + "']");
+      const start = parseDate(picker && picker.value) || startOf(id);
       if (!start) { if (picker) picker.focus(); return; }
-      P.download(data.id + ".ics", calendarFile(data, start), "text/calendar");
+      P.download(id + ".ics", calendarFile(programData(id), start), "text/calendar");
     },
   });
+  P.dates = { meetingDays: meetingDays, instant: instant, formatDate: formatDate, parseDate: parseDate };
 })();

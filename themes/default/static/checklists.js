@@ -88,13 +88,20 @@
     });
   }
 
-  function count(entries) {
+  /* The role chosen in the lens, or "" for everyone. */
+  function lensRole() {
+    return document.documentElement.getAttribute("data-lens") || "";
+  }
+
+  /* Ticks counted over the items of the lens's role only (each entry's "r" holds every key's owners). */
+  function count(entries, role) {
     let done = 0;
     let total = 0;
     entries.forEach(function (entry) {
       const ticks = P.read(checklistKey(entry.c, entry.u)) || {};
-      total += entry.k.length;
-      done += entry.k.filter(function (key) { return ticks[key]; }).length;
+      const keys = role ? entry.k.filter(function (key, index) { return entry.r[index].includes(role); }) : entry.k;
+      total += keys.length;
+      done += keys.filter(function (key) { return ticks[key]; }).length;
     });
     return { done: done, total: total };
   }
@@ -103,6 +110,13 @@
     const status = done === 0 ? "Not started" : done === total ? "Completed" : "In progress";
     const label = element.dataset.label ? element.dataset.label + ": " : "";
     element.innerHTML = "";
+    const role = lensRole();
+    if (total === 0 && role) {
+      const option = document.querySelector("#lens option[value='" + role + "']");
+      element.textContent = (label ? label + "nothing" : "Nothing") + " to tick for the " + (option ? option.textContent : role) + ".";
+      element.style.setProperty("--done", 0);
+      return;
+    }
     const tag = document.createElement("strong");
     tag.className = "tag tag--" + status.toLowerCase().replace(" ", "-");
     tag.textContent = status;
@@ -112,7 +126,7 @@
 
   function showProgress() {
     document.querySelectorAll("[data-progress]").forEach(function (element) {
-      const counted = count(JSON.parse(element.dataset.progress));
+      const counted = count(JSON.parse(element.dataset.progress), lensRole());
       describe(element, counted.done, counted.total);
     });
     document.querySelectorAll("[data-progress-tasks]").forEach(function (element) {
@@ -125,6 +139,7 @@
   document.querySelectorAll("form.checklist[data-checklist]").forEach(setUp);
   document.querySelectorAll("article.guide[data-guide]").forEach(setUpTasks);
   showProgress();
+  document.addEventListener("playbook:lens", showProgress);
   window.addEventListener("storage", function (event) {
     if (!event.key || !event.key.startsWith(P.key(""))) return;
     document.querySelectorAll("form.checklist[data-checklist]").forEach(showTicks);
