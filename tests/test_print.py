@@ -136,6 +136,7 @@ def test_the_first_meeting_checklist_prints_on_one_a4_page_with_whose_it_is(page
     text = pages[0]
     assert PROGRAM in text and ORGANIZATION.lower() in text.lower()
     assert "month 1: Kick-off" in text
+    assert "Meeting: Thursday, January 14, 2027" in " ".join(text.split())  # start_date in playbook.yaml
     assert "Name:" in text
     assert "Draft the mentoring agreement" in text  # the last item, which used to go onto a second page
     assert "1 / 1" in [line.strip() for line in text.splitlines()]
@@ -145,6 +146,7 @@ def test_the_printed_checklist_names_the_month_it_is_ticked_for(page: Any, examp
     target = "checklists/monthly-meeting/index.html?for=twelve-months/5"
     text = "\n".join(printed(page, example_site, target))
     assert "month 5: Executive exposure" in text
+    assert "May 13, 2027" in " ".join(text.split())  # the second Thursday, as the program's schedule says
     assert "month 1: Kick-off" not in text and "month 6:" not in text
     page.select_option("#ticks-for", "twelve-months/9")
     text = "\n".join(printed(page, example_site, ""))
@@ -210,6 +212,7 @@ def test_the_meeting_cards_print_one_month_a_page(page: Any, example_site: Path)
     for number, text in enumerate(pages, start=1):
         assert f"Month {number}: " in text and "Actions" in text and "Next meeting" in text
         assert f"Month {number + 1}: " not in text
+    assert "Date: Thursday, January 14, 2027" in pages[0]
     page.goto(f"{example_site.as_uri()}/programs/twelve-months/index.html")
     page.get_by_role("link", name="The meeting cards").click()
     assert page.url.endswith("programs/twelve-months/cards/index.html")
