@@ -39,6 +39,11 @@ def card_url(program_id: str, number: int) -> str:
     return f"programs/{program_id}/month-{number:02d}/card/index.html"
 
 
+def cards_url(program_id: str) -> str:
+    """The output path of a program's pack of meeting cards, one month a printed page."""
+    return f"programs/{program_id}/cards/index.html"
+
+
 def booklet_url(program_id: str, role_id: str = "") -> str:
     """The output path of a program's printable booklet, for everyone or for one role."""
     return f"programs/{program_id}/booklet/{role_id + '/' if role_id else ''}index.html"

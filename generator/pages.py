@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from .guides import neighbours, reading_order
-from .links import booklet_pdf_url, booklet_url, calendar_url, card_url, month_url, page_url
+from .links import booklet_pdf_url, booklet_url, calendar_url, card_url, cards_url, month_url, page_url
 from .loader import Project
 from .models import Checklist, Guide, Month, Playbook, Program, Role, Worksheet
 
@@ -198,6 +198,14 @@ def _program_pages(
         )
         if pdf:
             yield Page(booklet_pdf_url(program.id, role_id), "booklet-pdf", title, sources, program=program, role=role)
+    yield Page(
+        cards_url(program.id),
+        "cards",
+        f"{program.title}: meeting cards",
+        sources,
+        program=program,
+        trail=(home, program_link),
+    )
     if program.start_date or playbook.settings.start_date:
         yield Page(calendar_url(program.id), "calendar", f"{program.title}: calendar", sources, program=program)
     months = _first_of_each(program.months_in_order, "number")

@@ -18,7 +18,17 @@ from markdown_it import MarkdownIt
 from .dates import DateStyle, date_style
 from .errors import Diagnostic, did_you_mean
 from .guides import guide_contents
-from .links import Targets, booklet_pdf_url, booklet_url, calendar_url, card_url, month_url, page_url, resolve
+from .links import (
+    Targets,
+    booklet_pdf_url,
+    booklet_url,
+    calendar_url,
+    card_url,
+    cards_url,
+    month_url,
+    page_url,
+    resolve,
+)
 from .loader import Asset, Project, SourceFile
 from .markdown import Heading, Link, RenderedMarkdown, render_markdown
 from .memo import Memo
@@ -118,6 +128,10 @@ class Site:
         """The URL (from the site root) of a month's printable meeting card."""
         return card_url(program_id, number)
 
+    def cards_url(self, program_id: str) -> str:
+        """The URL (from the site root) of a program's pack of meeting cards."""
+        return cards_url(program_id)
+
     def booklet_url(self, program_id: str, role_id: str = "") -> str:
         """The URL (from the site root) of a program's booklet, for everyone or one role."""
         return booklet_url(program_id, role_id)
@@ -125,6 +139,15 @@ class Site:
     def booklet_pdf_url(self, program_id: str, role_id: str = "") -> str:
         """The URL (from the site root) of a booklet as a PDF file."""
         return booklet_pdf_url(program_id, role_id)
+
+    def shared_checklists(self, program: Program) -> dict[str, tuple[int, ...]]:
+        """The checklists more than one month of the program uses, in order of first use, with those months."""
+        months: dict[str, list[int]] = {}
+        for month in program.months_in_order:
+            for checklist_id in dict.fromkeys(month.checklists):
+                if checklist_id in self.playbook.checklists:
+                    months.setdefault(checklist_id, []).append(month.number)
+        return {checklist_id: tuple(numbers) for checklist_id, numbers in months.items() if len(numbers) > 1}
 
     def calendar_url(self, program_id: str) -> str:
         """The URL (from the site root) of a program's calendar file."""

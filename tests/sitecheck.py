@@ -118,6 +118,7 @@ PAGE_TYPES = {
     "program": "programs/twelve-months/index.html",
     "month": "programs/twelve-months/month-06/index.html",
     "meeting card": "programs/twelve-months/month-06/card/index.html",
+    "meeting cards": "programs/twelve-months/cards/index.html",
     "booklet": "programs/twelve-months/booklet/index.html",
     "role booklet": "programs/twelve-months/booklet/mentor/index.html",
     "guide": "guides/protege/why-not-your-manager/index.html",
@@ -130,7 +131,7 @@ PAGE_TYPES = {
 }
 """One page of each kind in the example playbook, by the name tests and screenshots give it."""
 
-PRINTED = ("checklist", "meeting card", "booklet", "worksheet")
+PRINTED = ("checklist", "meeting card", "meeting cards", "booklet", "worksheet")
 """The page types made to be printed."""
 
 WIDTHS = (360, 1280)

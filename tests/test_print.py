@@ -35,19 +35,25 @@ def screen_only_text(page: Any) -> list[str]:
 
 def printed(page: Any, site: Path, target: str, screen: list[str] | None = None) -> list[str]:
     """The text of each printed page, as Chromium prints `target`; `screen` gets its screen-only text."""
-    page.goto(f"{site.as_uri()}/{target}")
+    texts = printed_with_numbers(page, site, target, screen)
+    return [_without_page_number(text, number, len(texts)) for number, text in enumerate(texts, start=1)]
+
+
+def printed_with_numbers(page: Any, site: Path, target: str, screen: list[str] | None = None) -> list[str]:
+    """The text of each printed page, with the page numbers printed in its margin."""
+    if target:
+        page.goto(f"{site.as_uri()}/{target}")
     if screen is not None:
         screen.extend(screen_only_text(page))
     pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=False)))
     # NFKC turns the ligatures of the PDF's fonts (ﬁ, ﬀ) back into letters.
-    texts = [unicodedata.normalize("NFKC", p.extract_text() or "") for p in pdf.pages]
-    return [_without_page_number(text, number) for number, text in enumerate(texts, start=1)]
+    return [unicodedata.normalize("NFKC", p.extract_text() or "") for p in pdf.pages]
 
 
-def _without_page_number(text: str, number: int) -> str:
-    """The page's text without the page number the stylesheet prints in its margin."""
+def _without_page_number(text: str, number: int, total: int) -> str:
+    """The page's text without the page number ("3 / 12") the stylesheet prints in its margin."""
     lines = text.splitlines()
-    return "\n".join(line for line in lines if line.strip() != str(number))
+    return "\n".join(line for line in lines if line.strip() not in (str(number), f"{number} / {total}"))
 
 
 def page_size(page: Any, site: Path, target: str) -> tuple[float, float]:
@@ -115,3 +121,98 @@ def test_paper_size_comes_from_the_playbook(page: Any, example_site: Path, proje
     )
     build(root, root / "_site")
     assert page_size(page, root / "_site", "checklists/first-meeting/index.html") == (612, 792)
+
+
+PROGRAM = "The twelve-month mentoring program"
+ORGANIZATION = "Northwind Product Guild"  # the example's playbook.yaml
+A4 = (595, 842)
+
+
+def test_the_first_meeting_checklist_prints_on_one_a4_page_with_whose_it_is(page: Any, example_site: Path) -> None:
+    target = "checklists/first-meeting/index.html"
+    pages = printed_with_numbers(page, example_site, target)
+    assert len(pages) == 1
+    assert page_size(page, example_site, target) == A4
+    text = pages[0]
+    assert PROGRAM in text and ORGANIZATION.lower() in text.lower()
+    assert "month 1: Kick-off" in text
+    assert "Meeting: Thursday, January 14, 2027" in " ".join(text.split())  # start_date in playbook.yaml
+    assert "Name:" in text
+    assert "Draft the mentoring agreement" in text  # the last item, which used to go onto a second page
+    assert "1 / 1" in [line.strip() for line in text.splitlines()]
+
+
+def test_the_printed_checklist_names_the_month_it_is_ticked_for(page: Any, example_site: Path) -> None:
+    target = "checklists/monthly-meeting/index.html?for=twelve-months/5"
+    text = "\n".join(printed(page, example_site, target))
+    assert "month 5: Executive exposure" in text
+    assert "May 13, 2027" in " ".join(text.split())  # the second Thursday, as the program's schedule says
+    assert "month 1: Kick-off" not in text and "month 6:" not in text
+    page.select_option("#ticks-for", "twelve-months/9")
+    text = "\n".join(printed(page, example_site, ""))
+    assert "month 9: Gather negotiation data" in text and "month 5:" not in text
+
+
+def test_checkboxes_stay_square_beside_items_of_two_lines(page: Any, example_site: Path) -> None:
+    page.goto(f"{example_site.as_uri()}/programs/twelve-months/booklet/index.html")
+    page.emulate_media(media="print")
+    boxes = page.locator(".check input[type=checkbox], .check .box").evaluate_all(
+        """boxes => boxes.map(box => {
+             const own = box.getBoundingClientRect(), item = box.closest('.check').getBoundingClientRect();
+             return [own.width, own.height, item.height];
+           })"""
+    )
+    assert len(boxes) > 50
+    assert all(abs(width - height) < 0.5 and width > 10 for width, height, _ in boxes)
+    assert any(item > 3 * height for _, height, item in boxes)  # some items run to two lines or more
+
+
+def test_the_contents_numbers_fit_in_the_margin_of_the_list(page: Any, example_site: Path) -> None:
+    page.goto(f"{example_site.as_uri()}/programs/twelve-months/booklet/index.html")
+    page.emulate_media(media="print")
+    room, needed = page.locator(".booklet__toc > ol").evaluate(
+        """list => {
+             const item = list.querySelector(':scope > li'), marker = document.createElement('span');
+             marker.textContent = '12. ';
+             marker.style.whiteSpace = 'pre';
+             item.prepend(marker);
+             const width = marker.getBoundingClientRect().width;
+             marker.remove();
+             return [parseFloat(getComputedStyle(list).paddingLeft), width];
+           }"""
+    )
+    assert room >= needed
+
+
+def test_the_booklet_prints_a_checklist_of_every_month_once(page: Any, example_site: Path) -> None:
+    pages = printed(page, example_site, "programs/twelve-months/booklet/index.html")
+    assert len(pages) < 76  # it was 76 when the monthly checklist was printed twelve times
+    text = "\n".join(pages)
+    months = [i for n in range(1, 13) for i, p in enumerate(pages) if p.strip().startswith(f"Month {n}: ")]
+    assert len(months) == 12 and months == sorted(months)
+    body = "\n".join(pages[months[0] :])  # after the contents, which list it once too
+    assert body.count("Checklist: Every monthly meeting") == 1
+    assert text.count("Confirm the date, time and place") == 1  # its first item
+    assert text.count("Tick the checklist “Every monthly meeting”") == 12
+    assert "Checklists used in several months" in body
+
+
+def test_a_role_booklet_prints_a_shared_checklist_once_too(page: Any, example_site: Path) -> None:
+    pages = printed(page, example_site, "programs/twelve-months/booklet/mentor/index.html")
+    text = "\n".join(pages)
+    assert len(pages) < 36  # it was 36 with the monthly checklist twelve times
+    assert text.count("Read the protégé's worksheet and your notes from last time.") == 1
+    assert text.count("Tick the checklist “Every monthly meeting”") == 12
+    assert "Confirm the date, time and place" not in text  # the protégé's item
+
+
+def test_the_meeting_cards_print_one_month_a_page(page: Any, example_site: Path) -> None:
+    pages = printed(page, example_site, "programs/twelve-months/cards/index.html")
+    assert len(pages) == 12
+    for number, text in enumerate(pages, start=1):
+        assert f"Month {number}: " in text and "Actions" in text and "Next meeting" in text
+        assert f"Month {number + 1}: " not in text
+    assert "Date: Thursday, January 14, 2027" in pages[0]
+    page.goto(f"{example_site.as_uri()}/programs/twelve-months/index.html")
+    page.get_by_role("link", name="The meeting cards").click()
+    assert page.url.endswith("programs/twelve-months/cards/index.html")

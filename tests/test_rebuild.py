@@ -215,6 +215,24 @@ def test_editing_one_template_renders_only_its_pages(project: Callable[..., Path
     assert [url for url in rendered.fresh if url.endswith(".html")] == ["checklists/first-meeting/index.html"]
 
 
+def test_editing_the_card_body_renders_each_card_and_the_pack_of_cards(project: Callable[..., Path]) -> None:
+    body = (REPO / "themes" / "default" / "templates" / "card-body.html").read_text(encoding="utf-8")
+    root = project({"templates/card-body.html": body})
+    session = BuildSession(root, again=True)
+    session.build()
+    (root / "templates" / "card-body.html").write_text(body + "<p>Bring a pen.</p>\n", encoding="utf-8")
+
+    _, rendered = session.build(["templates/card-body.html"])
+
+    assert sorted(url for url in rendered.fresh if url.endswith(".html")) == [
+        "programs/year/cards/index.html",
+        "programs/year/month-01/card/index.html",
+        "programs/year/month-02/card/index.html",
+    ]
+    assert rendered.files["programs/year/cards/index.html"].count(b"Bring a pen.") == 2
+    assert rendered.files == clean_build(root)
+
+
 def test_the_example_rebuilds_to_the_same_bytes(tmp_path: Path) -> None:
     import shutil
 

@@ -28,14 +28,21 @@
     if (Object.keys(ticks).length) P.write(key, ticks); else P.remove(key);
   }
 
+  /* The printed header names the month being ticked for. */
+  function showPrintedUse(use) {
+    document.querySelectorAll(".print-head [data-use]").forEach(function (line) { line.hidden = line.dataset.use !== use; });
+  }
+
   function setUp(form) {
     const toolbar = document.querySelector(".toolbar[data-for='checklist-" + form.dataset.checklist + "']");
     const select = toolbar && toolbar.querySelector(".ticks-for");
     form.dataset.use = chosenUse(form, select);
     if (select) {
       select.value = form.dataset.use;
+      showPrintedUse(form.dataset.use);
       select.addEventListener("change", function () {
         form.dataset.use = select.value;
+        showPrintedUse(select.value);
         retarget(toolbar, form.dataset.checklist, select.value);
         showTicks(form);
         showProgress();
