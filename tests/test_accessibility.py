@@ -100,4 +100,5 @@ def test_every_page_is_valid_html(example_site: Path) -> None:
 def test_theme_css_and_scripts_stay_light() -> None:
     static = REPO / "themes" / "default" / "static"
     total = sum(p.stat().st_size for p in static.iterdir() if p.suffix in (".css", ".js"))
-    assert total < 60 * 1024, f"the theme's CSS and JS weigh {total} bytes"
+    # Raised from 60 KB with issue 11 (dates by rule, the lens, guide order, the phone menu): every page loads all of it.
+    assert total < 88 * 1024, f"the theme's CSS and JS weigh {total} bytes"
