@@ -15,13 +15,14 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import validateLink as markdown_it_accepts
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify, unique_slug
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 ADMONITIONS = ("note", "tip", "important", "warning", "caution")
+TITLE_PARTS = ("text", "text_special", "code_inline")  # what a heading's id is made from
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,14 @@ class _EveryLink(MarkdownIt):
 
 def create_markdown(*, allow_html: bool) -> MarkdownIt:
     """The Markdown parser every page uses: CommonMark plus the playbook's extensions."""
-    md = _EveryLink("commonmark", {"html": allow_html, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = _EveryLink("commonmark", {"html": allow_html, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(tasklists_plugin, enabled=True)
-    md.use(anchors_plugin, min_level=1, max_level=6)
+    # Ids come from a heading's words as typed, before quotes and dashes turn typographic,
+    # so `#a-heading` links stay what they were before typography was turned on.
+    md.core.ruler.before("replacements", "heading_ids", _heading_ids)
     for name in ADMONITIONS:
         md.use(container_plugin, name=name, render=_render_admonition)
     md.core.ruler.push("task_labels", _label_tasks)
@@ -124,6 +127,15 @@ def _headings(tokens: Sequence[Token]) -> tuple[Heading, ...]:
             text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
             found.append(Heading(int(token.tag[1]), str(token.attrGet("id") or ""), text))
     return tuple(found)
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Give each heading an id made from its words, unique in the document, as GitHub does."""
+    taken: set[str] = set()
+    for i, token in enumerate(state.tokens):
+        if token.type == "heading_open":
+            words = (c.content for c in state.tokens[i + 1].children or () if c.type in TITLE_PARTS)
+            token.attrSet("id", unique_slug(slugify("".join(words)), taken))
 
 
 def _render_admonition(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
