@@ -9,7 +9,7 @@
   const input = box.querySelector("input");
   const panel = document.getElementById("search-results");
   const status = document.getElementById("search-status");
-  const list = panel.querySelector(".search__list");
+  const results = panel.querySelector(".search__list");
   const root = document.documentElement.dataset.root || "";
   const LIMIT = 12;
   const more = document.createElement("button");
@@ -131,23 +131,20 @@
       folded += part;
       at += character.length;
     }
-    origin.push(text.length);
+    origin.push(at);
     return { folded: folded, origin: origin };
   }
 
-  /* Where in `text` the words of the query are, as [start, end] runs, in order and not overlapping:
-     a word found at the start of a word of the text, to the end of that word. */
+  /* Where in `text` the query's words are, as [start, end] runs in order, not overlapping:
+     from the start of a word of the text that begins like a wanted word, to its end. */
   function matches(text, wanted) {
     const plain = fold(text);
     const runs = [];
     wanted.forEach(function (word) {
       const pattern = new RegExp("(?<![\\p{L}\\p{N}])" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "[\\p{L}\\p{N}]*", "gu");
-      for (const found of plain.folded.matchAll(pattern)) {
-        runs.push([plain.origin[found.index], plain.origin[found.index + found[0].length]]);
-      }
+      for (const found of plain.folded.matchAll(pattern)) runs.push([plain.origin[found.index], plain.origin[found.index + found[0].length]]);
     });
-    runs.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
-    return runs.reduce(function (merged, run) {
+    return runs.sort(function (a, b) { return a[0] - b[0]; }).reduce(function (merged, run) {
       const last = merged[merged.length - 1];
       if (last && run[0] <= last[1]) last[1] = Math.max(last[1], run[1]); else merged.push(run);
       return merged;
@@ -156,23 +153,22 @@
 
   /* About 160 characters of `text` around the first word found, or its start. */
   function excerpt(text, wanted) {
-    const found = matches(text, wanted);
-    const at = found.length ? found[0][0] : -1;
-    if (text.length <= 160 || at < 60) return text.length <= 160 ? text : text.slice(0, 160).replace(/\s\S*$/, "") + "…";
+    if (text.length <= 160) return text;
+    const at = (matches(text, wanted)[0] || [0])[0];
+    if (at < 60) return text.slice(0, 160).replace(/\s\S*$/, "") + "…";
     const start = text.indexOf(" ", at - 60) + 1;
     return "…" + text.slice(start, start + 160).replace(/\s\S*$/, "") + "…";
   }
 
-  /* An element holding `text` as text, the words found in it wrapped in <mark>: markup is never made from it. */
-  function marked(tag, className, text, wanted) {
-    const element = document.createElement(tag);
+  /* A span of `text` as text, with the words found in <mark>: it never becomes markup. */
+  function span(className, text, wanted) {
+    const element = document.createElement("span");
     element.className = className;
     let done = 0;
-    matches(text, wanted).forEach(function (run) {
-      element.append(text.slice(done, run[0]));
+    (wanted ? matches(text, wanted) : []).forEach(function (run) {
       const mark = document.createElement("mark");
       mark.textContent = text.slice(run[0], run[1]);
-      element.append(mark);
+      element.append(text.slice(done, run[0]), mark);
       done = run[1];
     });
     element.append(text.slice(done));
@@ -181,58 +177,47 @@
 
   function result(doc, wanted) {
     const item = document.createElement("li");
-    const link = document.createElement("a");
+    const link = item.appendChild(document.createElement("a"));
     link.href = root + doc[0];
-    const where = document.createElement("span");
-    where.className = "search__where";
-    where.textContent = doc[2];
-    link.append(marked("span", "search__title", doc[1], wanted), " ", where);
-    if (doc[3]) link.append(marked("span", "search__snippet", excerpt(doc[3], wanted), wanted));
-    item.append(link);
+    link.append(span("search__title", doc[1], wanted), " ", span("search__where", doc[2]));
+    if (doc[3]) link.append(span("search__snippet", excerpt(doc[3], wanted), wanted));
     return item;
   }
 
-  function say(query, shown, total) {
-    const what = " result" + (total === 1 ? "" : "s") + " for “" + query.trim() + "”";
-    status.textContent = !total ? "Nothing found for “" + query.trim() + "”"
-      : (total > shown ? "The best " + shown + " of " + total : total) + what;
+  /* List results `from` to `to` of a search, after those listed; the first added is returned. */
+  function list(query, found, from, to) {
+    return details(found.ranked.slice(from, to)).then(function (docs) {
+      if (input.value !== query) return null;
+      if (!from) results.replaceChildren();
+      results.append(...docs.map(function (doc) { return result(doc, found.wanted); }));
+      const shown = results.children.length;
+      const total = found.ranked.length;
+      status.textContent = !total ? "Nothing found for “" + query.trim() + "”"
+        : (total > shown ? "The best " + shown + " of " + total : total) + " result" + (total === 1 ? "" : "s") + " for “" + query.trim() + "”";
+      more.hidden = shown >= total;
+      more.textContent = "Show all " + total + " results";
+      more.onclick = function () {
+        more.hidden = true;
+        list(query, found, shown).then(function (first) { if (first) first.querySelector("a").focus(); }, failed);
+      };
+      return results.children[from];
+    });
   }
+
+  function failed(error) { status.textContent = "Search is not available: " + error.message + "."; }
 
   function show(query) {
     if (!query.trim()) { close(); return; }
     panel.hidden = false;
     status.textContent = "Searching…";
-    search(query).then(function (found) {
-      return details(found.ranked.slice(0, LIMIT)).then(function (docs) {
-        if (input.value !== query) return;
-        list.replaceChildren(...docs.map(function (doc) { return result(doc, found.wanted); }));
-        say(query, docs.length, found.ranked.length);
-        more.hidden = found.ranked.length <= docs.length;
-        more.textContent = "Show all " + found.ranked.length + " results";
-        more.onclick = function () { showAll(query, found); };
-      });
-    }).catch(function (error) { status.textContent = "Search is not available: " + error.message + "."; });
-  }
-
-  /* Every result, for a reader who wants more than the best few; focus goes to the first one added. */
-  function showAll(query, found) {
-    const shown = list.children.length;
-    more.hidden = true;
-    status.textContent = "Loading all " + found.ranked.length + " results…";
-    details(found.ranked.slice(shown)).then(function (docs) {
-      if (input.value !== query) return;
-      list.append(...docs.map(function (doc) { return result(doc, found.wanted); }));
-      say(query, list.children.length, found.ranked.length);
-      const next = list.children[shown];
-      if (next) next.querySelector("a").focus();
-    }).catch(function (error) { status.textContent = "Search is not available: " + error.message + "."; });
+    search(query).then(function (found) { return list(query, found, 0, LIMIT); }).catch(failed);
   }
 
   function close() {
     panel.hidden = true;
   }
 
-  function links() { return Array.from(list.querySelectorAll("a")); }
+  function links() { return Array.from(results.querySelectorAll("a")); }
 
   /* What the arrow keys move through: the results, then the "Show all" button. */
   function stops() { return more.hidden ? links() : links().concat(more); }
