@@ -14,6 +14,7 @@ from typing import Any
 
 import icalendar
 import pytest
+from test_accessibility import violations
 
 from conftest import MINIMAL
 from generator.build import build
@@ -129,6 +130,19 @@ def test_show_all_lists_every_result_and_is_reached_with_the_arrow_keys(page: An
     assert (
         page.evaluate("Array.from(document.querySelectorAll('.search__list a')).indexOf(document.activeElement)") == 13
     )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_open_search_panel_passes_axe(browser: Any, example_site: Path, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(url(example_site, "index.html"))
+        search(page, "meeting ma")
+        assert page.locator(".search__more").is_visible()
+        assert violations(page) == []
+    finally:
+        context.close()
 
 
 def test_this_month_follows_the_calendar(page: Any, example_site: Path) -> None:
