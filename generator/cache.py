@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 CACHE_FOLDER = ".playbook-cache"
 CACHE_FILE = "build.pickle"
 SIGNATURE_FILE = "build.signature"  # the body's signature and who made it, written after the body
-FORMAT = f"playbook-cache 3 {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"playbook-cache 4 {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @dataclass

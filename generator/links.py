@@ -18,6 +18,7 @@ URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 SITE_LINK = re.compile(r'(href|src)="pb-site:/([^"]*)"')
 MONTH_FRAGMENT = re.compile(r"^month-0*([1-9][0-9]*)$")
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
+IMAGE_SCHEMES = ("http", "https")
 
 
 def page_url(kind: str, item_id: str = "") -> str:
@@ -131,6 +132,21 @@ def resolve(href: str, source: str, is_image: bool, targets: Targets) -> Link:
 
 
 def _external(href: str, scheme: str, is_image: bool) -> Link:
+    allowed = IMAGE_SCHEMES if is_image else EXTERNAL_SCHEMES
+    if not scheme:
+        return Link(None, f"'{href}' has no scheme", "write the whole address, starting with https://")
+    if scheme.lower() not in allowed:
+        if is_image:
+            return Link(
+                None,
+                f"images with '{scheme}:' are not allowed",
+                "save the image in content/assets/ and link to it there",
+            )
+        if scheme.lower() == "file":
+            return Link(
+                None, "links with 'file:' are not allowed", "copy the file into content/assets/ and link to it there"
+            )
+        return Link(None, f"links with '{scheme}:' are not allowed", "use http, https, mailto or tel")
     if is_image:
         return Link(
             href,
@@ -138,8 +154,6 @@ def _external(href: str, scheme: str, is_image: bool) -> Link:
             "save it in content/assets/ and link to it there",
             "warning",
         )
-    if scheme.lower() not in EXTERNAL_SCHEMES:
-        return Link(None, f"links with '{scheme}:' are not allowed", "use http, https, mailto or tel")
     return Link(href)
 
 

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from html.entities import html5
 from typing import Any
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink as markdown_it_accepts
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify, unique_slug
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 ADMONITIONS = ("note", "tip", "important", "warning", "caution")
+TITLE_PARTS = ("text", "text_special", "code_inline")  # what a heading's id is made from
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ class LinkProblem:
 
     line: int
     col: int
-    href: str
+    href: str  # as written in the text, e.g. with its entities, so it can be found in the file
     message: str
     hint: str
     severity: str
@@ -76,14 +81,27 @@ class RenderedMarkdown:
 Resolver = Callable[[str, bool], Link]  # (href as written, is an image) -> Link
 
 
+class _EveryLink(MarkdownIt):
+    """markdown-it that keeps every link, so the link rule can report an unsafe one where it is.
+
+    markdown-it's own check would turn `javascript:` links into plain text without a word;
+    `_rewrite` applies that same check to what it emits, so nothing unsafe gets through.
+    """
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
 def create_markdown(*, allow_html: bool) -> MarkdownIt:
     """The Markdown parser every page uses: CommonMark plus the playbook's extensions."""
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": False})
-    md.enable(["table", "strikethrough"])
+    md = _EveryLink("commonmark", {"html": allow_html, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(tasklists_plugin, enabled=True)
-    md.use(anchors_plugin, min_level=1, max_level=6)
+    # Ids come from a heading's words as typed, before quotes and dashes turn typographic,
+    # so `#a-heading` links stay what they were before typography was turned on.
+    md.core.ruler.before("replacements", "heading_ids", _heading_ids)
     for name in ADMONITIONS:
         md.use(container_plugin, name=name, render=_render_admonition)
     md.core.ruler.push("task_labels", _label_tasks)
@@ -111,6 +129,15 @@ def _headings(tokens: Sequence[Token]) -> tuple[Heading, ...]:
             text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
             found.append(Heading(int(token.tag[1]), str(token.attrGet("id") or ""), text))
     return tuple(found)
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Give each heading an id made from its words, unique in the document, as GitHub does."""
+    taken: set[str] = set()
+    for i, token in enumerate(state.tokens):
+        if token.type == "heading_open":
+            words = (c.content for c in state.tokens[i + 1].children or () if c.type in TITLE_PARTS)
+            token.attrSet("id", unique_slug(slugify("".join(words)), taken))
 
 
 def _render_admonition(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -163,35 +190,83 @@ def _resolve_links(state: StateCore) -> None:
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
+        # Where to look for the next link: links come in the order they are written.
         lines = range(token.map[0], token.map[1]) if token.map else range(1)
+        cursor = [lines.start, 0]
+        kept: list[Token] = []
+        opened: list[bool] = []  # for each link open here: is it kept?
         for child in token.children:
             if child.type == "link_open":
-                _rewrite(child, "href", False, resolve, lines, env)
-            elif child.type == "image":
-                _rewrite(child, "src", True, resolve, lines, env)
+                opened.append(_rewrite(child, "href", False, resolve, (cursor, lines), env))
+                if not opened[-1]:
+                    continue
+            elif child.type == "link_close" and opened and not opened.pop():
+                continue
+            elif child.type == "image" and not _rewrite(child, "src", True, resolve, (cursor, lines), env):
+                child = Token("text", "", 0, content=child.content)
+            kept.append(child)
+        token.children = kept
 
 
 def _rewrite(
-    token: Token, attr: str, is_image: bool, resolve: Resolver, lines: range, env: MutableMapping[str, Any]
-) -> None:
+    token: Token,
+    attr: str,
+    is_image: bool,
+    resolve: Resolver,
+    where: tuple[list[int], range],
+    env: MutableMapping[str, Any],
+) -> bool:
+    """Point the link where `resolve` says; False when it goes nowhere safe and must become plain text."""
     href = str(token.attrGet(attr) or "")
     if href.startswith("#fn"):  # footnote references made by the footnote plugin
-        return
+        return True
     link = resolve(unquote(href), is_image)
     if link.message or link.anchor:
-        line, col = _place(env["lines"], lines, unquote(href))
+        line, col, written = _place(env["lines"], where, unquote(href))
         if link.message:
-            env["problems"].append(LinkProblem(line, col, unquote(href), link.message, link.hint, link.severity))
+            env["problems"].append(LinkProblem(line, col, written, link.message, link.hint, link.severity))
         if link.anchor:
             env["anchors"].append(AnchorCheck(line, col, link.anchor_in, link.anchor))
-    if link.href is not None:
-        token.attrSet(attr, link.href)
+    if link.href is None:
+        return False
+    token.attrSet(attr, link.href)
+    # markdown-it's own safety check, on what would be written, whatever the resolver says.
+    return markdown_it_accepts(link.href)
 
 
-def _place(text_lines: list[str], lines: range, href: str) -> tuple[int, int]:
-    """The line (from 0) and column (from 1) where `href` is written, within `lines`."""
-    for line in lines:
-        found = text_lines[line].find(href) if line < len(text_lines) else -1
-        if found >= 0:
-            return line, found + 1
-    return lines.start, 1
+def _place(text_lines: list[str], where: tuple[list[int], range], href: str) -> tuple[int, int, str]:
+    """The line (from 0), column (from 1) and text where `href` is written, from `where`'s cursor on."""
+    cursor, lines = where
+    pattern = _as_written(href)
+    for after in (cursor, [lines.start, 0]):  # an image inside a link comes after it, but is written before
+        for line in range(after[0], max(lines.stop, after[0] + 1)):
+            text = text_lines[line] if line < len(text_lines) else ""
+            found = pattern.search(text, after[1] if line == after[0] else 0)
+            if found:
+                cursor[:] = [line, found.end()]
+                return line, found.start() + 1, found[0]
+    return lines.start, 1, href
+
+
+@functools.cache
+def _spellings() -> dict[str, list[str]]:
+    """The named character references of each character, e.g. ':' -> ['&colon;']."""
+    names: dict[str, list[str]] = {}
+    for name, char in html5.items():
+        if name.endswith(";"):
+            names.setdefault(char, []).append("&" + name)
+    return names
+
+
+def _as_written(href: str) -> re.Pattern[str]:
+    """A pattern that finds `href` as it may be written: each character as itself, escaped or as a reference."""
+    parts = []
+    for char in href:
+        code = ord(char)
+        ways = [re.escape(char), f"(?i:&#0*{code};|&#x0*{code:x};)"]
+        ways += [re.escape(name) for name in _spellings().get(char, ())]
+        ways.append("(?i:" + "".join(f"%{byte:02x}" for byte in char.encode()) + ")")
+        if char.isascii() and not char.isalnum():
+            ways.append(re.escape("\\" + char))
+        parts.append("(?:" + "|".join(ways) + ")")
+    return re.compile("".join(parts))

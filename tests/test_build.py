@@ -150,7 +150,7 @@ def test_content_is_escaped_in_every_field(project: Callable[..., Path]) -> None
                 "title: <script>alert('title')</script>\n"
                 "summary: '\"><img src=x onerror=alert(1)>'\n"
                 "items:\n"
-                "  - text: <b>bold</b> and [a link](javascript:alert(1))\n"
+                '  - text: <b>bold</b> and <a href="javascript:alert(1)">a link</a>\n'
                 "    owner: protege\n"
             )
         }

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.links import Targets, relative_urls, resolve
-from generator.markdown import create_markdown, render_markdown
+from generator.markdown import Link, create_markdown, render_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown.txt"
 SOURCE = "content/guides/page.md"
@@ -81,10 +81,28 @@ def test_raw_html_passes_when_the_playbook_allows_it() -> None:
     assert "<details><summary>More</summary>Hidden</details>" in html
 
 
-def test_javascript_links_never_become_links() -> None:
-    html, _ = render("[click](javascript:alert(1)) and ![x](javascript:alert(1))\n")
-    assert 'href="javascript' not in html
-    assert 'src="javascript' not in html
+def test_unsafe_links_are_errors_where_they_are_written_and_never_links() -> None:
+    html, problems = render(
+        "Intro.\n\n[click](javascript:alert(1)) and ![x](javascript:alert(1))\n"
+        "[that](java&#115;cript:alert(3)), <vbscript:msgbox(4)>, [data](data:text/html,<b>x</b>)\n"
+        "and [a file](FILE:///etc/passwd) and [again](javascript:alert(1)).\n"
+    )
+    assert problems == [
+        "2:9: links with 'javascript:' are not allowed",
+        "2:39: images with 'javascript:' are not allowed",
+        "3:8: links with 'javascript:' are not allowed",
+        "3:36: links with 'vbscript:' are not allowed",
+        "3:64: links with 'data:' are not allowed",
+        "4:14: links with 'file:' are not allowed",
+        "4:46: links with 'javascript:' are not allowed",
+    ]
+    assert html == ("<p>Intro.</p>\n<p>click and x\nthat, vbscript:msgbox(4), data\nand a file and again.</p>\n")
+
+
+def test_no_resolver_can_make_markdown_it_emit_an_unsafe_link() -> None:
+    md = create_markdown(allow_html=False)
+    rendered = render_markdown(md, "[a](x.md) ![b](y.png)\n", lambda href, image: Link("javascript:alert(1)"))
+    assert rendered.html == "<p>a b</p>\n"
 
 
 def test_broken_links_are_reported_with_line_and_column() -> None:
@@ -98,3 +116,9 @@ def test_broken_links_are_reported_with_line_and_column() -> None:
 def test_same_input_gives_the_same_html() -> None:
     source = "- [ ] one\n- [x] two\n\nText[^n].\n\n[^n]: Note.\n"
     assert render(source) == render(source)
+
+
+def test_a_link_without_a_scheme_asks_for_the_whole_address() -> None:
+    html, problems = render("See [the site](//example.org/guide).\n")
+    assert problems == ["0:16: '//example.org/guide' has no scheme"]
+    assert html == "<p>See the site.</p>\n"

@@ -14,6 +14,7 @@ from typing import Any
 
 import icalendar
 import pytest
+from test_accessibility import violations
 
 from conftest import MINIMAL
 from generator.build import build
@@ -73,6 +74,75 @@ def test_search_is_used_with_the_keyboard(page: Any, example_site: Path) -> None
     page.keyboard.press("Enter")
     page.wait_for_url("**/why-not-your-manager/index.html#the-conflict-of-interest")
     assert page.locator("#the-conflict-of-interest").is_visible()
+
+
+@pytest.mark.parametrize("words", ["meeting ma", "welcome 60"])
+def test_search_highlights_words_and_never_shows_markup_as_text(page: Any, example_site: Path, words: str) -> None:
+    page.goto(url(example_site, "index.html"))
+    search(page, words)
+    texts = page.locator(".search__list li").all_inner_texts()
+    assert texts, f"nothing found for {words!r}"
+    assert [t for t in texts if any(sign in t for sign in ("<", ">", "&#", "mark>"))] == []
+    marks = page.locator(".search__list mark").all_inner_texts()
+    assert marks and all(m.lower().startswith(tuple(words.split())) for m in marks)
+
+
+def test_search_shows_signs_in_the_text_as_they_are_written(
+    page: Any, project: Callable[..., Path], tmp_path: Path
+) -> None:
+    welcome = (MINIMAL / "content/guides/welcome.md").read_text(encoding="utf-8")
+    root = project({"content/guides/welcome.md": welcome + "\nGive it 60 minutes: <bring notes> & say 'welcome'.\n"})
+    build(root, tmp_path / "site")
+    page.goto(url(tmp_path / "site", "index.html"))
+    search(page, "welcome 60")
+    snippets = page.locator(".search__list .search__snippet").all_inner_texts()
+    assert any("Give it 60 minutes: <bring notes> & say ‘welcome’." in s for s in snippets), snippets
+    assert [s for s in snippets if "&#" in s or "&lt;" in s or "mark>" in s] == []
+    assert sorted(set(page.locator(".search__list mark").all_inner_texts())) == ["60", "welcome"]
+
+
+def test_a_straight_apostrophe_finds_and_marks_a_curly_one(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "index.html"))
+    search(page, "manager's permission")
+    snippets = page.locator(".search__list .search__snippet").all_inner_texts()
+    assert any("manager’s permission" in s for s in snippets)  # the guide's apostrophe is typographic
+    assert "manager" in page.locator(".search__list mark").all_inner_texts()
+
+
+def test_show_all_lists_every_result_and_is_reached_with_the_arrow_keys(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, "index.html"))
+    search(page, "meeting")
+    status = page.inner_text("#search-status")
+    total = int(status.split(" of ")[1].split()[0])
+    assert status.startswith("The best 12 of ") and total > 12
+    more = page.get_by_role("button", name=f"Show all {total} results")
+    page.focus("#search-input")
+    for _ in range(12):
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('search__more')") is False
+    page.keyboard.press("ArrowDown")
+    assert more.evaluate("button => button === document.activeElement")
+    page.keyboard.press("Enter")
+    page.wait_for_function("total => document.querySelectorAll('.search__list li').length === total", arg=total)
+    assert page.inner_text("#search-status") == f"{total} results for “meeting”"
+    assert more.is_hidden()
+    page.keyboard.press("ArrowDown")  # focus went to the 13th result; the keys go on from there
+    assert (
+        page.evaluate("Array.from(document.querySelectorAll('.search__list a')).indexOf(document.activeElement)") == 13
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_open_search_panel_passes_axe(browser: Any, example_site: Path, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(url(example_site, "index.html"))
+        search(page, "meeting ma")
+        assert page.locator(".search__more").is_visible()
+        assert violations(page) == []
+    finally:
+        context.close()
 
 
 def test_this_month_follows_the_calendar(page: Any, example_site: Path) -> None:

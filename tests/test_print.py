@@ -101,7 +101,7 @@ def test_a_role_booklet_keeps_only_that_roles_part(page: Any, example_site: Path
     assert "The mentor's booklet" in mentor
     assert len(mentor) < len(everyone)
     assert "Send your mentor a half-page note" not in mentor  # a protégé's checklist item
-    assert "Read the protégé's note and prepare two or three open questions." in mentor
+    assert "Read the protégé’s note and prepare two or three open questions." in mentor  # Markdown: a curly apostrophe
 
 
 def test_the_meeting_card_prints_on_one_page(page: Any, example_site: Path) -> None:

@@ -33,6 +33,9 @@ from hypothesis import strategies as st
 
 from conftest import MINIMAL, REPO, Run, snapshot, write_files
 from generator.build import build
+from generator.errors import PlaybookError
+from generator.links import Targets, resolve
+from generator.markdown import create_markdown, render_markdown
 from generator.values import WINDOWS_DEVICES
 
 # Shrinking a failing project takes minutes, which the suite cannot spare: a failure prints the
@@ -88,6 +91,13 @@ HOSTILE = (
     '<a href="javascript:alert(1)">x</a>',
 )
 HOSTILE_TEXT = st.builds(lambda a, payload, b: f"{a} {payload} {b}", WORD, st.sampled_from(HOSTILE), WORD)
+# In Markdown, these are links with a scheme that is refused: an error in the content, never a link.
+UNSAFE_LINKS = tuple(payload for payload in HOSTILE if payload.startswith(("[", "!", "<javascript")))
+HOSTILE_HTML = tuple(payload for payload in HOSTILE if payload not in UNSAFE_LINKS)
+HOSTILE_PROSE = st.builds(lambda a, payload, b: f"{a} {payload} {b}", WORD, st.sampled_from(HOSTILE_HTML), WORD)
+UNSAFE_PROSE = st.builds(lambda a, payload, b: f"{a} {payload} {b}", WORD, st.sampled_from(UNSAFE_LINKS), WORD)
+NO_TARGETS = Targets(pages={}, months={}, assets={})
+REFUSED = re.compile(r"(links|images) with '(javascript|vbscript|data):' are not allowed")
 
 # --- Random valid projects --------------------------------------------------------
 
@@ -466,7 +476,7 @@ def test_every_internal_link_resolves(sample: Sample) -> None:
 
 
 @settings(BOUNDED, max_examples=15)
-@given(projects(title=HOSTILE_TEXT, prose=HOSTILE_TEXT))
+@given(projects(title=HOSTILE_TEXT, prose=HOSTILE_PROSE))
 def test_hostile_text_never_becomes_script(sample: Sample) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = build_sample(sample, Path(tmp))
@@ -474,6 +484,27 @@ def test_hostile_text_never_becomes_script(sample: Sample) -> None:
             p.relative_to(site).as_posix(): injections(p.read_text(encoding="utf-8")) for p in site.rglob("*.html")
         }
         assert {name: found for name, found in found.items() if found} == {}
+
+
+@settings(BOUNDED, max_examples=10)
+@given(projects(title=HOSTILE_TEXT, prose=UNSAFE_PROSE))
+def test_unsafe_links_in_markdown_are_errors_and_nothing_is_written(sample: Sample) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        with pytest.raises(PlaybookError) as failed:
+            build_sample(sample, Path(tmp))
+        assert [d.message for d in failed.value.errors if not REFUSED.fullmatch(d.message)] == []
+        assert not (Path(tmp) / "site").exists()
+
+
+@pytest.mark.parametrize("payload", UNSAFE_LINKS)
+def test_an_unsafe_link_is_reported_and_becomes_text(payload: str) -> None:
+    md = create_markdown(allow_html=False)
+    rendered = render_markdown(
+        md, f"See {payload} here.\n", lambda href, image: resolve(href, "a.md", image, NO_TARGETS)
+    )
+    assert [p.message for p in rendered.problems if REFUSED.fullmatch(p.message)] != []
+    assert injections(rendered.html) == []
+    assert "<a " not in rendered.html and "<img " not in rendered.html
 
 
 # --- Damaged files -----------------------------------------------------------------

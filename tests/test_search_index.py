@@ -130,3 +130,8 @@ def test_an_index_updated_after_an_edit_equals_a_fresh_one(project: Callable[...
 
     assert updated == build_search_index(check(root).site)
     assert "zebra" in read_index(updated)["terms"]
+
+
+def test_curly_quotes_and_dashes_split_words_as_straight_ones_do() -> None:
+    # Guides get typographic quotes; a reader types straight ones, and both must give the same words.
+    assert words("The mentor’s “plan” – don’t wait—ask") == words("The mentor's \"plan\" - don't wait--ask")

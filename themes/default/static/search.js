@@ -9,9 +9,14 @@
   const input = box.querySelector("input");
   const panel = document.getElementById("search-results");
   const status = document.getElementById("search-status");
-  const list = panel.querySelector(".search__list");
+  const results = panel.querySelector(".search__list");
   const root = document.documentElement.dataset.root || "";
   const LIMIT = 12;
+  const more = document.createElement("button");
+  more.type = "button";
+  more.className = "search__more";
+  more.hidden = true;
+  panel.append(more);
   const loaded = new Map();
   const decoded = new Map();
   let timer = 0;
@@ -90,82 +95,135 @@
     return Array.from(scores || []).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; }).map(function (e) { return e[0]; });
   }
 
-  /* The results of a query: load the words' files, rank, then load the chunks of the results shown. */
+  /* The results of a query, best first, as [slot, section]: load the words' files, then rank. */
   function search(query) {
     return index().then(function (data) {
       const meta = data.meta;
       const stop = new Set(meta.stop);
       const wanted = words(query).filter(function (word) { return word.length > 1 && !stop.has(word); });
-      if (!wanted.length) return { wanted: wanted, results: [], total: 0 };
+      if (!wanted.length) return { wanted: wanted, ranked: [] };
       const shards = Array.from(new Set(wanted.map(function (word) { return shardOf(word, meta.shards); })));
       return Promise.all(shards.map(function (shard) { return script("terms-" + shard); })).then(function () {
-        const ranked = rank(wanted, meta);
-        const shown = ranked.slice(0, LIMIT).map(function (doc) { return [Math.floor(doc / meta.sections), doc % meta.sections]; });
-        const chunks = Array.from(new Set(shown.map(function (ref) { return Math.floor(ref[0] / meta.chunk); })));
-        return Promise.all(chunks.map(function (chunk) { return script("docs-" + chunk); })).then(function () {
-          return {
-            wanted: wanted,
-            total: ranked.length,
-            results: shown.map(function (ref) { return data.docs[Math.floor(ref[0] / meta.chunk)][ref[0] % meta.chunk][ref[1]]; }),
-          };
-        });
+        const ranked = rank(wanted, meta).map(function (doc) { return [Math.floor(doc / meta.sections), doc % meta.sections]; });
+        return { wanted: wanted, ranked: ranked };
       });
     });
   }
 
-  function escapeHtml(text) {
-    return text.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+  /* The results themselves (page, title, where, text), once the chunks that hold them are loaded. */
+  function details(refs) {
+    const data = window.PlaybookSearch;
+    const chunk = data.meta.chunk;
+    const chunks = Array.from(new Set(refs.map(function (ref) { return Math.floor(ref[0] / chunk); })));
+    return Promise.all(chunks.map(function (number) { return script("docs-" + number); })).then(function () {
+      return refs.map(function (ref) { return data.docs[Math.floor(ref[0] / chunk)][ref[0] % chunk][ref[1]]; });
+    });
+  }
+
+  /* `text` folded as words() folds it, with where each folded character came from in `text`. */
+  function fold(text) {
+    let folded = "";
+    const origin = [];
+    let at = 0;
+    for (const character of text) {
+      const part = character.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+      for (let i = 0; i < part.length; i += 1) origin.push(at);
+      folded += part;
+      at += character.length;
+    }
+    origin.push(at);
+    return { folded: folded, origin: origin };
+  }
+
+  /* Where in `text` the query's words are, as [start, end] runs in order, not overlapping:
+     from the start of a word of the text that begins like a wanted word, to its end. */
+  function matches(text, wanted) {
+    const plain = fold(text);
+    const runs = [];
+    wanted.forEach(function (word) {
+      const pattern = new RegExp("(?<![\\p{L}\\p{N}])" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "[\\p{L}\\p{N}]*", "gu");
+      for (const found of plain.folded.matchAll(pattern)) runs.push([plain.origin[found.index], plain.origin[found.index + found[0].length]]);
+    });
+    return runs.sort(function (a, b) { return a[0] - b[0]; }).reduce(function (merged, run) {
+      const last = merged[merged.length - 1];
+      if (last && run[0] <= last[1]) last[1] = Math.max(last[1], run[1]); else merged.push(run);
+      return merged;
+    }, []);
   }
 
   /* About 160 characters of `text` around the first word found, or its start. */
   function excerpt(text, wanted) {
-    const folded = text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
-    const at = wanted.reduce(function (first, word) {
-      const found = folded.search(new RegExp("(^|[^\\p{L}\\p{N}])" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "u"));
-      return found >= 0 && (first < 0 || found < first) ? found : first;
-    }, -1);
-    if (text.length <= 160 || at < 60) return text.length <= 160 ? text : text.slice(0, 160).replace(/\s\S*$/, "") + "…";
+    if (text.length <= 160) return text;
+    const at = (matches(text, wanted)[0] || [0])[0];
+    if (at < 60) return text.slice(0, 160).replace(/\s\S*$/, "") + "…";
     const start = text.indexOf(" ", at - 60) + 1;
     return "…" + text.slice(start, start + 160).replace(/\s\S*$/, "") + "…";
   }
 
-  function highlight(text, wanted) {
-    let html = escapeHtml(text);
-    wanted.forEach(function (word) {
-      const pattern = new RegExp("(^|[^\\p{L}\\p{N}])(" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "[\\p{L}\\p{N}]*)", "giu");
-      html = html.replace(pattern, "$1<mark>$2</mark>");
+  /* A span of `text` as text, with the words found in <mark>: it never becomes markup. */
+  function span(className, text, wanted) {
+    const element = document.createElement("span");
+    element.className = className;
+    let done = 0;
+    (wanted ? matches(text, wanted) : []).forEach(function (run) {
+      const mark = document.createElement("mark");
+      mark.textContent = text.slice(run[0], run[1]);
+      element.append(text.slice(done, run[0]), mark);
+      done = run[1];
     });
-    return html;
+    element.append(text.slice(done));
+    return element;
   }
+
+  function result(doc, wanted) {
+    const item = document.createElement("li");
+    const link = item.appendChild(document.createElement("a"));
+    link.href = root + doc[0];
+    link.append(span("search__title", doc[1], wanted), " ", span("search__where", doc[2]));
+    if (doc[3]) link.append(span("search__snippet", excerpt(doc[3], wanted), wanted));
+    return item;
+  }
+
+  /* List results `from` to `to` of a search, after those listed; the first added is returned. */
+  function list(query, found, from, to) {
+    return details(found.ranked.slice(from, to)).then(function (docs) {
+      if (input.value !== query) return null;
+      if (!from) results.replaceChildren();
+      results.append(...docs.map(function (doc) { return result(doc, found.wanted); }));
+      const shown = results.children.length;
+      const total = found.ranked.length;
+      status.textContent = !total ? "Nothing found for “" + query.trim() + "”"
+        : (total > shown ? "The best " + shown + " of " + total : total) + " result" + (total === 1 ? "" : "s") + " for “" + query.trim() + "”";
+      more.hidden = shown >= total;
+      more.textContent = "Show all " + total + " results";
+      more.onclick = function () {
+        more.hidden = true;
+        list(query, found, shown).then(function (first) { if (first) first.querySelector("a").focus(); }, failed);
+      };
+      return results.children[from];
+    });
+  }
+
+  function failed(error) { status.textContent = "Search is not available: " + error.message + "."; }
 
   function show(query) {
     if (!query.trim()) { close(); return; }
     panel.hidden = false;
     status.textContent = "Searching…";
-    search(query).then(function (found) {
-      if (input.value !== query) return;
-      list.innerHTML = "";
-      found.results.forEach(function (doc) {
-        const item = document.createElement("li");
-        item.innerHTML = '<a href="' + escapeHtml(root + doc[0]) + '"><span class="search__title">' + highlight(doc[1], found.wanted) +
-          '</span> <span class="search__where">' + escapeHtml(doc[2]) + "</span>" +
-          (doc[3] ? '<span class="search__snippet">' + highlight(excerpt(doc[3], found.wanted), found.wanted) + "</span>" : "") + "</a>";
-        list.appendChild(item);
-      });
-      const count = found.results.length;
-      status.textContent = count ? (found.total > count ? "The best " + count + " of " + found.total : count) + " result" + (found.total === 1 ? "" : "s") + " for “" + query.trim() + "”"
-        : "Nothing found for “" + query.trim() + "”";
-    }, function (error) { status.textContent = "Search is not available: " + error.message + "."; });
+    search(query).then(function (found) { return list(query, found, 0, LIMIT); }).catch(failed);
   }
 
   function close() {
     panel.hidden = true;
   }
 
-  function links() { return Array.from(list.querySelectorAll("a")); }
+  function links() { return Array.from(results.querySelectorAll("a")); }
+
+  /* What the arrow keys move through: the results, then the "Show all" button. */
+  function stops() { return more.hidden ? links() : links().concat(more); }
 
   function move(step) {
-    const all = links();
+    const all = stops();
     if (!all.length) return;
     const at = all.indexOf(document.activeElement);
     if (at + step < 0) { input.focus(); return; }
