@@ -246,6 +246,10 @@ class Program(Model):
         """The month with this number, if there is one."""
         return next((m for m in self.months if m.number == number), None)
 
+    def month_after(self, number: int) -> Month | None:
+        """The next month of the program after month `number`, if any."""
+        return next((m for m in self.months_in_order if m.number > number), None)
+
     def phase_of(self, number: int) -> Phase | None:
         """The phase that holds month `number`, if any."""
         return next((p for p in self.phases if number in p.months), None)

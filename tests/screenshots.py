@@ -6,7 +6,7 @@ checkout is left as it is, opens each page type in Debian's Chromium at 360 px (
 
     OUT/360-light/home.png   OUT/360-dark/home.png   OUT/1280-light/month.png   ...
 
-The page types made for paper (checklist, meeting card, booklet, worksheet) are also printed to
+The page types made for paper (checklist, meeting card and cards, booklet, worksheet) are also printed to
 A4 PDF and each printed page is saved as OUT/print/<type>-<page>.png (needs pdftoppm, from
 Debian's poppler-utils). With --lens ROLE the pages are shown as that role's reader sees them,
 and the folders are named e.g. OUT/360-dark-mentor/.
