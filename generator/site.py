@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import logging
 import posixpath
 import re
@@ -40,6 +41,7 @@ from .values import Timing, iter_prose
 
 log = logging.getLogger(__name__)
 
+TAG = re.compile(r"<[^>]*>")
 ProseKey = tuple[str, bool, str]  # (folder of the source file, is inline, Markdown text)
 
 
@@ -184,7 +186,12 @@ class Site:
                             "title": self.playbook.checklists[checklist_id].title,
                             "url": page_url("checklist", checklist_id),
                             "items": [
-                                {"key": key, "text": item.text, "owner": item.owner, "due": due_offset(item.when)}
+                                {
+                                    "key": key,
+                                    "text": self.plain_text("content/checklists", item.text),
+                                    "owner": item.owner,
+                                    "due": due_offset(item.when),
+                                }
                                 for key, item in zip(
                                     self.playbook.checklists[checklist_id].keys(),
                                     self.playbook.checklists[checklist_id].items,
@@ -206,6 +213,10 @@ class Site:
     def uses(self, kind: str, item_id: str) -> tuple[Use, ...]:
         """The months that use a worksheet, checklist or guide."""
         return self.used_in.get((kind, item_id), ())
+
+    def plain_text(self, folder: str, text: str) -> str:
+        """A line of Markdown from a YAML file in `folder` as the reader sees it, without markup."""
+        return html.unescape(TAG.sub("", self.prose_html(folder, text, True)))
 
     def prose_html(self, folder: str, text: str, inline: bool) -> str:
         """The HTML of a Markdown field from a YAML file in `folder`, with site links unresolved."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -269,7 +268,7 @@ def test_this_month_and_overdue_items_follow_the_lens(page: Any, example_site: P
         assert all("2027-06" in day for day in due)  # since the last meeting: nothing from months not started
     data = json.loads(page.locator("#program-data-twelve-months").text_content())
     owners = {
-        re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", item["text"]): item["owner"]
+        item["text"]: item["owner"]
         for month in data["months"]
         for checklist in month["checklists"]
         for item in checklist["items"]

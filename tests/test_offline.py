@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -150,21 +151,26 @@ def test_this_month_follows_the_calendar(page: Any, example_site: Path) -> None:
     page.goto(url(example_site, "index.html"))
     section = page.locator(".this-month")
     assert "You are in month 6: An introduction from the network" in section.inner_text()
-    assert "month 7: Mid-point review" in section.inner_text() and "(in 24 days)" in section.inner_text()
+    # Month 6 met on Thursday 10 June; month 7 meets on the second Thursday of July, the 8th.
+    assert "month 7: Mid-point review" in section.inner_text() and "(in 18 days)" in section.inner_text()
     assert "Each goal against the plan" in section.inner_text()  # month 7's agenda
     overdue = section.locator(".this-month__overdue li")
     before = overdue_count(page)
-    assert before > 0 and "month 6" in overdue.first.inner_text()
+    assert before > 0
+    newest = overdue.first.inner_text()  # newest first: what was due last, before 20 June
+    assert "due Thursday, June 17, 2027" in newest or "June 1" in newest
 
+    item = overdue.first.locator("a").inner_text()
+    month = re.search(r"month (\d+)", newest)[1]  # type: ignore[index]
     overdue.first.locator("a").click()
-    assert "?for=twelve-months/6" in page.url
-    page.locator("form.checklist input[type=checkbox]").first.check()
+    assert f"?for=twelve-months/{month}" in page.url
+    page.locator("form.checklist li.check", has_text=item).locator("input[type=checkbox]").check()
     page.goto(url(example_site, "index.html"))
     assert overdue_count(page) == before - 1
 
 
 def overdue_count(page: Any) -> int:
-    heading = page.locator(".this-month h3").inner_text()  # "Overdue in your checklists (N)"
+    heading = page.locator(".this-month h3", has_text="Overdue").inner_text()  # "Overdue (N)"
     return int(heading.rsplit("(", 1)[1].rstrip(")"))
 
 
@@ -178,19 +184,21 @@ def test_before_the_first_meeting_this_month_says_when_it_is(page: Any, example_
 def test_a_reader_picks_a_start_date_and_gets_a_calendar(page: Any, example_site: Path, tmp_path: Path) -> None:
     page.clock.set_fixed_time(dt.datetime(2027, 6, 20, 9, 0))
     page.goto(url(example_site, "programs/twelve-months/index.html"))
-    page.fill("#start-twelve-months", "2027-03-31")
-    assert "You are in month 3: Role and pay" in page.locator(".this-month").inner_text()  # met on 31 May
+    page.fill("#start-twelve-months", "2027-03-31")  # the first second Thursday from then is 8 April
+    assert "You are in month 3: Role and pay" in page.locator(".this-month").inner_text()  # met on 10 June
     with page.expect_download() as download:
         page.click("button[data-action=download-calendar]")
     saved = tmp_path / "calendar.ics"
     download.value.save_as(saved)
     found = [c for c in icalendar.Calendar.from_ical(saved.read_bytes()).walk() if c.name == "VEVENT"]
-    assert [e.decoded("dtstart") for e in found][:4] == [
-        dt.date(2027, 3, 31),
-        dt.date(2027, 4, 30),
-        dt.date(2027, 5, 31),
-        dt.date(2027, 6, 30),
+    utc = dt.timezone.utc
+    assert [e.decoded("dtstart") for e in found][:4] == [  # 10:00 in London, summer time: 09:00 UTC
+        dt.datetime(2027, 4, 8, 9, 0, tzinfo=utc),
+        dt.datetime(2027, 5, 13, 9, 0, tzinfo=utc),
+        dt.datetime(2027, 6, 10, 9, 0, tzinfo=utc),
+        dt.datetime(2027, 7, 8, 9, 0, tzinfo=utc),
     ]
+    assert {e.decoded("duration") for e in found} == {dt.timedelta(minutes=60)}
     assert len(found) == 12 and str(found[1]["summary"]) == "Month 2: Chart the plan"
 
     page.reload()

@@ -201,7 +201,7 @@ def test_a_role_booklet_prints_a_shared_checklist_once_too(page: Any, example_si
     pages = printed(page, example_site, "programs/twelve-months/booklet/mentor/index.html")
     text = "\n".join(pages)
     assert len(pages) < 36  # it was 36 with the monthly checklist twelve times
-    assert text.count("Read the protégé's worksheet and your notes from last time.") == 1
+    assert text.count("Read the protégé’s worksheet and your notes from last time.") == 1
     assert text.count("Tick the checklist “Every monthly meeting”") == 12
     assert "Confirm the date, time and place" not in text  # the protégé's item
 

@@ -164,8 +164,6 @@
     return data ? JSON.parse(data.textContent) : null;
   }
 
-  function plain(markdown) { return markdown.replace(/\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[*_`]/g, ""); }
-
   function element(tag, text, className) {
     const made = document.createElement(tag);
     if (text) made.textContent = text;
@@ -200,7 +198,7 @@
 
   function itemRow(data, entry, withMonth) {
     const row = element("li");
-    row.append(link(entry.checklist.url + "?for=" + data.id + "/" + entry.month.n, plain(entry.item.text)), " (" + entry.checklist.title);
+    row.append(link(entry.checklist.url + "?for=" + data.id + "/" + entry.month.n, entry.item.text), " (" + entry.checklist.title);
     if (withMonth) row.append(", month " + entry.month.n);
     if (entry.due) {
       const time = element("time", formatDate(entry.due));
