@@ -178,6 +178,184 @@ def test_import_refuses_another_worksheets_file(page: Any, example_site: Path, t
     assert page.input_value("#vision-current-role") == ""
 
 
+PROGRESS = "progress/index.html"
+# What this playbook keeps in the browser, by key (the filler the storage-full test adds is not among it).
+KEPT = "() => Object.fromEntries(Object.keys(localStorage).filter(k => k.startsWith('playbook:')).map(k => [k, localStorage[k]]))"
+
+# Fills the browser's storage until less than a kilobyte is left.
+FILL_STORAGE = """() => {
+    for (let size = 1 << 20, i = 0; size >= 1024; ) {
+        try { localStorage.setItem("filler:" + i, "f".repeat(size)); i += 1; } catch (error) { size >>= 1; }
+    }
+}"""
+
+
+def keep(page: Any, items: dict[str, str]) -> None:
+    """Put `items` in the browser as the playbook keeps them, by their short names."""
+    page.evaluate("items => { for (const [k, v] of Object.entries(items)) localStorage[Playbook.key(k)] = v; }", items)
+
+
+def status_says(page: Any, words: str) -> None:
+    page.wait_for_function("words => document.querySelector('.toolbar__status').textContent.includes(words)", arg=words)
+
+
+def progress_file(items: object) -> str:
+    return json.dumps({"format": "playbook-progress", "version": 1, "playbook": "mentoring", "items": items})
+
+
+def worksheet_file(answers: object, worksheet: str = "vision") -> str:
+    return json.dumps({"format": "playbook-worksheet", "version": 1, "worksheet": worksheet, "answers": answers})
+
+
+BEFORE = {
+    "checklist:first-meeting:twelve-months/1": '{"agree-goals":true}',
+    "worksheet:twelve-months:vision": '{"current-role":"Analyst"}',
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (progress_file(None), "This backup has no checklists, worksheets or guides in it; nothing was changed."),
+        (progress_file([BEFORE]), "This backup has no checklists, worksheets or guides in it; nothing was changed."),
+        (json.dumps([json.loads(progress_file(BEFORE))]), "This file is not a Playbook backup; nothing was changed."),
+        ("Name,Ticked\nfirst-meeting,yes\n", "This file is not a Playbook backup; nothing was changed."),
+        (
+            progress_file({"worksheet:twelve-months:vision": None}),
+            "This backup is damaged (at “worksheet:twelve-months:vision”)",
+        ),
+        (
+            progress_file({"worksheet:twelve-months:vision": "null"}),
+            "This backup is damaged (at “worksheet:twelve-months:vision”)",
+        ),
+        (
+            progress_file({"checklist:first-meeting:all": '{"a": 1}'}),
+            "This backup is damaged (at “checklist:first-meeting:all”)",
+        ),
+        (progress_file({"guide:x": "[true, null]"}), "This backup is damaged"),
+        (progress_file({"start:twelve-months": "soon"}), "This backup is damaged"),
+        (progress_file({"lens": "mentor"}), "This backup is damaged (at “lens”)"),
+        (worksheet_file({}), "This file is the backup of one worksheet: restore it on that worksheet’s page"),
+    ],
+    ids=[
+        "items-null",
+        "items-array",
+        "array",
+        "not-json",
+        "item-null",
+        "answers-null",
+        "tick-number",
+        "task-null",
+        "date",
+        "unknown",
+        "worksheet",
+    ],
+)
+def test_restoring_progress_refuses_a_wrong_file_and_says_why(
+    page: Any, example_site: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    page.goto(url(example_site, PROGRESS))
+    keep(page, BEFORE)
+    before = page.evaluate(KEPT)
+    chosen = tmp_path / "progress.json"
+    chosen.write_text(text, encoding="utf-8")
+    page.set_input_files("input[data-action=import-all]", str(chosen))
+    status_says(page, message)
+    assert page.evaluate(KEPT) == before
+    assert page.errors == []
+
+
+def test_restoring_progress_refuses_a_huge_file_before_reading_it(
+    page: Any, example_site: Path, tmp_path: Path
+) -> None:
+    huge = tmp_path / "progress.json"
+    start = '{"format": "playbook-progress", "playbook": "mentoring", "items": {"checklist:first-meeting:all": "{}", "worksheet:twelve-months:vision": "'
+    with huge.open("w", encoding="utf-8") as out:  # a real backup, only too big: 50 MB of one answer
+        out.write(start + "x" * (50 * 1024 * 1024 - len(start) - 3) + '"}}')
+    page.goto(url(example_site, PROGRESS))
+    keep(page, BEFORE)
+    before = page.evaluate(KEPT)
+    page.set_input_files("input[data-action=import-all]", str(huge))
+    status_says(page, "This file is too big to be a backup (50 MB); nothing was changed.")
+    assert page.evaluate(KEPT) == before
+    assert page.errors == []
+
+
+def test_restoring_progress_into_a_full_browser_changes_nothing(page: Any, example_site: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "progress.json"
+    answers = json.dumps({"current-role": "Lead", "energy": "y" * 200_000})
+    backup.write_text(
+        progress_file(
+            {"checklist:first-meeting:twelve-months/1": '{"x":true}', "worksheet:twelve-months:vision": answers}
+        )
+    )
+    page.goto(url(example_site, PROGRESS))
+    keep(page, BEFORE)
+    before = page.evaluate(KEPT)
+    page.evaluate(FILL_STORAGE)  # the small first item still fits, the answers do not
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.set_input_files("input[data-action=import-all]", str(backup))
+    status_says(page, "Your browser has no room to keep this backup; nothing was changed.")
+    assert page.evaluate(KEPT) == before
+    page.reload()
+    assert page.errors == []
+
+    page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('filler:')).forEach(k => localStorage.removeItem(k))"
+    )
+    with page.expect_navigation():  # with room again, the same backup is restored whole
+        page.set_input_files("input[data-action=import-all]", str(backup))
+    page.goto(url(example_site, VISION))
+    assert page.input_value("#vision-current-role") == "Lead"
+    assert page.input_value("#vision-energy") == "y" * 200_000
+    assert page.evaluate(KEPT)[page.evaluate("Playbook.key('checklist:first-meeting:twelve-months/1')")] == '{"x":true}'
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (worksheet_file(None), "This backup has no answers; nothing was changed."),
+        (worksheet_file(["Analyst"]), "This backup has no answers; nothing was changed."),
+        (worksheet_file({"current-role": 5}), "This backup’s answers are damaged; nothing was changed."),
+        (worksheet_file({"values": ["a", None]}), "This backup’s answers are damaged; nothing was changed."),
+        ("null", "This file is not a Playbook backup; nothing was changed."),
+        ("<html>not a backup</html>", "This file is not a Playbook backup; nothing was changed."),
+        (progress_file({}), "This file is a backup of all your progress: restore it on the My progress page"),
+    ],
+    ids=["answers-null", "answers-array", "answer-number", "choice-null", "null", "not-json", "progress"],
+)
+def test_restoring_a_worksheet_refuses_a_wrong_file_and_says_why(
+    page: Any, example_site: Path, tmp_path: Path, text: str, message: str
+) -> None:
+    page.goto(url(example_site, VISION))
+    page.fill("#vision-current-role", "Analyst")
+    before = page.evaluate(KEPT)
+    chosen = tmp_path / "vision-answers.json"
+    chosen.write_text(text, encoding="utf-8")
+    page.set_input_files("input[data-action=import]", str(chosen))
+    status_says(page, message)
+    assert page.input_value("#vision-current-role") == "Analyst"
+    assert page.evaluate(KEPT) == before
+    assert page.errors == []
+
+
+def test_restoring_a_worksheet_into_a_full_browser_keeps_the_page_as_it_was(
+    page: Any, example_site: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "vision-answers.json"
+    backup.write_text(worksheet_file({"current-role": "Lead", "energy": "y" * 200_000}))
+    page.goto(url(example_site, VISION))
+    page.fill("#vision-current-role", "Analyst")
+    before = page.evaluate(KEPT)
+    page.evaluate(FILL_STORAGE)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.set_input_files("input[data-action=import]", str(backup))
+    status_says(page, "Your browser has no room to keep this backup; nothing was changed.")
+    assert page.input_value("#vision-current-role") == "Analyst" and page.input_value("#vision-energy") == ""
+    assert page.evaluate(KEPT) == before
+    assert page.errors == []
+
+
 def test_print_blank_prints_no_answers_and_keeps_them(page: Any, example_site: Path) -> None:
     page.goto(url(example_site, VISION))
     fill_vision(page)

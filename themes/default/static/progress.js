@@ -31,18 +31,30 @@
     say("The backup file " + P.site + "-progress.json, among your downloads, holds " + Object.keys(items).length + " checklists, worksheets and guides.");
   }
 
+  function isTick(value) { return typeof value === "boolean"; }
+
+  /* Whether `text` is what this playbook keeps under `name`: a checklist's ticks, a guide's, a worksheet's answers, a start date. */
+  function fits(name, text) {
+    const kind = (KEPT.exec(name) || [])[1];
+    if (!kind || typeof text !== "string") return false;
+    if (kind === "start") return /^\d{4}-\d\d-\d\d$/.test(text);
+    let value;
+    try { value = JSON.parse(text); } catch (error) { return false; }
+    return kind === "guide" ? Array.isArray(value) && value.every(isTick) : P.isMap(value, kind === "checklist" ? isTick : P.isAnswer);
+  }
+
   function importAll(input) {
-    P.readJson(input, function (data) {
-      if (!data || data.format !== FORMAT || typeof data.items !== "object") {
-        say("That file is not a backup file of your progress; nothing was changed.");
-        return;
-      }
-      const names = Object.keys(data.items).filter(function (name) { return KEPT.test(name) && typeof data.items[name] === "string"; });
+    P.readBackup(input, FORMAT, function (data) {
+      const items = data.items;
+      if (!P.isMap(items)) return say("This backup has no checklists, worksheets or guides in it; nothing was changed.");
+      const names = Object.keys(items);
+      const damaged = names.find(function (name) { return !fits(name, items[name]); });
+      if (damaged !== undefined) return say("This backup is damaged (at “" + damaged + "”); nothing was changed.");
       if (data.playbook !== P.site && !window.confirm("This file comes from another playbook (" + data.playbook + "). Restore it anyway?")) return;
       if (!window.confirm("Restore " + names.length + " checklists, worksheets and guides? They replace what this browser has for the same ones.")) return;
-      names.forEach(function (name) { P.setText(name, data.items[name]); });
+      if (!P.writeAll(names.map(function (name) { return [name, items[name]]; }))) return say(P.noRoom);
       window.location.reload();
-    });
+    }, say);
   }
 
   function forget() {

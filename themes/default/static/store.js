@@ -65,17 +65,47 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
   }
 
-  /* Read the file chosen in `input` as JSON; `then` gets the data (null when it is not JSON) and the file.
-     The input is emptied, so choosing the same file again is noticed. */
-  function readJson(input, then) {
+  /* Keep every [name, text] of `pairs`, or none: when the browser refuses one, put back what was there. */
+  function writeAll(pairs) {
+    const before = pairs.map(function (pair) { return getText(pair[0]); });
+    const done = [];
+    if (pairs.every(function (pair) { done.push(pair[0]); return setText(pair[0], pair[1]); })) return true;
+    done.forEach(function (key) { remove(key); }); // all out before any goes back, so the old texts fit again
+    done.forEach(function (key, i) { if (before[i] !== null) setText(key, before[i]); });
+    return false;
+  }
+
+  /* An object (not null, not a list) whose every value passes `test`, if given. */
+  function isMap(value, test) {
+    return value !== null && typeof value === "object" && !Array.isArray(value) && (!test || Object.values(value).every(test));
+  }
+
+  /* A worksheet answer: text, or the ticked choices' texts. */
+  function isAnswer(value) {
+    return typeof value === "string" || Array.isArray(value) && value.every(function (v) { return typeof v === "string"; });
+  }
+
+  const KINDS = {
+    "playbook-progress": "a backup of all your progress: restore it on the My progress page",
+    "playbook-worksheet": "the backup of one worksheet: restore it on that worksheet’s page",
+  };
+
+  /* Read the backup file chosen in `input`: `then` gets its data and the file when it is a `format` backup,
+     else `say` is told why not. The input is emptied, so choosing the same file again is noticed. */
+  function readBackup(input, format, then, say) {
     const file = input.files && input.files[0];
+    input.value = "";
     if (!file) return;
+    const no = "; nothing was changed.";
+    // Even a year of answers is a few hundred kilobytes; more could not be kept by the browser anyway.
+    if (file.size > 5 << 20) { say("This file is too big to be a backup (" + +(file.size / 1048576).toFixed(1) + " MB)" + no); return; }
     file.text().then(function (text) {
-      let data;
-      try { data = JSON.parse(text); } catch (error) { data = null; }
-      input.value = "";
-      then(data, file);
-    });
+      let data = null;
+      try { data = JSON.parse(text); } catch (error) { /* not JSON */ }
+      if (!isMap(data) || !KINDS[data.format]) say("This file is not a Playbook backup" + no);
+      else if (data.format !== format) say("This file is " + KINDS[data.format] + no);
+      else then(data, file);
+    }, function () { say("This file could not be read" + no); });
   }
 
   /* A value from the page address, e.g. ?for=twelve-months/6 */
@@ -98,7 +128,9 @@
 
   window.Playbook = {
     site: site, saves: Boolean(local), read: read, write: write, remove: remove,
-    getText: getText, setText: setText, entries: entries, download: download, readJson: readJson, param: param, onAction: onAction, reveal: reveal,
+    getText: getText, setText: setText, entries: entries, download: download, writeAll: writeAll, isMap: isMap, isAnswer: isAnswer, readBackup: readBackup,
+    noRoom: "Your browser has no room to keep this backup; nothing was changed.",
+    param: param, onAction: onAction, reveal: reveal,
     key: function (name) { return prefix + name; },
   };
 

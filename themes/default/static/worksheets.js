@@ -90,19 +90,29 @@
   }
 
   function importFile(form, input, say) {
-    P.readJson(input, function (data, file) {
-      if (!data || data.format !== FORMAT || typeof data.answers !== "object") {
-        say("That file is not a backup file of worksheet answers; nothing was changed.");
-      } else if (data.worksheet !== form.dataset.worksheet) {
+    P.readBackup(input, FORMAT, function (data, file) {
+      const before = collect(form);
+      if (data.worksheet !== form.dataset.worksheet) {
         say("That file holds answers for “" + (data.title || data.worksheet) + "”, not this worksheet; nothing was changed.");
-      } else if (Object.keys(collect(form)).length && !window.confirm("Replace the answers on this page with the ones in the file?")) {
+      } else if (!P.isMap(data.answers)) {
+        say("This backup has no answers; nothing was changed.");
+      } else if (!P.isMap(data.answers, P.isAnswer)) {
+        say("This backup’s answers are damaged; nothing was changed.");
+      } else if (Object.keys(before).length && !window.confirm("Replace the answers on this page with the ones in the file?")) {
         say("Nothing was restored; your answers are as they were.");
       } else {
         fill(form, data.answers);
-        save(form);
-        say("Restored the answers from " + file.name + ".");
+        const answers = collect(form);
+        // Where the browser keeps nothing at all, the answers still show, as typed ones do.
+        if (P.saves && Object.keys(answers).length && !P.writeAll([[keyOf(form), JSON.stringify(answers)]])) {
+          fill(form, before);
+          say(P.noRoom);
+        } else {
+          save(form);
+          say("Restored the answers from " + file.name + ".");
+        }
       }
-    });
+    }, say);
   }
 
   function printBlank(form) {
