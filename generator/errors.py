@@ -24,12 +24,19 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
         hint = f"; {self.hint}" if self.hint else ""
-        return f"{where}: {self.severity}: {self.message}{hint}"
+        return _one_line(f"{where}: {self.severity}: {self.message}{hint}")
 
     @property
     def is_error(self) -> bool:
         """True for errors, False for warnings."""
         return self.severity == "error"
+
+
+def _one_line(text: str) -> str:
+    """The text with each control character written as an escape, as `\\n`: a file name may hold one."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class PlaybookError(Exception):

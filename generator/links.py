@@ -16,7 +16,7 @@ from .markdown import Link
 SITE_PREFIX = "pb-site:/"
 URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 SITE_LINK = re.compile(r'(href|src)="pb-site:/([^"]*)"')
-MONTH_FRAGMENT = re.compile(r"^month-0*([1-9][0-9]*)$")
+MONTH_FRAGMENT = re.compile(r"month-0*([1-9][0-9]*)")
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
 IMAGE_SCHEMES = ("http", "https")
 
@@ -160,7 +160,7 @@ def _external(href: str, scheme: str, is_image: bool) -> Link:
 def _page_link(href: str, target: str, fragment: str, targets: Targets) -> Link:
     url = targets.pages[target]
     if target in targets.months and fragment:
-        month = MONTH_FRAGMENT.match(fragment)
+        month = MONTH_FRAGMENT.fullmatch(fragment)
         if month:
             number = int(month[1])
             if number not in targets.months[target]:

@@ -125,7 +125,7 @@ class Timing(Model):
 def _parse_timing(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    match = TIMING_PATTERN.match(value.strip().lower())
+    match = TIMING_PATTERN.fullmatch(value.strip().lower())
     if match is None:
         raise PydanticCustomError("timing", "must be one of {help}", {"help": TIMING_HELP})
     if match["moment"]:
