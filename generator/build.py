@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,15 +104,21 @@ class BuildSession:
         if self.pdf:
             load_weasyprint()  # fail before any work when PDFs cannot be made
         # A session that builds again is told every change by its watcher, so it need not look at the rest.
+        stage = _Stages()
         self.project = project = load_project(self.root, self.project, changed, only_changed=self.again)
+        stage.done("read %d files of %s", len(project.loaded), self.root)
         playbook, problems = validate(project, self._validated)
+        stage.done("validated them: %d problems", len(problems))
         site = theme = env = None
         if playbook is not None:
             md = create_markdown(allow_html=playbook.settings.markdown.allow_html)
             site, link_problems = plan_site(playbook, project, md, pdf=self.pdf, memo=self._site_memo)
             problems += link_problems
+            pages = sum(p.is_html for p in site.pages)
+            stage.done("planned %d pages and checked their links: %d problems", pages, len(link_problems))
             loaded = self._load_theme(playbook.settings.theme, changed, problems)
             theme, env = loaded if loaded else (None, None)
+            stage.done("loaded the theme '%s'", playbook.settings.theme)
         if any(p.is_error or self.strict for p in problems) or site is None or theme is None or env is None:
             raise PlaybookError(problems)
         self._validated.finish()
@@ -141,9 +148,12 @@ class BuildSession:
 
         checked = self.check(changed)
         assert self.project is not None and self._theme is not None
+        stage = _Stages()
         prints = fingerprints(checked.site, self.project, self._templates())
         site, env, theme = checked.site, checked.env, checked.theme
-        return checked, render_site(site, env, theme, self._rendered, prints, previous, sink)
+        rendered = render_site(site, env, theme, self._rendered, prints, previous, sink)
+        stage.done("made the site's %d files, %d of them rendered anew", rendered.count, len(rendered.fresh))
+        return checked, rendered
 
     def _start_from(self, content: CacheContent | None) -> None:
         if content is None or getattr(content.project, "root", None) != self.root.resolve():
@@ -204,6 +214,18 @@ class BuildSession:
         if self._template_digests is None:
             self._template_digests = template_digests(self._theme[1])
         return self._template_digests
+
+
+class _Stages:
+    """Logs each stage of a build as it ends, with the time it took, for `playbook -v`."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def done(self, message: str, *args: object) -> None:
+        now = time.perf_counter()
+        log.info(message + " (%.2f s)", *args, now - self.started)
+        self.started = now
 
 
 def check(project_dir: Path, *, strict: bool = False, pdf: bool = False) -> Checked:

@@ -37,10 +37,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = make_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
-    )
-    if not args.verbose:  # WeasyPrint notes every CSS rule it does not support; only -v wants those
+    # Other libraries stay at warnings even with -v: markdown-it alone logs a line per rule per text.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.verbose:
+        logging.getLogger("generator").setLevel(logging.DEBUG)
+    else:  # WeasyPrint notes every CSS rule it does not support; only -v wants those
         for noisy in ("weasyprint", "fontTools"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
     if args.command is None:
@@ -97,7 +98,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--pdf",
         action="store_true",
-        help="also write each program's booklets as PDF (needs: pip install 'mentor-playbook[pdf]')",
+        help="also write each program's booklets as PDF (needs WeasyPrint: pip install 'mentor-playbook[pdf]', "
+        "or pip install '.[pdf]' in a checkout of Playbook)",
     )
 
     check = _command(
@@ -177,6 +179,9 @@ def _new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .output import write_new_folder
     from .scaffold import example_files
 
+    target: Path = args.dir
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        parser.error(f"{target} already exists and is not empty; choose a new folder name")
     files = example_files()
     write_new_folder(args.dir, files)
     print(f"Created {args.dir} with the example playbook ({len(files)} files).")
@@ -187,10 +192,16 @@ def _new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     project = _project_dir(args.dir, parser)
     started = time.perf_counter()
+    if args.pdf:
+        from .pdf import missing_weasyprint
+
+        problem = missing_weasyprint()
+        if problem is not None:
+            parser.error(problem)
+    out_dir = args.output if args.output is not None else project / "_site"
     if not args.no_cache:
         from .uptodate import up_to_date  # light: answers before the rest of Playbook is even loaded
 
-        out_dir = args.output if args.output is not None else project / "_site"
         warnings = up_to_date(project, out_dir, {"pdf": args.pdf, "strict": args.strict})
         if warnings is not None:
             for line in warnings:
@@ -200,10 +211,18 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 print(f"The site in {out_dir} is up to date: nothing changed since the last build ({seconds:.2f} s)")
             return 0
     from .build import build
+    from .output import MARKER
 
     if args.pdf and not args.quiet:
         print("Making the site and its PDF booklets; the PDFs take a few seconds each.", flush=True)
-    result = build(project, args.output, strict=args.strict, pdf=args.pdf, cache=not args.no_cache)
+    had_site = (out_dir / MARKER).is_file()
+    try:
+        result = build(project, args.output, strict=args.strict, pdf=args.pdf, cache=not args.no_cache)
+    except PlaybookError as exc:
+        _report(exc.diagnostics)
+        if had_site and not args.quiet:
+            print(f"The previous site in {out_dir} was kept as it was.", file=sys.stderr)
+        return 1
     _report(result.warnings)
     if not args.quiet:
         seconds = time.perf_counter() - started
@@ -233,9 +252,14 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .loader import SETTINGS_FILE
     from .serve import DevServer
 
     project = _project_dir(args.dir, parser)
+    if not (project / SETTINGS_FILE).is_file():  # nothing to serve, and nothing to watch for
+        message = f"no {SETTINGS_FILE} in {project.resolve()}"
+        hint = "is this a playbook project? `playbook new DIR` makes one"
+        raise PlaybookError([Diagnostic(SETTINGS_FILE, 0, 0, message, hint)])
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be from 0 to 65535, not {args.port}")
     try:

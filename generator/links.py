@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote, urlsplit
 
-from .errors import closest
+from .errors import Suggestions
 from .markdown import Link
 
 # Rendered Markdown marks a link to a page of the site like this until the page it
@@ -16,7 +17,7 @@ from .markdown import Link
 SITE_PREFIX = "pb-site:/"
 URL_SAFE = re.compile(r"[A-Za-z0-9._~/-]*")
 SITE_LINK = re.compile(r'(href|src)="pb-site:/([^"]*)"')
-MONTH_FRAGMENT = re.compile(r"^month-0*([1-9][0-9]*)$")
+MONTH_FRAGMENT = re.compile(r"month-0*([1-9][0-9]*)")
 EXTERNAL_SCHEMES = ("http", "https", "mailto", "tel")
 IMAGE_SCHEMES = ("http", "https")
 
@@ -94,6 +95,16 @@ class Targets:
     assets: Mapping[str, str]  # source path -> URL
     guides: Mapping[str, str] = field(default_factory=dict)  # source path -> guide id
 
+    @cached_property
+    def link_suggestions(self) -> Suggestions:
+        """What a broken link may have meant: any page or asset."""
+        return Suggestions([*self.pages, *self.assets])
+
+    @cached_property
+    def image_suggestions(self) -> Suggestions:
+        """What a broken image may have meant: an asset."""
+        return Suggestions(self.assets)
+
 
 def resolve(href: str, source: str, is_image: bool, targets: Targets) -> Link:
     """Where a link written in the file `source` goes, or why it cannot go anywhere."""
@@ -120,14 +131,14 @@ def resolve(href: str, source: str, is_image: bool, targets: Targets) -> Link:
     if target in targets.assets:
         return Link(SITE_PREFIX + targets.assets[target] + (f"#{fragment}" if fragment else ""))
     if is_image:
-        hint = _suggest(target, source, targets.assets) or "put images in content/assets/"
+        hint = _suggest(target, source, targets.image_suggestions) or "put images in content/assets/"
         return Link(None, f"broken image: '{href}' is not a file in content/assets/", hint)
     if target in targets.pages:
         return _page_link(href, target, fragment, targets)
     return Link(
         None,
         f"broken link: '{href}' does not exist",
-        _suggest(target, source, [*targets.pages, *targets.assets]) or _advice(target),
+        _suggest(target, source, targets.link_suggestions) or _advice(target),
     )
 
 
@@ -160,7 +171,7 @@ def _external(href: str, scheme: str, is_image: bool) -> Link:
 def _page_link(href: str, target: str, fragment: str, targets: Targets) -> Link:
     url = targets.pages[target]
     if target in targets.months and fragment:
-        month = MONTH_FRAGMENT.match(fragment)
+        month = MONTH_FRAGMENT.fullmatch(fragment)
         if month:
             number = int(month[1])
             if number not in targets.months[target]:
@@ -171,9 +182,9 @@ def _page_link(href: str, target: str, fragment: str, targets: Targets) -> Link:
     return Link(SITE_PREFIX + url + (f"#{fragment}" if fragment else ""))
 
 
-def _suggest(target: str, source: str, candidates: Iterable[str]) -> str:
+def _suggest(target: str, source: str, candidates: Suggestions) -> str:
     """A did-you-mean hint, written as a path from `source` like the link itself."""
-    match = closest(target, candidates)
+    match = candidates.closest(target)
     if match is None:
         return ""
     return f"did you mean '{posixpath.relpath(match, posixpath.dirname(source))}'?"

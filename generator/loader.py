@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 Kind = Literal["playbook", "program", "worksheet", "checklist", "guide"]
 SETTINGS_FILE = "playbook.yaml"
 YAML_FOLDERS: dict[str, Kind] = {"programs": "program", "worksheets": "worksheet", "checklists": "checklist"}
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Used with fullmatch: `$` would also match before a final newline, and a file name may end in one.
+ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MEGABYTE = 1024 * 1024
 
 
@@ -252,7 +253,7 @@ def _check_id(rel: str, kind: Kind, file_id: str, known: dict[str, dict[str, str
         message = f"'{file_id}' cannot be an id: '{device}' is a name Windows keeps for a device"
         problems.append(Diagnostic(rel, 1, 1, message, f"rename it, e.g. to '{device}-notes'"))
         return True
-    if not all(ID_PATTERN.match(part) for part in file_id.split("/")):
+    if not all(ID_PATTERN.fullmatch(part) for part in file_id.split("/")):
         suggestion = re.sub(r"[^a-z0-9]+", "-", file_id.lower()).strip("-") or "name"
         problems.append(
             Diagnostic(

@@ -25,6 +25,7 @@ from .values import (
     InlineMarkdown,
     Markdown,
     Model,
+    Number,
     OnDay,
     Owners,
     RoleId,
@@ -32,6 +33,8 @@ from .values import (
     Text,
     TimeZoneName,
     When,
+    WholeNumber,
+    WholeNumberOrNone,
     WorksheetId,
 )
 
@@ -74,7 +77,7 @@ DEFAULT_MAX_FILE_MB = 10
 class LimitSettings(Model):
     """Bounds on what a build will read, so one wrong file cannot stall it or exhaust memory."""
 
-    max_file_mb: float = Field(
+    max_file_mb: Number = Field(
         DEFAULT_MAX_FILE_MB,
         gt=0,
         le=1024,
@@ -114,7 +117,7 @@ class AgendaItem(Model):
 
     topic: Text = Field(description="What is discussed or done.")
     owner: Owners
-    minutes: int | None = Field(None, ge=1, le=480, description="Rough time to give it.")
+    minutes: WholeNumberOrNone = Field(None, ge=1, le=480, description="Rough time to give it.")
     details: InlineMarkdown | None = Field(None, description="A sentence of guidance (Markdown).")
 
 
@@ -127,7 +130,7 @@ PerRole = Annotated[
 class Month(Model):
     """One month of a program: its meeting and what surrounds it."""
 
-    number: int = Field(ge=1, le=60, description="The month's place in the program, from 1.")
+    number: WholeNumber = Field(ge=1, le=60, description="The month's place in the program, from 1.")
     title: Text
     goal: Text = Field(description="What the month is for, in one or two sentences.")
     prepare: PerRole = Field(default_factory=dict, description="Before the meeting, per role.")
@@ -165,7 +168,7 @@ class Phase(Model):
 
     id: Slug
     title: Text
-    months: tuple[int, ...] = Field(min_length=1, description="The month numbers in this phase.")
+    months: tuple[WholeNumber, ...] = Field(min_length=1, description="The month numbers in this phase.")
     summary: str = ""
 
 
@@ -184,7 +187,7 @@ class Schedule(Model):
         "Defaults to the start date's day: the same weekday, and for monthly meetings the same week of the month.",
     )
     time: ClockTime | None = None
-    minutes: int | None = Field(
+    minutes: WholeNumberOrNone = Field(
         None, ge=5, le=480, description="How long a meeting lasts; defaults to `meeting_minutes`."
     )
     timezone: TimeZoneName | None = None
@@ -201,10 +204,10 @@ class Program(Model):
     summary: Text = Field(description="One or two sentences shown on the home page.")
     description: Markdown = Field("", description="The program's introduction (Markdown).")
     cadence: Literal["weekly", "fortnightly", "monthly"] = Field("monthly", description="How often the pair meets.")
-    meeting_minutes: int = Field(60, ge=5, le=480, description="How long a meeting usually lasts.")
+    meeting_minutes: WholeNumber = Field(60, ge=5, le=480, description="How long a meeting usually lasts.")
     start_date: dt.date | None = Field(None, description="First meeting (YYYY-MM-DD); overrides playbook.yaml.")
     schedule: Schedule = Field(Schedule(), description="When the meetings happen; dates come from it and a start date.")
-    order: int = Field(0, description="Programs are listed by this number, then by title.")
+    order: WholeNumber = Field(0, description="Programs are listed by this number, then by title.")
     commitments: PerRole = Field(default_factory=dict, description="What each role commits to, per role.")
     phases: tuple[Phase, ...] = ()
     months: tuple[Month, ...] = Field(min_length=1)
@@ -274,14 +277,14 @@ class LongTextField(FieldBase):
     """A paragraph or more."""
 
     type: Literal["long_text"]
-    lines: int = Field(5, ge=1, le=40, description="Writing space, in lines, on screen and on paper.")
+    lines: WholeNumber = Field(5, ge=1, le=40, description="Writing space, in lines, on screen and on paper.")
 
 
 class ListField(FieldBase):
     """A few short entries, one per line."""
 
     type: Literal["list"]
-    items: int = Field(3, ge=1, le=30, description="How many entries to make room for.")
+    items: WholeNumber = Field(3, ge=1, le=30, description="How many entries to make room for.")
 
 
 class DateField(FieldBase):
@@ -294,8 +297,8 @@ class ScaleField(FieldBase):
     """A rating on a numbered scale."""
 
     type: Literal["scale"]
-    min: int = Field(1, ge=0, le=10)
-    max: int = Field(5, ge=1, le=10)
+    min: WholeNumber = Field(1, ge=0, le=10)
+    max: WholeNumber = Field(5, ge=1, le=10)
     min_label: str = Field("", description="What the lowest number means.")
     max_label: str = Field("", description="What the highest number means.")
 
@@ -313,7 +316,7 @@ class TableField(FieldBase):
 
     type: Literal["table"]
     columns: tuple[Text, ...] = Field(min_length=1)
-    rows: int = Field(3, ge=1, le=30, description="How many rows to make room for.")
+    rows: WholeNumber = Field(3, ge=1, le=30, description="How many rows to make room for.")
 
 
 WorksheetField = Annotated[
@@ -426,7 +429,7 @@ class GuideMeta(Model):
     title: Text
     summary: str = Field("", description="One sentence shown in lists of guides.")
     roles: tuple[RoleId, ...] = Field((), description="Who the guide is for; empty means everyone.")
-    order: int = Field(0, description="Guides are listed by this number, then by title.")
+    order: WholeNumber = Field(0, description="Guides are listed by this number, then by title.")
 
 
 class Guide(Model):

@@ -17,7 +17,7 @@ from .links import booklet_url
 log = logging.getLogger(__name__)
 
 SITE_ROOT = "https://playbook.invalid/"  # a made-up origin: every address under it is a file of the build
-INSTALL_HINT = "install it with: pip install 'mentor-playbook[pdf]'"
+INSTALL_HINT = "install it with: pip install 'mentor-playbook[pdf]' (in a checkout of Playbook: pip install '.[pdf]')"
 
 
 def load_weasyprint() -> Any:
@@ -28,6 +28,16 @@ def load_weasyprint() -> Any:
         message = f"PDF booklets need WeasyPrint, which cannot be loaded ({exc})"
         raise PlaybookError([Diagnostic("--pdf", 0, 0, message, INSTALL_HINT)]) from exc
     return weasyprint
+
+
+def missing_weasyprint() -> str | None:
+    """Why PDF booklets cannot be made on this computer, with how to fix it; None when they can."""
+    try:
+        load_weasyprint()
+    except PlaybookError as exc:
+        problem = exc.diagnostics[0]
+        return f"--pdf: {problem.message}; {problem.hint}"
+    return None
 
 
 def render_booklet_pdf(program_id: str, role_id: str, files: Mapping[str, bytes]) -> bytes:

@@ -67,8 +67,8 @@ class Rendered:
 
     @property
     def count(self) -> int:
-        """How many files the site has."""
-        return len(self.files) + len(self.kept) + len(self.sunk)
+        """How many files the site has: one handed to the sink and also held in memory (to print a PDF) is one."""
+        return len({*self.files, *self.kept, *self.sunk})
 
 
 def render_site(

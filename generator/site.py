@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 
 from .dates import DateStyle, date_style
-from .errors import Diagnostic, did_you_mean
+from .errors import Diagnostic, Suggestions
 from .guides import guide_contents
 from .links import (
     Targets,
@@ -395,20 +395,24 @@ def _check_anchors(
         places.append((rendered, project.found["guide"][guide_id], playbook.guides[guide_id].body_line, None, ()))
     for item in prose.values():
         places.append((item.rendered, item.source.path, 0, item.source, item.loc))
+    headings: dict[str, tuple[frozenset[str], Suggestions]] = {}  # each guide's once, however many links name it
     for rendered, path, first_line, source, loc in places:
         for check in rendered.anchor_checks:
             target = guide_html.get(targets.guides[check.target])
             if target is None:
                 continue  # the guide itself has errors, already reported
-            ids = [h.id for h in target.headings]
-            if check.anchor in ids:
+            if check.target not in headings:
+                ids = [h.id for h in target.headings]
+                headings[check.target] = (frozenset(ids), Suggestions(ids))
+            ids_there, suggestions = headings[check.target]
+            if check.anchor in ids_there:
                 continue
             line, col = (
                 (first_line + check.line, check.col)
                 if source is None
                 else source.document.text_position(loc, check.line, check.anchor)
             )
-            hint = did_you_mean(check.anchor, ids) or "link to the guide without #, or to one of its headings"
+            hint = suggestions.did_you_mean(check.anchor) or "link to the guide without #, or to one of its headings"
             yield Diagnostic(
                 path, line, col, f"'{check.target.removeprefix('content/')}' has no heading '#{check.anchor}'", hint
             )

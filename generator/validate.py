@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Diagnostic, closest, did_you_mean, one_of
+from .errors import Diagnostic, Suggestions, closest, did_you_mean, one_of
 from .explain import allowed_keys, explain
 from .loader import Kind, Project, SourceFile
 from .memo import Memo
@@ -57,8 +57,9 @@ def validate(project: Project, memo: Memo[FileResult] | None = None) -> tuple[Pl
         if model is not None:
             models[source.path] = model
     roles = _declared_roles(project)
+    hints: dict[str, Suggestions] = {}
     for source in project.files:
-        diagnostics.extend(_locate(source, p) for p in _check_references(source, project, roles))
+        diagnostics.extend(_locate(source, p) for p in _check_references(source, project, roles, hints))
     settings = next((m for m in models.values() if isinstance(m, SiteSettings)), None)
     if settings is None:
         return None, diagnostics
@@ -210,15 +211,21 @@ def _declared_roles(project: Project) -> list[str] | None:
     return [r["id"] for r in roles if isinstance(r, dict) and isinstance(r.get("id"), str)]
 
 
-def _check_references(source: SourceFile, project: Project, roles: list[str] | None) -> Iterator[Problem]:
+def _check_references(
+    source: SourceFile, project: Project, roles: list[str] | None, hints: dict[str, Suggestions]
+) -> Iterator[Problem]:
+    """References to ids that do not exist; `hints` keeps each kind's did-you-mean index for the next file."""
     for pattern, kind in REFERENCES.get(source.kind, ()):
-        known = roles if kind == "role" else list(project.found[kind])
+        known = roles if kind == "role" else project.found[kind]
         if known is None:
             continue
         for loc, value, is_key in _values_at(source.document.data, pattern, ()):
             if value not in known:
                 what = "role" if kind == "role" else kind
-                yield Problem(loc, f"unknown {what} '{value}'", did_you_mean(value, known) or one_of(known), key=is_key)
+                choices = hints.setdefault(kind, Suggestions(known))
+                yield Problem(
+                    loc, f"unknown {what} '{value}'", choices.did_you_mean(value) or choices.one_of(), key=is_key
+                )
 
 
 def _values_at(data: Any, pattern: tuple[str, ...], at: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str, bool]]:

@@ -59,6 +59,22 @@ ChecklistId = Annotated[str, Field(description="A checklist's file name without 
 GuideId = Annotated[
     str, Field(description="A guide's path under content/guides without `.md`, e.g. `mentor/first-meeting`.")
 ]
+
+
+def _not_a_boolean(kind: str) -> Any:
+    def check(value: Any) -> Any:
+        # pydantic takes true and false as 1 and 0; in a playbook they are a slip, never a number.
+        if isinstance(value, bool):
+            raise PydanticCustomError(kind, "must be a number, not true or false")
+        return value
+
+    return BeforeValidator(check)
+
+
+WholeNumber = Annotated[int, _not_a_boolean("int_type")]
+# Checked as a whole, not as `WholeNumber | None`: then pydantic would not apply a field's bounds to the number.
+WholeNumberOrNone = Annotated[int | None, _not_a_boolean("int_type")]
+Number = Annotated[float, _not_a_boolean("float_type")]
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Prose(inline=False)]
 InlineMarkdown = Annotated[str, Field(min_length=1), Prose(inline=True)]
@@ -103,8 +119,8 @@ class Timing(Model):
     """When a checklist item is due, relative to the meeting or the program."""
 
     moment: Literal["before", "during", "after"] | None = None
-    month: int | None = None
-    offset_days: int = 0
+    month: WholeNumberOrNone = None
+    offset_days: WholeNumber = 0
 
     @property
     def label(self) -> str:
@@ -125,7 +141,7 @@ class Timing(Model):
 def _parse_timing(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    match = TIMING_PATTERN.match(value.strip().lower())
+    match = TIMING_PATTERN.fullmatch(value.strip().lower())
     if match is None:
         raise PydanticCustomError("timing", "must be one of {help}", {"help": TIMING_HELP})
     if match["moment"]:
@@ -160,9 +176,9 @@ MEETING_DAY_HELP = "a weekday (`thursday`), a weekday of the month (`second thur
 class MeetingDay(Model):
     """Which day a meeting falls on: a weekday, the nth weekday of the month, or a day of the month."""
 
-    weekday: int | None = None  # 0 is Monday, as in `datetime`
-    nth: int | None = None  # 1-4 or -1 (the last), with `weekday`, for monthly meetings
-    day: int | None = None  # the day of the month, 1-31
+    weekday: WholeNumberOrNone = None  # 0 is Monday, as in `datetime`
+    nth: WholeNumberOrNone = None  # 1-4 or -1 (the last), with `weekday`, for monthly meetings
+    day: WholeNumberOrNone = None  # the day of the month, 1-31
 
     @property
     def label(self) -> str:

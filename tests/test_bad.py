@@ -62,6 +62,11 @@ def file_bytes(body: list[str], options: list[str]) -> bytes:
     return text.encode(encodings[0] if encodings else "utf-8")
 
 
+def file_name(path: str) -> str:
+    """A path from a section header: `\\n` and `\\t` stand for a newline and a tab, which a file name may hold."""
+    return path.replace("\\n", "\n").replace("\\t", "\t")
+
+
 def site_check(line: str) -> SiteCheck:
     verb, page, text = line.split(" ", 2)
     if verb not in ("contains", "lacks"):
@@ -77,9 +82,9 @@ def read_case(path: Path) -> Case:
         elif name == "expect build":
             case.site = [site_check(line) for line in body if line]
         elif options == ["symlink"]:
-            case.links[name] = body[0]
+            case.links[file_name(name)] = body[0]
         else:
-            case.files[name] = file_bytes(body, options)
+            case.files[file_name(name)] = file_bytes(body, options)
     return case
 
 

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from conftest import REPO, Run, write_files
+
+HIDE_WEASYPRINT = "import sys; sys.modules['weasyprint'] = None; from generator.cli import main; sys.exit(main())"
+
+
+def readme_section(title: str) -> str:
+    """The text of one `## ` section of the README."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    return readme.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
 
 
 def test_help_explains_every_command(playbook: Callable[..., Run]) -> None:
@@ -107,8 +117,8 @@ def test_new_then_build_gives_the_example_site(playbook: Callable[..., Run], tmp
 def test_new_refuses_a_folder_with_files(playbook: Callable[..., Run], tmp_path: Path) -> None:
     write_files(tmp_path / "busy", {"notes.txt": "mine"})
     run = playbook("new", tmp_path / "busy")
-    assert run.code == 1
-    assert "already exists and is not empty" in run.err
+    assert run.code == 2  # wrong use of the command, not a problem in any content
+    assert "already exists and is not empty; choose a new folder name" in run.err
     assert sorted(p.name for p in (tmp_path / "busy").iterdir()) == ["notes.txt"]
 
 
@@ -133,3 +143,104 @@ def test_content_errors_never_show_a_traceback(project: Callable[..., Path], tmp
     assert "Traceback" not in result.stderr
     assert "playbook.yaml:1:8: error: YAML syntax: this [ is never closed; add the closing ]" in result.stderr
     assert "content/programs/year.yaml:1:1: error: the file holds the control character U+0000" in result.stderr
+
+
+def test_pdf_without_weasyprint_is_wrong_use_said_before_anything_is_announced(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = project()
+    result = subprocess.run(
+        [sys.executable, "-c", HIDE_WEASYPRINT, "build", str(root), "-o", str(tmp_path / "out"), "--pdf"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""  # no "Making the site and its PDF booklets" first
+    assert "playbook: error: --pdf: PDF booklets need WeasyPrint" in result.stderr
+    assert "pip install '.[pdf]'" in result.stderr and "pip install 'mentor-playbook[pdf]'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert "pip install '.[pdf]'" in readme_section("The site")  # where the README tells of PDF booklets
+
+
+def test_a_failed_build_says_the_previous_site_was_kept_only_when_there_was_one(
+    project: Callable[..., Path], playbook: Callable[..., Run], tmp_path: Path
+) -> None:
+    root = project()
+    assert playbook("build", root).code == 0
+    broken = (root / "content/programs/year.yaml").read_text(encoding="utf-8").replace("number: 2", "number: two")
+    write_files(root, {"content/programs/year.yaml": broken})
+
+    failed = playbook("build", root)
+    never_built = playbook("build", root, "-o", tmp_path / "new-site")
+
+    assert failed.code == 1
+    assert failed.err.splitlines()[-1] == f"The previous site in {root / '_site'} was kept as it was."
+    assert never_built.code == 1
+    assert "previous site" not in never_built.err
+    assert not (tmp_path / "new-site").exists()
+
+
+def test_serve_in_a_folder_without_a_project_says_so_and_stops(tmp_path: Path) -> None:
+    result = subprocess.run(  # the time-out only ends the old behaviour: serving nothing for ever
+        [sys.executable, "-m", "generator", "serve", str(tmp_path), "--port", "0"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "playbook.yaml: error: no playbook.yaml in" in result.stderr
+    assert "playbook new DIR" in result.stderr
+    assert "last good build" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_verbose_shows_playbooks_stages_and_not_other_libraries_debugging(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = project()
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "-v", "build", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")},
+    )
+    assert result.returncode == 0, result.stderr
+    logged = re.findall(r"^(DEBUG|INFO|WARNING|ERROR) ([\w.]+): (.*)$", result.stderr, re.MULTILINE)
+    stages = [message for level, logger, message in logged if logger == "generator.build"]
+    assert [stage.split()[0] for stage in stages] == ["read", "validated", "planned", "loaded", "made"]
+    assert {logger.split(".")[0] for _, logger, _ in logged} == {"generator"}  # markdown_it logged a line per rule
+
+
+def test_the_summary_counts_the_files_of_the_site_however_it_was_built(
+    project: Callable[..., Path], playbook: Callable[..., Run]
+) -> None:
+    root = project()
+    guide = root / "content/guides/welcome.md"
+    fresh = playbook("build", root)
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    cached = playbook("build", root)
+    afresh = playbook("build", root, "--no-cache")
+
+    on_disk = sum(1 for p in (root / "_site").rglob("*") if p.is_file() and p.name != ".playbook-site")
+    counts = [re.search(r"\((\d+) files", run.out) for run in (fresh, cached, afresh)]
+    assert [int(found[1]) if found else None for found in counts] == [on_disk] * 3
+    assert "unchanged" in cached.out  # the second build did keep files from the first
+
+
+def test_the_quick_start_makes_the_virtual_environment_before_installing() -> None:
+    quick_start = readme_section("Quick start")
+    commands = re.findall(r"```sh\n(.*?)```", quick_start, re.DOTALL)
+    lines = [line for block in commands for line in block.splitlines()]
+    first_install = next(i for i, line in enumerate(lines) if "pip install" in line)
+    assert any("python -m venv" in line for line in lines[:first_install])
+    assert "python -m pip install . && playbook build" in lines
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] in lines  # CI runs exactly the README's test command
+    assert "pytest" in ci[-1] and "[test]" in ci[-1]
