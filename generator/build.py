@@ -31,7 +31,10 @@ from .output import (
     make_signing_key,
     output_lock,
     read_manifest,
+    recover_output,
     remove_cache,
+    remove_leftovers,
+    remove_partial_cache,
     remove_site,
     write_cache,
     write_record,
@@ -39,7 +42,7 @@ from .output import (
 from .pdf import load_weasyprint
 from .site import Site, SiteMemo, plan_site
 from .theme import Theme, check_templates, create_environment, find_theme, template_stamps
-from .uptodate import RECORD, input_record
+from .uptodate import RECORD, input_record, written_files
 from .validate import FileResult, validate
 
 if TYPE_CHECKING:
@@ -163,7 +166,10 @@ class BuildSession:
         self._cached_files = tuple(self.project.loaded.values())
 
     def save_cache(self) -> None:
-        """Leave what this session read and made for the next build, if anything changed since it was loaded."""
+        """Leave what this session read and made for the next build, if anything changed since it was loaded.
+
+        Raises `OSError` when it cannot be written: the disk is full, the folder is read-only.
+        """
         if not self.cache or self.project is None:
             return
         same_files = tuple(self.project.loaded.values()) == self._cached_files
@@ -171,8 +177,6 @@ class BuildSession:
         if same_files and not any(memo.changed for memo in memos):
             return
         key = signing_key() or make_signing_key(key_path())
-        if key is None:
-            return
         for memo in memos:
             memo.changed = False
         self._search_runs.finish()
@@ -247,26 +251,44 @@ def build(
         raise PlaybookError(folder_problems)
     session = BuildSession(project_dir, strict=strict, pdf=pdf, cache=cache)
     with output_lock(out_dir):
-        previous = read_manifest(out_dir) if cache else None
+        recover_output(out_dir)
+        remove_partial_cache(cache_path(project_dir).parent)
+        previous = read_manifest(out_dir, written_files(project_dir, out_dir)) if cache else None
         with SiteWriter(out_dir, project_dir) as writer:  # files go to disk as they are made
             checked, rendered = session.build(previous=previous, sink=writer)
             wrote = writer.finish(rendered.kept, rendered.prints)
-        session.save_cache()
         if cache:
-            record = input_record(project_dir, out_dir, checked.theme.folder, {"pdf": pdf, "strict": strict})
-            record["warnings"] = [str(w) for w in checked.warnings]
-            write_record(project_dir / RECORD, json.dumps(record, sort_keys=True))
+            _leave_cache(session, out_dir, checked, {"pdf": pdf, "strict": strict})
     pages = sum(p.is_html for p in checked.site.pages)
     made = sum(1 for url in rendered.fresh if url.endswith(".html"))
     return BuildResult(out_dir, pages, rendered.count, checked.warnings, made, wrote)
 
 
+def _leave_cache(session: BuildSession, out_dir: Path, checked: Checked, options: dict[str, Any]) -> None:
+    """Save the content cache and the record of this build; the site is written, so a failure here is a warning."""
+    try:
+        session.save_cache()
+        record = input_record(session.root, out_dir, checked.theme.folder, options)
+        record["warnings"] = [str(w) for w in checked.warnings]
+        write_record(session.root / RECORD, json.dumps(record, sort_keys=True))
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        log.warning(
+            "the site is built, but the build cache was not saved (%s%s); the next build may take longer",
+            exc.strerror or exc,
+            where,
+        )
+
+
 def clean(project_dir: Path, out_dir: Path | None = None) -> list[Path]:
-    """Delete the content cache and the output folder (only if a build made it); what was deleted."""
+    """Delete the content cache, the output folder (only if a build made it) and what killed builds left
+    beside it; what was deleted."""
     out_dir = out_dir if out_dir is not None else project_dir / "_site"
     removed = []
     if remove_cache(cache_path(project_dir).parent):
         removed.append(cache_path(project_dir).parent)
-    if remove_site(out_dir, project_dir):
-        removed.append(out_dir)
+    with output_lock(out_dir):
+        if remove_site(out_dir, project_dir):
+            removed.append(out_dir)
+        removed += remove_leftovers(out_dir)
     return removed

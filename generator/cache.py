@@ -21,13 +21,16 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
+from .files import read_regular
 
 log = logging.getLogger(__name__)
 
 CACHE_FOLDER = ".playbook-cache"
 CACHE_FILE = "build.pickle"
-SIGNATURE_FILE = "build.signature"  # the body's signature and who made it, written after the body
-FORMAT = f"playbook-cache 4 {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+SIGNATURE_FILE = "build.signature"  # the body's signature, its size and who made it, written after the body
+FORMAT = f"playbook-cache 5 {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+SIGNATURE_LIMIT = 4096  # bytes: a signature file is one short line
+KEY_SIZE = 32
 
 
 @dataclass
@@ -48,13 +51,12 @@ def cache_path(project_dir: Path) -> Path:
 def read_cache(project_dir: Path) -> CacheContent | None:
     """The project's cache, or None when there is none or it cannot be trusted."""
     folder = cache_path(project_dir).parent
-    key = signing_key()
-    try:
-        signature, _, made_by = (folder / SIGNATURE_FILE).read_text(encoding="utf-8").partition(" ")
-        body = (folder / CACHE_FILE).read_bytes()
-    except (OSError, UnicodeDecodeError):
+    found = _read_signed(folder)
+    if found is None:
         return None
-    if key is None or made_by.strip() != FORMAT:
+    signature, made_by, body = found
+    key = signing_key()
+    if key is None or made_by != FORMAT:
         log.info("the cache was made by another version or account; building without it")
         return None
     if not hmac.compare_digest(signature, _signer(key, body).hexdigest()):
@@ -68,20 +70,46 @@ def read_cache(project_dir: Path) -> CacheContent | None:
     return content if isinstance(content, CacheContent) else None
 
 
+def _read_signed(folder: Path) -> tuple[str, str, bytes] | None:
+    """The signature, maker and body of the cache in `folder`, read no further than the signature says it is long.
+
+    Nothing is trusted yet: a link, a pipe or a device in place of a file is never read.
+    """
+    try:
+        line = read_regular(folder / SIGNATURE_FILE, SIGNATURE_LIMIT).decode("utf-8")
+        signature, size, made_by = line.split(" ", 2)
+        body = read_regular(folder / CACHE_FILE, int(size))
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # no cache yet
+    except (OSError, ValueError) as exc:
+        log.warning("the cache in %s cannot be read (%s); building without it", folder, _reason(exc))
+        return None
+    if len(body) != int(size):
+        log.warning("the cache in %s is damaged or was not made here; building without it", folder)
+        return None
+    return signature, made_by.strip(), body
+
+
+def _reason(exc: Exception) -> str:
+    return exc.strerror or str(exc) if isinstance(exc, OSError) else "not a signature"
+
+
 class SignedWriter:
     """Writes the cache body to a file while signing it, so the body is never held in memory whole."""
 
     def __init__(self, stream: BinaryIO, key: bytes) -> None:
         self.stream = stream
         self.signer = _signer(key, b"")
+        self.size = 0
 
     def write(self, data: bytes) -> int:
         self.signer.update(data)
+        self.size += len(data)
         return self.stream.write(data)
 
     def signature(self) -> str:
-        """What goes in the signature file once the body is written."""
-        return f"{self.signer.hexdigest()} {FORMAT}\n"
+        """What goes in the signature file once the body is written: the signature, the body's size, the maker."""
+        return f"{self.signer.hexdigest()} {self.size} {FORMAT}\n"
 
 
 def dump_cache(content: CacheContent, writer: SignedWriter) -> None:
@@ -99,9 +127,9 @@ def key_path() -> Path:
 
 
 def signing_key() -> bytes | None:
-    """This account's key for signing caches, if it has one yet."""
+    """This account's key for signing caches, if it has a usable one (an empty or cut key is not)."""
     try:
-        key = key_path().read_bytes()
+        key = read_regular(key_path(), 4 * KEY_SIZE)
     except OSError:
         return None
-    return key if len(key) >= 32 else None
+    return key if KEY_SIZE <= len(key) <= 4 * KEY_SIZE else None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import Diagnostic
+from .files import NotRegularFile, read_regular
 from .models import DEFAULT_MAX_FILE_MB
 from .values import WINDOWS_DEVICES
 from .yaml_reader import YamlDocument, parse_yaml
@@ -24,6 +25,7 @@ YAML_FOLDERS: dict[str, Kind] = {"programs": "program", "worksheets": "worksheet
 # Used with fullmatch: `$` would also match before a final newline, and a file name may end in one.
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MEGABYTE = 1024 * 1024
+NOT_A_FILE = "not a regular file (it is a named pipe, a device or a socket), so it is not read"
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,11 @@ def _load(
         return earlier
     data = b""
     if stamp[1] <= limit:
-        with (root / rel).open("rb") as file:
-            data = file.read(limit + 1)  # no more, even if the file grew since it was listed
+        try:  # no more than the limit, even if the file grew since it was listed
+            data = read_regular(root / rel, limit, follow_links=True)
+        except NotRegularFile:  # reading a named pipe would wait for ever, a device might never end
+            problem = Diagnostic(rel, 1, 1, NOT_A_FILE, "replace it with a file, or remove it")
+            return LoadedFile(rel, stamp, f"not a file {stamp}", problems=(problem,))
     if stamp[1] > limit or len(data) > limit:
         size = max(stamp[1], len(data))
         message = f"the file is {_amount(size)}, more than the {_amount(limit)} a file may be"
@@ -287,6 +292,8 @@ def _content_files(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str
     if not (root / "content").is_dir():
         problems.append(Diagnostic("content", 0, 0, "no content/ folder", "a playbook keeps its files in content/"))
         return
+    if (root / "content").is_symlink() and not _inside(root, "content", problems, "copy the folder into the project"):
+        return
     yield from _scan(root, "content", problems)
 
 
@@ -314,13 +321,13 @@ def _ignored(name: str) -> bool:
     return name.startswith((".", "_")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def _inside(root: Path, rel: str, problems: list[Diagnostic]) -> bool:
+def _inside(root: Path, rel: str, problems: list[Diagnostic], hint: str = "copy the file into the project") -> bool:
     """False (and an error) for a link that leads out of the project."""
     target = (root / rel).resolve()
     if target == root or root in target.parents:
         return True
     message = "this is a link to a place outside the project, so it is not read"
-    problems.append(Diagnostic(rel, 1, 1, message, "copy the file into the project"))
+    problems.append(Diagnostic(rel, 1, 1, message, hint))
     return False
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
+import stat
+import sys
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from .cache import KEY_SIZE
 from .errors import Diagnostic, PlaybookError
+from .files import read_regular
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +26,8 @@ log = logging.getLogger(__name__)
 # each file's fingerprint and size, so the next build can carry over the files that did not change.
 MARKER = ".playbook-site"
 MADE_BY = "playbook build; the whole folder is replaced by the next build"
+AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
+MANIFEST_LIMIT = 1 << 28  # bytes: a manifest gives each file a line; this is millions of files
 
 
 def check_output_folder(out_dir: Path, project_root: Path) -> list[Diagnostic]:
@@ -62,20 +70,30 @@ def check_output_folder(out_dir: Path, project_root: Path) -> list[Diagnostic]:
     return []
 
 
-def read_manifest(out_dir: Path) -> dict[str, str]:
-    """Fingerprints of the files a previous build wrote to `out_dir` that are still as it wrote them."""
+def read_manifest(out_dir: Path, written: Mapping[str, list[int]]) -> dict[str, str]:
+    """Fingerprints of the files a previous build wrote to `out_dir` that are still as it wrote them.
+
+    `written` holds what that build found of each file it left (by absolute path): its modification
+    time, size and inode. A file counts as unchanged only if it is still that very file, so an edit
+    that keeps the size, or a folder and manifest copied in from elsewhere (a repository, an
+    archive), does not pass, and such files are written again.
+    """
     try:
-        manifest = json.loads((out_dir / MARKER).read_text(encoding="utf-8"))
+        manifest = json.loads(read_regular(out_dir / MARKER, MANIFEST_LIMIT))
         prints, sizes = dict(manifest["fingerprints"]), dict(manifest["sizes"])
     except (OSError, ValueError, KeyError, TypeError):
         return {}
+    folder = out_dir.resolve()
     intact = {}
     for url, fingerprint in prints.items():
         try:
-            if (out_dir / _safe_relative(url)).stat().st_size == sizes.get(url):
-                intact[url] = fingerprint
+            path = folder / _safe_relative(url)
+            info = os.lstat(path)
         except (OSError, ValueError):
             continue
+        stamp = [info.st_mtime_ns, info.st_size, info.st_ino]
+        if stat.S_ISREG(info.st_mode) and info.st_size == sizes.get(url) and written.get(str(path)) == stamp:
+            intact[url] = fingerprint
     return intact
 
 
@@ -188,7 +206,7 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path, MANIFEST_LIMIT)
     except OSError:
         return b""
 
@@ -241,9 +259,17 @@ def _safe_relative(rel: str) -> PurePosixPath:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put the finished build in place of the old one; the old one is removed only after."""
+    """Put the finished build in place of the old one; the old one is removed only after.
+
+    Where the system can exchange two folders in one step, `out` is never missing, not even for
+    a moment, and a build stopped at any point leaves a whole site in `out`. Elsewhere it takes
+    two renames, and a build stopped between them is set right by the next one (`recover_output`).
+    """
     if not out.exists():
         os.replace(staging, out)
+        return
+    if _exchange(staging, out):
+        _remove(staging)  # it now holds the old site
         return
     retired = out.parent / f".{out.name}.old-{os.getpid()}"
     _remove(retired)
@@ -256,6 +282,59 @@ def _swap(staging: Path, out: Path) -> None:
     _remove(retired)
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step (Linux: renameat2 with RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes  # here: only a build that replaces a site needs it
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without it (glibc before 2.28, musl)
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    failure = ctypes.get_errno()
+    if failure in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # an old kernel, or a file system without it
+        return False
+    raise OSError(failure, os.strerror(failure), str(second))
+
+
+def recover_output(out_dir: Path) -> None:
+    """Set right what a build that was killed left beside `out_dir`, whatever its process: put the previous
+    site back if it was moved aside and not replaced, and delete half-made and retired copies.
+
+    Call it only while holding `output_lock`, so that no other build is writing them.
+    """
+    out = out_dir.resolve()
+    left = _leftovers(out)
+    retired = [path for path in left if ".old-" in path.name and (path / MARKER).is_file()]
+    if retired and not out.exists() and not out.is_symlink():
+        newest = max(retired, key=lambda path: path.stat().st_mtime_ns)
+        os.replace(newest, out)
+        log.warning("put back the site that an interrupted build had moved aside: %s", out)
+    remove_leftovers(out)
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Delete the copies of the site that killed builds left beside `out_dir`; which they were."""
+    left = _leftovers(out_dir.resolve())
+    for path in left:
+        _remove(path)
+    return left
+
+
+def _leftovers(out: Path) -> list[Path]:
+    """The half-made (`.NAME.new-PID`) and retired (`.NAME.old-PID`) copies of the site beside `out`."""
+    pattern = re.compile(rf"\.{re.escape(out.name)}\.(new|old)-[0-9]+")
+    try:
+        return sorted(path for path in out.parent.iterdir() if pattern.fullmatch(path.name))
+    except OSError:
+        return []
+
+
 def _remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
@@ -266,13 +345,15 @@ def _remove(path: Path) -> None:
 def write_cache(path: Path, signature_path: Path, write_body: Callable[[BinaryIO], str]) -> None:
     """Write the build cache (beside the output, never in it): the body that `write_body` streams,
     then the signature it returns. A reader that sees a new body with an old signature rejects it."""
+    if path.parent.exists() and not path.parent.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "a file is where the cache folder goes", str(path.parent))
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         with partial.open("wb") as stream:
             signature = write_body(stream)
         os.replace(partial, path)
-        signature_path.write_text(signature, encoding="utf-8")
+        write_record(signature_path, signature)  # replaced, never written into: it may be a pipe, which would block
     finally:
         _remove(partial)
 
@@ -285,19 +366,67 @@ def remove_cache(folder: Path) -> bool:
     return True
 
 
-def make_signing_key(path: Path) -> bytes | None:
-    """Create this account's key for signing caches (readable by it alone), or None if there is nowhere to keep it."""
+def remove_partial_cache(folder: Path) -> None:
+    """Delete what a killed build left half-written in the cache folder (`.build.pickle.PID`, ...),
+    unless the process that is writing it is still running (a build of the same project to another folder)."""
+    pattern = re.compile(r"\.[\w.-]+\.([0-9]+)")
+    try:
+        found = [(path, match) for path in folder.iterdir() if (match := pattern.fullmatch(path.name))]
+    except OSError:
+        return
+    for path, match in found:
+        if not _running(int(match.group(1))):
+            _remove(path)
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs now; where that cannot be asked without harm (Windows), assume not."""
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # os.kill would end the process there
+        return False
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # another account's
+    except (OSError, OverflowError):  # no such process, or no such id
+        return False
+    return True
+
+
+def make_signing_key(path: Path) -> bytes:
+    """Make this account's key for signing caches (readable by it alone), or replace one that is empty or
+    cut short; OSError if there is nowhere to keep it."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a folder is where the key for signing caches goes", str(path))
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
-            key = secrets.token_bytes(32)
+        key = secrets.token_bytes(KEY_SIZE)
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
             handle.write(key)
+        try:
+            os.link(partial, path)  # only if there is none yet: two first builds at once agree on one key
+            return key
+        except FileExistsError:
+            existing = _read_key(path)
+            if existing is not None:
+                return existing  # another build made it meanwhile
+            log.warning("the key for signing build caches, %s, is empty or damaged; replacing it", path)
+        except OSError:
+            pass  # a file system without hard links
+        os.replace(partial, path)
         return key
-    except FileExistsError:
-        return path.read_bytes()
-    except OSError as exc:
-        log.info("no build cache: cannot keep a signing key in %s (%s)", path.parent, exc)
+    finally:
+        _remove(partial)
+
+
+def _read_key(path: Path) -> bytes | None:
+    try:
+        key = read_regular(path, 4 * KEY_SIZE)
+    except OSError:
         return None
+    return key if KEY_SIZE <= len(key) <= 4 * KEY_SIZE else None
 
 
 def remove_site(out_dir: Path, project_root: Path) -> bool:

@@ -1,6 +1,6 @@
 """Is the site already built from exactly these files? Answered from time stamps, without loading anything else.
 
-After a build, the input files' times and sizes, the theme's, the build's options, the
+After a build, the input files' times, sizes and inodes, the theme's, the build's options, the
 tool's version, and the output's own files are recorded beside the content cache. A
 build whose inputs all match, and whose output is still exactly as it was left, has
 nothing to do, as `make` would say; this module imports nothing heavy so the answer
@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .files import read_regular
 
 RECORD = ".playbook-cache/inputs.json"
 WATCHED = ("content", "templates", "themes")  # besides playbook.yaml
+RECORD_LIMIT = 1 << 28  # bytes read at most from the record or the output's manifest: a line per file
 
 
 def input_record(
@@ -42,7 +44,7 @@ def input_record(
 def up_to_date(project_dir: Path, out_dir: Path, options: dict[str, Any]) -> list[str] | None:
     """The last build's warnings, if it recorded exactly these inputs and left `out_dir` as it is now; else None."""
     try:
-        recorded = json.loads((project_dir / RECORD).read_text(encoding="utf-8"))
+        recorded = json.loads(read_regular(project_dir / RECORD, RECORD_LIMIT))
         theme = Path(recorded["theme"]) if recorded["theme"] else None
         warnings = [str(line) for line in recorded.pop("warnings")]
     except (OSError, ValueError, KeyError, TypeError):
@@ -52,12 +54,27 @@ def up_to_date(project_dir: Path, out_dir: Path, options: dict[str, Any]) -> lis
     return warnings if recorded == input_record(project_dir, out_dir, theme, options) else None
 
 
+def written_files(project_dir: Path, out_dir: Path) -> dict[str, list[int]]:
+    """What the last build found of each file it left in `out_dir`, by absolute path: [time in ns, size, inode].
+
+    Kept here, beside the content cache, and not in the site's own manifest, so that the site
+    stays the same bytes for the same input; {} when the last build wrote elsewhere.
+    """
+    try:
+        recorded = json.loads(read_regular(project_dir / RECORD, RECORD_LIMIT))
+        if recorded["out"] != str(out_dir.resolve()):
+            return {}
+        return {str(path): list(stamp) for path, stamp in recorded["output"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
 def _stamps(root: Path, folders: list[Path]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for folder in folders:
         if folder.is_file():
             info = folder.stat()
-            found[str(folder)] = [info.st_mtime_ns, info.st_size]
+            found[str(folder)] = [info.st_mtime_ns, info.st_size, info.st_ino]
             continue
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames.sort()
@@ -67,12 +84,12 @@ def _stamps(root: Path, folders: list[Path]) -> dict[str, list[int]]:
                     info = os.stat(path)
                 except OSError:
                     continue
-                found[path] = [info.st_mtime_ns, info.st_size]
+                found[path] = [info.st_mtime_ns, info.st_size, info.st_ino]
     return found
 
 
 def _marker_digest(out_dir: Path) -> str:
     try:
-        return hashlib.blake2b((out_dir / ".playbook-site").read_bytes(), digest_size=16).hexdigest()
+        return hashlib.blake2b(read_regular(out_dir / ".playbook-site", RECORD_LIMIT), digest_size=16).hexdigest()
     except OSError:
         return ""

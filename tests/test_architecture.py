@@ -10,6 +10,7 @@ PACKAGE = Path(__file__).parent.parent / "generator"
 # Each module may import only the modules before it.
 ORDER = [
     "errors",
+    "files",
     "memo",
     "parallel",
     "values",

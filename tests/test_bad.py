@@ -6,6 +6,7 @@ The format is described in tests/bad/README.md.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -36,6 +37,7 @@ class Case:
 
     files: dict[str, bytes] = field(default_factory=dict)
     links: dict[str, str] = field(default_factory=dict)
+    pipes: list[str] = field(default_factory=list)  # named pipes (FIFOs): a build that opens one waits for ever
     expected: list[str] = field(default_factory=list)
     site: list[SiteCheck] | None = None  # None: `check` and `build` must fail with `expected`
 
@@ -83,6 +85,8 @@ def read_case(path: Path) -> Case:
             case.site = [site_check(line) for line in body if line]
         elif options == ["symlink"]:
             case.links[file_name(name)] = body[0]
+        elif options == ["fifo"]:
+            case.pipes.append(file_name(name))
         else:
             case.files[file_name(name)] = file_bytes(body, options)
     return case
@@ -94,8 +98,13 @@ def make_project(root: Path, case: Case) -> Path:
     for rel, target in case.links.items():
         link = root / rel
         link.parent.mkdir(parents=True, exist_ok=True)
+        if link.is_dir() and not link.is_symlink():
+            shutil.rmtree(link)  # a whole folder of the minimal project becomes a link
         link.unlink(missing_ok=True)
         link.symlink_to(target)
+    for rel in case.pipes:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(root / rel)
     return root
 
 
@@ -135,7 +144,7 @@ def test_the_gallery_has_a_case_for_every_failure_of_issue_7() -> None:
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
 def test_every_case_says_what_must_happen(path: Path) -> None:
     case = read_case(path)
-    assert case.files or case.links
+    assert case.files or case.links or case.pipes
     assert case.expected or case.site, "a case needs `~~~ expect` lines or `~~~ expect build` checks"
     assert not (case.expected and case.site is not None), "a case is either an error case or a build case"
 

@@ -109,3 +109,134 @@ def test_a_build_waits_while_another_build_of_the_site_runs(built: tuple[Path, P
         os.close(other_build)
     assert run.wait(timeout=60) == 0
     assert b"Hello again" in (out / "guides/welcome/index.html").read_bytes()
+
+
+READER = """
+import os, sys, time
+page, stop = sys.argv[1], sys.argv[2]
+missing = reads = 0
+deadline = time.monotonic() + 120
+while not os.path.exists(stop) and time.monotonic() < deadline:
+    for _ in range(1000):
+        try:
+            os.stat(page)
+        except FileNotFoundError:
+            missing += 1
+    reads += 1000
+print(missing, reads)
+"""
+
+
+def test_a_reader_never_finds_the_site_missing_while_it_is_replaced(
+    built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+) -> None:
+    from generator.build import build
+
+    root, out, _ = built
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(out / "index.html"), str(stop)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        for _ in range(8):
+            build(root, out, cache=False)  # each one replaces the whole site
+    finally:
+        stop.touch()
+    missing, reads = map(int, reader.communicate(timeout=150)[0].split())
+    assert reads > 0
+    assert missing == 0, f"{missing} of {reads} reads found no page"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="one-step exchange: Linux's renameat2")
+def test_the_site_is_swapped_in_one_step_on_linux(
+    built: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.build import build
+
+    root, out, _ = built
+    real_replace, gone = os.replace, []
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        real_replace(source, target)
+        if not out.exists():
+            gone.append(f"{source} -> {target}")
+
+    monkeypatch.setattr(os, "replace", replace)
+    welcome = root / "content/guides/welcome.md"
+    welcome.write_text(welcome.read_text(encoding="utf-8") + "\nChanged.\n", encoding="utf-8")
+
+    build(root, out, cache=False)
+
+    assert gone == []  # no moment without a site: no rename moved it aside
+    assert b"Changed." in (out / "guides/welcome/index.html").read_bytes()
+    assert leftovers(out) == []
+
+
+def test_where_one_step_is_missing_two_renames_still_replace_the_site(
+    built: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ctypes
+
+    from generator.build import build
+
+    def no_library(*args: object, **kwargs: object) -> object:
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_library)
+    root, out, _ = built
+    welcome = root / "content/guides/welcome.md"
+    welcome.write_text(welcome.read_text(encoding="utf-8") + "\nChanged.\n", encoding="utf-8")
+
+    build(root, out, cache=False)
+
+    assert b"Changed." in (out / "guides/welcome/index.html").read_bytes()
+    assert leftovers(out) == []
+
+
+DEAD = 2**22 + 7  # above Linux's largest process id: no process has it
+
+
+def kill_between_renames(out: Path) -> None:
+    """What a build killed between the two renames of the old swap left: no site, the old one moved aside,
+    and the new one finished beside it."""
+    shutil.copytree(out, out.parent / f".{out.name}.new-{DEAD}")
+    out.rename(out.parent / f".{out.name}.old-{DEAD}")
+
+
+def test_a_site_left_aside_by_a_killed_build_is_put_back(
+    built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+) -> None:
+    root, out, before = built
+    kill_between_renames(out)
+    (root / "content/guides/welcome.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+
+    run = playbook("build", root, "-o", out)
+    _, err = run.communicate(timeout=120)
+
+    assert run.returncode == 1 and "error:" in err  # this build fails: the previous site must be there
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+
+
+def test_leftovers_of_killed_builds_are_removed_by_the_next_build_and_by_clean(
+    built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
+) -> None:
+    root, out, _ = built
+
+    def leave_leftovers() -> None:
+        shutil.copytree(out, out.parent / f".{out.name}.old-{DEAD}")  # retired, not yet removed
+        (out.parent / f".{out.name}.new-{DEAD + 1}" / "guides").mkdir(parents=True)  # half-made
+        cache = root / ".playbook-cache"
+        cache.mkdir(exist_ok=True)
+        (cache / f".build.pickle.{DEAD}").write_bytes(b"half a cache")
+
+    leave_leftovers()
+    assert playbook("build", root, "-o", out).wait(timeout=120) == 0
+    assert leftovers(out) == []
+    assert [p.name for p in (root / ".playbook-cache").iterdir() if p.name.startswith(".")] == []
+
+    leave_leftovers()
+    run = playbook("clean", root, "-o", out)
+    output, _ = run.communicate(timeout=60)
+    assert run.returncode == 0 and "Deleted" in output
+    assert leftovers(out) == [] and not out.exists()
