@@ -156,7 +156,7 @@ class DevServer:
         what = "Built the site"
         try:
             known = self.session.project.loaded if self.session.project else {}
-            what = _describe([p for p in changed if p in known or (self.root / p).exists()])
+            what = _describe([p for p in changed if p in known or os.path.lexists(self.root / p)])
             checked, rendered = self.session.build(changed)
         except PlaybookError as exc:
             problems = [str(d) for d in exc.diagnostics]

@@ -301,6 +301,9 @@ def test_a_link_to_nowhere_is_a_problem_and_later_saves_still_rebuild(
     assert any(
         p.startswith("content/guides/broken.md: error: ") for p in json.loads(get(server, DEV_STATUS)[2])["problems"]
     )
+    assert "content/guides/broken.md changed: the rebuild failed; still serving the last good build" in said or any(
+        line.startswith("content/guides/broken.md changed: 1 problem") for line in said
+    )
     assert any(line.strip().startswith("content/guides/broken.md: error: ") for line in said)
     assert b"Welcome" in get(server, "/guides/welcome/index.html")[2]
 
