@@ -63,11 +63,30 @@ class Events:
                 return event
 
 
+class Said(list[str]):
+    """The lines the server reports, as it reports them (after it publishes a rebuild, so tests wait for them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.added = threading.Condition()
+
+    def __call__(self, line: str) -> None:
+        with self.added:
+            self.append(line)
+            self.added.notify_all()
+
+    def wait_for(self, condition: Callable[[str], bool]) -> str:
+        """The first line (from the start) that meets `condition`, once it is reported."""
+        with self.added:
+            assert self.added.wait_for(lambda: any(condition(line) for line in self), WAIT), list(self)
+            return next(line for line in self if condition(line))
+
+
 @pytest.fixture
-def served(project: Callable[..., Path]) -> Iterator[tuple[DevServer, Path, list[str]]]:
+def served(project: Callable[..., Path]) -> Iterator[tuple[DevServer, Path, Said]]:
     root = project()
-    said: list[str] = []
-    server = DevServer(root, "127.0.0.1", 0, said.append)
+    said = Said()
+    server = DevServer(root, "127.0.0.1", 0, said)
     server.start()
     yield server, root, said
     server.stop()
@@ -114,7 +133,7 @@ def port_of(server: DevServer) -> int:
     return int(server.http.server_address[1])
 
 
-def test_it_serves_the_site_with_the_reload_script(served: tuple[DevServer, Path, list[str]]) -> None:
+def test_it_serves_the_site_with_the_reload_script(served: tuple[DevServer, Path, Said]) -> None:
     server, _, said = served
     status, kind, body = get(server, "/")
     assert status == 200 and kind == "text/html; charset=utf-8"
@@ -125,7 +144,7 @@ def test_it_serves_the_site_with_the_reload_script(served: tuple[DevServer, Path
     assert said[0].startswith("Built the site: rendered ")
 
 
-def test_a_change_is_rebuilt_and_signalled(served: tuple[DevServer, Path, list[str]]) -> None:
+def test_a_change_is_rebuilt_and_signalled(served: tuple[DevServer, Path, Said]) -> None:
     server, root, said = served
     events = Events(port_of(server), server.state.epoch)
     guide = root / "content" / "guides" / "welcome.md"
@@ -136,12 +155,10 @@ def test_a_change_is_rebuilt_and_signalled(served: tuple[DevServer, Path, list[s
 
     assert events.of_epoch(server.state.epoch) == "reload"
     assert b"A sentence about zebras." in get(server, "/guides/welcome/index.html")[2]
-    assert any(line.startswith("content/guides/welcome.md changed: rendered 1 page in ") for line in said)
+    said.wait_for(lambda line: line.startswith("content/guides/welcome.md changed: rendered 1 page in "))
 
 
-def test_quick_saves_become_one_rebuild(
-    served: tuple[DevServer, Path, list[str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_quick_saves_become_one_rebuild(served: tuple[DevServer, Path, Said], monkeypatch: pytest.MonkeyPatch) -> None:
     server, root, _ = served
     # Saves count as one burst while each comes within the quiet time of the one before: long enough here
     # that a busy machine pausing this test between two saves does not split the burst.
@@ -163,7 +180,7 @@ def test_quick_saves_become_one_rebuild(
     assert b"Afterwards." in get(server, "/guides/welcome/index.html")[2]
 
 
-def test_broken_content_shows_problems_and_keeps_the_last_good_site(served: tuple[DevServer, Path, list[str]]) -> None:
+def test_broken_content_shows_problems_and_keeps_the_last_good_site(served: tuple[DevServer, Path, Said]) -> None:
     server, root, said = served
     before = get(server, "/index.html")[2]
     events = Events(port_of(server), server.state.epoch)
@@ -177,7 +194,7 @@ def test_broken_content_shows_problems_and_keeps_the_last_good_site(served: tupl
     assert without_script(get(server, "/index.html")[2]) == without_script(before)  # the last good build, still served
     status = json.loads(get(server, "/__playbook__/status")[2])
     assert status["problems"] == data["problems"]
-    assert any("still serving the last good build" in line for line in said)
+    said.wait_for(lambda line: "still serving the last good build" in line)
 
     save(settings, good)
     event, _ = events.next()
@@ -185,7 +202,7 @@ def test_broken_content_shows_problems_and_keeps_the_last_good_site(served: tupl
     assert json.loads(get(server, "/__playbook__/status")[2])["problems"] == []
 
 
-def test_the_rebuilt_site_equals_a_clean_build(served: tuple[DevServer, Path, list[str]]) -> None:
+def test_the_rebuilt_site_equals_a_clean_build(served: tuple[DevServer, Path, Said]) -> None:
     server, root, _ = served
     save(root / "content" / "guides" / "extra.md", "---\ntitle: Extra\n---\nNew.\n")
     wait_for(server, page_has("guides/extra/index.html", b"New."))
@@ -203,14 +220,14 @@ def test_the_rebuilt_site_equals_a_clean_build(served: tuple[DevServer, Path, li
         "/%00index.html",
     ],
 )
-def test_nothing_outside_the_site_is_served(served: tuple[DevServer, Path, list[str]], path: str) -> None:
+def test_nothing_outside_the_site_is_served(served: tuple[DevServer, Path, Said], path: str) -> None:
     server, _, _ = served
     status, _, body = get(server, path)
     assert status in (403, 404)
     assert b"title: Minimal Playbook" not in body and b"root:" not in body
 
 
-def test_a_folder_is_never_listed(served: tuple[DevServer, Path, list[str]]) -> None:
+def test_a_folder_is_never_listed(served: tuple[DevServer, Path, Said]) -> None:
     server, _, _ = served
     status, _, _ = get(server, "/guides/mentor/")
     assert status == 404  # the folder has no page of its own
@@ -259,7 +276,7 @@ def test_the_command_serves_and_stops_cleanly_on_ctrl_c(project: Callable[..., P
     assert "Traceback" not in err
 
 
-def test_in_the_browser_pages_reload_and_show_problems(served: tuple[DevServer, Path, list[str]], page: Any) -> None:
+def test_in_the_browser_pages_reload_and_show_problems(served: tuple[DevServer, Path, Said], page: Any) -> None:
     server, root, _ = served
     page.set_viewport_size({"width": 800, "height": 400})
     page.goto(server.url + "guides/welcome/index.html")
@@ -287,7 +304,7 @@ def problem_about(path: str) -> Callable[[SiteState], bool]:
 
 
 def test_a_link_to_nowhere_is_a_problem_and_later_saves_still_rebuild(
-    served: tuple[DevServer, Path, list[str]],
+    served: tuple[DevServer, Path, Said],
 ) -> None:
     server, root, said = served
     events = Events(port_of(server), server.state.epoch)
@@ -301,10 +318,10 @@ def test_a_link_to_nowhere_is_a_problem_and_later_saves_still_rebuild(
     assert any(
         p.startswith("content/guides/broken.md: error: ") for p in json.loads(get(server, DEV_STATUS)[2])["problems"]
     )
+    said.wait_for(lambda line: line.strip().startswith("content/guides/broken.md: error: "))
     assert "content/guides/broken.md changed: the rebuild failed; still serving the last good build" in said or any(
         line.startswith("content/guides/broken.md changed: 1 problem") for line in said
     )
-    assert any(line.strip().startswith("content/guides/broken.md: error: ") for line in said)
     assert b"Welcome" in get(server, "/guides/welcome/index.html")[2]
 
     link.unlink()
@@ -322,7 +339,7 @@ def test_a_link_to_nowhere_is_a_problem_and_later_saves_still_rebuild(
     ],
 )
 def test_a_rebuild_that_fails_unexpectedly_is_reported_and_the_next_save_rebuilds(
-    served: tuple[DevServer, Path, list[str]], path: str, target: str
+    served: tuple[DevServer, Path, Said], path: str, target: str
 ) -> None:
     server, root, said = served
     link = root / path
@@ -331,7 +348,7 @@ def test_a_rebuild_that_fails_unexpectedly_is_reported_and_the_next_save_rebuild
 
     wait_for(server, lambda state: any(path in p and ": error: " in p for p in state.problems))
     assert any(path in p for p in json.loads(get(server, DEV_STATUS)[2])["problems"])
-    assert any("the rebuild failed; still serving the last good build" in line for line in said)
+    said.wait_for(lambda line: "the rebuild failed; still serving the last good build" in line)
     assert get(server, "/index.html")[0] == 200  # the last good build
 
     link.unlink()
@@ -342,7 +359,7 @@ def test_a_rebuild_that_fails_unexpectedly_is_reported_and_the_next_save_rebuild
     assert server.state.files == BuildSession(root).build()[1].files
 
 
-def test_a_burst_of_clients_is_all_answered(served: tuple[DevServer, Path, list[str]]) -> None:
+def test_a_burst_of_clients_is_all_answered(served: tuple[DevServer, Path, Said]) -> None:
     server, _, _ = served
     clients = 150
     start = threading.Barrier(clients)
@@ -364,14 +381,14 @@ def test_a_burst_of_clients_is_all_answered(served: tuple[DevServer, Path, list[
 
 
 @pytest.mark.parametrize("host", ["localhost:{port}", "localhost", "127.0.0.1:{port}", "[::1]:{port}", "LOCALHOST"])
-def test_requests_for_this_computer_are_answered(served: tuple[DevServer, Path, list[str]], host: str) -> None:
+def test_requests_for_this_computer_are_answered(served: tuple[DevServer, Path, Said], host: str) -> None:
     server, _, _ = served
     assert get(server, "/index.html", host.format(port=port_of(server)))[0] == 200
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "localhost.evil.example", "localhost:x"])
 def test_requests_for_other_names_are_refused(
-    served: tuple[DevServer, Path, list[str]], caplog: pytest.LogCaptureFixture, host: str
+    served: tuple[DevServer, Path, Said], caplog: pytest.LogCaptureFixture, host: str
 ) -> None:
     server, _, _ = served
     status, kind, body = get(server, "/index.html", host.format(port=port_of(server)))
@@ -393,7 +410,7 @@ def test_the_host_given_is_answered(project: Callable[..., Path]) -> None:
 
 
 def test_a_bad_epoch_is_refused_without_a_traceback(
-    served: tuple[DevServer, Path, list[str]], capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+    served: tuple[DevServer, Path, Said], capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     server, _, _ = served
     status, _, body = get(server, "/__playbook__/events?epoch=abc")
@@ -422,9 +439,7 @@ def test_a_client_that_hangs_up_leaves_no_traceback(
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-def test_an_idle_connection_is_closed(
-    served: tuple[DevServer, Path, list[str]], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_idle_connection_is_closed(served: tuple[DevServer, Path, Said], monkeypatch: pytest.MonkeyPatch) -> None:
     server, _, _ = served
     monkeypatch.setattr(serve, "IDLE_SECONDS", 0.5)
     with socket.create_connection(("127.0.0.1", port_of(server)), timeout=WAIT) as client:
@@ -432,7 +447,7 @@ def test_an_idle_connection_is_closed(
         assert client.recv(1024) == b""  # closed by the server
 
 
-def test_a_build_beside_the_server_reloads_no_page(served: tuple[DevServer, Path, list[str]]) -> None:
+def test_a_build_beside_the_server_reloads_no_page(served: tuple[DevServer, Path, Said]) -> None:
     server, root, said = served
     epoch = server.state.epoch
     build(root)  # the site, its staging folder beside it, the content cache and its temporary files
@@ -443,8 +458,9 @@ def test_a_build_beside_the_server_reloads_no_page(served: tuple[DevServer, Path
     guide = root / "content" / "guides" / "welcome.md"
     save(guide, guide.read_text() + "\nAfter the builds.\n")
     wait_for(server, page_has("guides/welcome/index.html", b"After the builds."))
+    said.wait_for(lambda line: line.startswith("content/guides/welcome.md changed: "))
     assert server.state.epoch == epoch + 1
-    assert said[-1].startswith("content/guides/welcome.md changed: ")
+    assert [line for line in said if "changed" in line] == [said[-1]]  # one rebuild since the first, for the save
 
 
 @pytest.mark.parametrize(
