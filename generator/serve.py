@@ -4,16 +4,24 @@ The site is served from memory, so only its own files can ever be served: there 
 no folder to list or escape from. Pages get a small script that listens for server
 events: after a rebuild they reload (keeping the scroll position); while the content
 is broken they show the problems over the last good page, which keeps being served.
+A rebuild that fails in any other way (a file gone between listing and reading, a link
+to nowhere) is shown the same way, and the next save builds again.
+
+Only requests that name this computer (or the `--host` given) are answered, so a web page
+elsewhere cannot reach the site through a name of its own that it points here (DNS rebinding).
 """
 
 from __future__ import annotations
 
 import gc
+import ipaddress
 import json
 import logging
 import mimetypes
+import os
 import posixpath
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -25,7 +33,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .build import BuildSession
-from .errors import PlaybookError
+from .errors import Diagnostic, PlaybookError
+from .uptodate import WATCHED
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +42,10 @@ DEV = "/__playbook__/"
 QUIET_SECONDS = 0.01  # several saves in a row become one rebuild: wait until they stop for this long
 MOST_WAIT_SECONDS = 0.3  # but never longer than this after the first
 PING_SECONDS = 15
+IDLE_SECONDS = 10  # a connection that sends nothing for this long is closed
+QUEUE = 1024  # connections waiting to be accepted; a page load opens several at once
+INPUTS = {*WATCHED, "playbook.yaml"}  # what a build reads; changes elsewhere (its output, its cache) are not watched
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]"}
 IGNORED_FOLDERS = {
     ".git",
     ".hg",
@@ -73,6 +86,8 @@ class DevServer:
     def __init__(self, project_dir: Path, host: str, port: int, report: Callable[[str], None]) -> None:
         self.root = project_dir.resolve()
         self.report = report
+        self.hosts = allowed_hosts(host)
+        self.refused: set[str] = set()  # Host headers refused so far: each is told once on the terminal
         self.session = BuildSession(self.root, again=True)
         self.state = SiteState()
         self.http = bind(host, port, self)
@@ -138,9 +153,10 @@ class DevServer:
     def rebuild(self, changed: Collection[str]) -> None:
         """Build again after `changed`; on problems, keep serving the last good site and show them."""
         started = time.perf_counter()
-        known = self.session.project.loaded if self.session.project else {}
-        what = _describe([p for p in changed if p in known or (self.root / p).exists()])
+        what = "Built the site"
         try:
+            known = self.session.project.loaded if self.session.project else {}
+            what = _describe([p for p in changed if p in known or os.path.lexists(self.root / p)])
             checked, rendered = self.session.build(changed)
         except PlaybookError as exc:
             problems = [str(d) for d in exc.diagnostics]
@@ -149,6 +165,9 @@ class DevServer:
             self.report(f"{what}: {count} problem{'s' if count != 1 else ''}; still serving the last good build")
             for line in problems:
                 self.report(f"  {line}")
+            return
+        except Exception as exc:  # noqa: BLE001 - whatever stopped it, the server must go on and build again
+            self._failed(what, exc)
             return
         seconds = time.perf_counter() - started
         self.state.update(rendered.files, [str(w) for w in checked.warnings])
@@ -159,6 +178,28 @@ class DevServer:
         pages = sum(1 for url in rendered.fresh if url.endswith(".html"))
         self.report(f"{what}: rendered {pages} page{'s' if pages != 1 else ''} in {seconds * 1000:.0f} ms")
 
+    def _failed(self, what: str, exc: Exception) -> None:
+        """A rebuild stopped by something other than the content's problems: show it like one."""
+        log.debug("the rebuild failed", exc_info=exc)
+        problem = str(failure(exc, self.root))
+        self.state.update(None, [problem])
+        self.report(f"{what}: the rebuild failed; still serving the last good build")
+        self.report(f"  {problem}")
+        # What the session kept may be half updated: the next build starts afresh and reads everything.
+        self.session = BuildSession(self.root, again=True)
+
+
+def failure(exc: Exception, root: Path) -> Diagnostic:
+    """An unexpected exception as a problem at the file it concerns (from the project), if it names one."""
+    hint = "the next save builds again; `playbook serve -v` shows where it failed"
+    shown = str(exc).replace(f"{root}{os.sep}", "")
+    if isinstance(exc, OSError) and exc.filename:
+        where = str(exc.filename)
+        if where.startswith(f"{root}{os.sep}"):
+            where = Path(where).relative_to(root).as_posix()
+        return Diagnostic(where, 0, 0, f"could not be read: {exc.strerror or shown}", hint)
+    return Diagnostic("playbook serve", 0, 0, f"the rebuild failed: {type(exc).__name__}: {shown}", hint)
+
 
 def _describe(changed: Collection[str]) -> str:
     if not changed:
@@ -168,18 +209,73 @@ def _describe(changed: Collection[str]) -> str:
     return f"{shown} changed"
 
 
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The names a request's Host header may give (without the port): this computer's, and the one served on."""
+    names = set(LOOPBACK_NAMES)
+    given = host.lower()
+    if given in ("", "0.0.0.0", "::"):  # every address of this computer: it may be asked for by its name
+        name = socket.gethostname().lower()
+        names.update({name, f"{name}.local"})
+    else:
+        names.add(f"[{given}]" if ":" in given else given)
+    return frozenset(names)
+
+
+def host_allowed(header: str | None, allowed: Collection[str]) -> bool:
+    """Whether a request's Host header names this server: an allowed name or an address, with a port or not.
+
+    Any other name may be someone else's that was pointed at this computer to read the site (DNS rebinding);
+    an address cannot be. A request without the header comes from no web page, so it is answered.
+    """
+    if header is None:
+        return True
+    name, port = header.strip().lower(), ""
+    if name.startswith("["):
+        end = name.find("]")
+        name, port = (name[: end + 1], name[end + 1 :]) if end > 0 else ("", "")
+        address = name[1:-1]
+    elif name.count(":") == 1:
+        name, port = name.split(":")
+        port = ":" + port
+        address = name
+    else:
+        address = name
+    if port and not (port.startswith(":") and port[1:].isdigit() and port[1:].isascii()):
+        return False
+    if name in allowed or name.endswith(".localhost"):  # browsers keep *.localhost on this computer
+        return True
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+class DevHTTPServer(ThreadingHTTPServer):
+    """The threaded HTTP server, with a long queue and no tracebacks for clients that go away."""
+
+    request_queue_size = QUEUE
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):  # the browser closed the tab, or stopped reading
+            log.debug("%s went away: %s", client_address, exc)
+            return
+        log.error("could not answer a request from %s: %s: %s", client_address[0], type(exc).__name__, exc)
+        log.debug("the request failed", exc_info=exc)
+
+
 def bind(host: str, port: int, server: DevServer) -> ThreadingHTTPServer:
     """An HTTP server on `host`, on `port` or, when it is taken, the next free one (up to 20 further)."""
     handler = type("Handler", (SiteHandler,), {"dev": server})
     last_error: OSError | None = None
     for candidate in range(port, port + 20 if port else port + 1):
         try:
-            http = ThreadingHTTPServer((host, candidate), handler)
+            return DevHTTPServer((host, candidate), handler)
         except OSError as exc:  # taken, most likely; try the next one
             last_error = exc
             continue
-        http.daemon_threads = True
-        return http
     raise OSError(f"no free port from {port} to {port + 19} on {host}: {last_error}")
 
 
@@ -189,6 +285,10 @@ class SiteHandler(BaseHTTPRequestHandler):
     dev: DevServer
     server_version = "Playbook"
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(IDLE_SECONDS)  # a client that sends nothing does not hold a thread for ever
+
     def do_GET(self) -> None:
         self._answer(send_body=True)
 
@@ -196,6 +296,10 @@ class SiteHandler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def _answer(self, send_body: bool) -> None:
+        host = self.headers.get("Host")
+        if not host_allowed(host, self.dev.hosts):
+            self._refuse(str(host), send_body)
+            return
         parts = urlsplit(self.path)
         if parts.path.startswith(DEV):
             self._dev(parts.path[len(DEV) :], parse_qs(parts.query), send_body)
@@ -230,7 +334,12 @@ class SiteHandler(BaseHTTPRequestHandler):
             body = json.dumps({"epoch": state.epoch, "problems": state.problems}).encode("utf-8")
             self._send(200, "application/json", body, send_body)
         elif name == "events":
-            self._events(int((query.get("epoch") or ["0"])[0] or 0))
+            try:
+                seen = int((query.get("epoch") or ["0"])[0] or 0)
+            except ValueError:
+                self._send(400, "text/plain; charset=utf-8", b"The epoch must be a whole number.\n", send_body)
+                return
+            self._events(seen)
         else:
             self._send(404, "text/plain; charset=utf-8", b"Not found.\n", send_body)
 
@@ -256,11 +365,22 @@ class SiteHandler(BaseHTTPRequestHandler):
                         f"event: {event}\ndata: {json.dumps({'epoch': epoch, 'problems': errors})}\n\n".encode()
                     )
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the page was closed or went away, or stopped reading (a time-out)
             return
 
     def _news(self, seen: int) -> bool:
         return self.dev.state.epoch != seen or self.dev.stopping.is_set()
+
+    def _refuse(self, host: str, send_body: bool) -> None:
+        shown = host[:100]
+        refused = self.dev.refused
+        if shown not in refused and len(refused) < 100:
+            refused.add(shown)
+            log.warning(
+                "refused a request for the host %r: open %s, or start with `--host` that name", shown, self.dev.url
+            )
+        body = f"This Playbook dev server answers only to {self.dev.url} and this computer's names, not to '{shown}'.\n"
+        self._send(421, "text/plain; charset=utf-8", body.encode("utf-8"), send_body)
 
     def _redirect(self, location: str) -> None:
         self.send_response(302)
@@ -332,10 +452,14 @@ def watch(root: Path, on_change: Callable[[Collection[str]], None]) -> Any:
         def on_any_event(self, event: FileSystemEvent) -> None:
             if event.event_type in ("opened", "closed_no_write"):
                 return
-            paths = [event.src_path, getattr(event, "dest_path", "")]
-            relevant = [rel for rel in (_relative(root, str(p)) for p in paths if p) if rel is not None]
-            if relevant and not (event.is_directory and event.event_type == "modified"):
-                on_change(relevant)
+            try:
+                paths = [event.src_path, getattr(event, "dest_path", "")]
+                relevant = [rel for rel in (_relative(root, os.fsdecode(p)) for p in paths if p) if rel is not None]
+                if relevant and not (event.is_directory and event.event_type == "modified"):
+                    on_change(relevant)
+            except Exception as exc:  # raised here, it would stop the watcher, and every later rebuild
+                log.warning("a change was missed: %s: %s: %s", event.src_path, type(exc).__name__, exc)
+                log.debug("the watcher failed", exc_info=exc)
 
     observer = Observer()
     observer.schedule(Changes(), str(root), recursive=True)
@@ -345,13 +469,18 @@ def watch(root: Path, on_change: Callable[[Collection[str]], None]) -> Any:
 
 
 def _relative(root: Path, path: str) -> str | None:
-    """The path relative to the project, or None for what a rebuild need not see."""
-    try:
-        rel = Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
+    """The path relative to the project, or None for what a rebuild need not see.
+
+    Only the build's inputs count: not its output, the staging folders a build writes beside it
+    (`._site.new-*`, `._site.old-*`), or its cache, so a `playbook build` next to the server reloads no page.
+    Links are not followed: the path is the one that changed, wherever it leads.
+    """
+    prefix = f"{root}{os.sep}"
+    if not path.startswith(prefix):
         return None
+    rel = path[len(prefix) :].replace(os.sep, "/")
     parts = rel.split("/")
-    if parts[0] == "_site" or any(part in IGNORED_FOLDERS for part in parts) or rel.endswith(IGNORED_SUFFIXES):
+    if parts[0] not in INPUTS or any(part in IGNORED_FOLDERS for part in parts) or rel.endswith(IGNORED_SUFFIXES):
         return None
     if parts[-1].startswith(".#") or parts[-1] == "4913":  # an Emacs lock file; a file vim writes to test a folder
         return None
