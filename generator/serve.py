@@ -448,6 +448,18 @@ def watch(root: Path, on_change: Callable[[Collection[str]], None]) -> Any:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
+    observer = Observer()
+    watched: dict[str, Any] = {}
+
+    def watch_folder(name: str) -> None:
+        # Only the input folders are watched inside: a watch in the output would see a build beside the
+        # server swap its folders, which watchdog cannot follow (its bookkeeping fails and the watcher stops).
+        there = (root / name).is_dir() and not (root / name).is_symlink()
+        if name in watched and not there:  # removed: a folder made again by that name gets a new watch
+            observer.unschedule(watched.pop(name))
+        elif name not in watched and there and name in WATCHED:
+            watched[name] = observer.schedule(changes, str(root / name), recursive=True)
+
     class Changes(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
             if event.event_type in ("opened", "closed_no_write"):
@@ -455,14 +467,18 @@ def watch(root: Path, on_change: Callable[[Collection[str]], None]) -> Any:
             try:
                 paths = [event.src_path, getattr(event, "dest_path", "")]
                 relevant = [rel for rel in (_relative(root, os.fsdecode(p)) for p in paths if p) if rel is not None]
+                for rel in relevant:  # an input folder made after the server started
+                    watch_folder(rel.split("/")[0])
                 if relevant and not (event.is_directory and event.event_type == "modified"):
                     on_change(relevant)
             except Exception as exc:  # raised here, it would stop the watcher, and every later rebuild
                 log.warning("a change was missed: %s: %s: %s", event.src_path, type(exc).__name__, exc)
                 log.debug("the watcher failed", exc_info=exc)
 
-    observer = Observer()
-    observer.schedule(Changes(), str(root), recursive=True)
+    changes = Changes()
+    observer.schedule(changes, str(root), recursive=False)  # playbook.yaml, and input folders made or removed
+    for name in WATCHED:
+        watch_folder(name)
     observer.daemon = True
     observer.start()
     return observer

@@ -463,6 +463,16 @@ def test_a_build_beside_the_server_reloads_no_page(served: tuple[DevServer, Path
     assert [line for line in said if "changed" in line] == [said[-1]]  # one rebuild since the first, for the save
 
 
+def test_an_input_folder_made_while_serving_is_watched(served: tuple[DevServer, Path, Said]) -> None:
+    server, root, _ = served
+    assert not (root / "templates").exists()
+    theme = REPO / "themes" / "default" / "templates" / "guide.html"
+    (root / "templates").mkdir()
+    wait_for(server, lambda state: state.epoch >= 1)  # the folder alone changes nothing, but may rebuild
+    save(root / "templates" / "guide.html", theme.read_text().replace("<h1>", "<h1>Our own: "))
+    wait_for(server, page_has("guides/welcome/index.html", b"Our own: "))
+
+
 @pytest.mark.parametrize(
     ("path", "seen"),
     [
