@@ -162,7 +162,7 @@ class DevServer:
             problems = [str(d) for d in exc.diagnostics]
             self.state.update(None, problems)
             count = len(exc.errors)
-            self.report(f"{what}: {count} problem{'s' if count != 1 else ''}; still serving the last good build")
+            self.report(f"{what}: {count} problem{'s' if count != 1 else ''}; {self._still_serving()}")
             for line in problems:
                 self.report(f"  {line}")
             return
@@ -178,12 +178,16 @@ class DevServer:
         pages = sum(1 for url in rendered.fresh if url.endswith(".html"))
         self.report(f"{what}: rendered {pages} page{'s' if pages != 1 else ''} in {seconds * 1000:.0f} ms")
 
+    def _still_serving(self) -> str:
+        """What readers see meanwhile: the last good build, or, before there was one, the problems alone."""
+        return "still serving the last good build" if self.state.files else "no site to show until they are fixed"
+
     def _failed(self, what: str, exc: Exception) -> None:
         """A rebuild stopped by something other than the content's problems: show it like one."""
         log.debug("the rebuild failed", exc_info=exc)
         problem = str(failure(exc, self.root))
         self.state.update(None, [problem])
-        self.report(f"{what}: the rebuild failed; still serving the last good build")
+        self.report(f"{what}: the rebuild failed; {self._still_serving()}")
         self.report(f"  {problem}")
         # What the session kept may be half updated: the next build starts afresh and reads everything.
         self.session = BuildSession(self.root, again=True)

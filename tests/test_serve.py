@@ -202,6 +202,19 @@ def test_broken_content_shows_problems_and_keeps_the_last_good_site(served: tupl
     assert json.loads(get(server, "/__playbook__/status")[2])["problems"] == []
 
 
+def test_a_project_broken_from_the_start_does_not_speak_of_a_last_good_build(project: Callable[..., Path]) -> None:
+    root = project({"content/programs/year.yaml": "title: [unclosed\n"})
+    said = Said()
+    server = DevServer(root, "127.0.0.1", 0, said)
+    server.start()
+    try:
+        line = said.wait_for(lambda line: "problem" in line)
+        assert line.endswith("no site to show until they are fixed") and "last good build" not in line
+        assert b"could not be built yet" in get(server, "/index.html")[2]
+    finally:
+        server.stop()
+
+
 def test_the_rebuilt_site_equals_a_clean_build(served: tuple[DevServer, Path, Said]) -> None:
     server, root, _ = served
     save(root / "content" / "guides" / "extra.md", "---\ntitle: Extra\n---\nNew.\n")
