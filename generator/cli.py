@@ -53,12 +53,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report(exc.diagnostics)
         return 1
     except KeyboardInterrupt:
-        print("playbook: interrupted; the previous output was left as it was", file=sys.stderr)
+        print(f"playbook: interrupted{_kept(args.command)}", file=sys.stderr)
         return 130
     except OSError as exc:  # the disk is full, a folder is read-only, a file vanished mid-build...
         where = f": {exc.filename}" if exc.filename else ""
-        print(f"playbook: {exc.strerror or exc}{where}; the previous output was left as it was", file=sys.stderr)
+        print(f"playbook: {exc.strerror or exc}{where}{_kept(args.command)}", file=sys.stderr)
         return 1
+
+
+def _kept(command: str) -> str:
+    """What a stopped command left: a build swaps its output in whole, so a stopped one left the old site."""
+    return "; the previous output was left as it was" if command == "build" else ""
 
 
 def make_parser() -> argparse.ArgumentParser:
