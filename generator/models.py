@@ -467,6 +467,10 @@ class Playbook(Model):
     checklists: dict[str, Checklist]
     guides: dict[str, Guide]
 
+    def start_date(self, program: Program) -> dt.date | None:
+        """When the program's first meeting is: its own start date, else the playbook's."""
+        return program.start_date or self.settings.start_date
+
     def role(self, role_id: str) -> Role:
         """The declared role with this id."""
         return next(r for r in self.settings.roles if r.id == role_id)

@@ -206,7 +206,7 @@ def _program_pages(
         program=program,
         trail=(home, program_link),
     )
-    if program.start_date or playbook.settings.start_date:
+    if playbook.start_date(program):
         yield Page(calendar_url(program.id), "calendar", f"{program.title}: calendar", sources, program=program)
     months = _first_of_each(program.months_in_order, "number")
     for index, month in enumerate(months):

@@ -61,7 +61,7 @@ class Site:
 
     def start_date(self, program: Program) -> dt.date | None:
         """When the program's first meeting is: its own start date, else the playbook's."""
-        return program.start_date or self.playbook.settings.start_date
+        return self.playbook.start_date(program)
 
     def meeting(self, program: Program, month: Month) -> Meeting | None:
         """The month's meeting, when the program has a start date."""
@@ -265,7 +265,7 @@ def plan_site(
     problems.extend(_collisions(pages, project.assets))
     prose_html = {k: v.html for k, v in prose.items()}
     uses = find_uses(playbook)
-    dates = {p.id: meetings(p, p.start_date or playbook.settings.start_date) for p in playbook.programs.values()}
+    dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}
     site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0], dates)
     return site, problems
 
