@@ -31,6 +31,5 @@
   function update() { show(html.getAttribute("data-lens") || ""); }
 
   update();
-  // Follows the attribute the lens styles follow, so the links change whenever the lens does.
-  new MutationObserver(update).observe(html, { attributes: true, attributeFilter: ["data-lens"] });
+  document.addEventListener("playbook:lens", update);
 })();
