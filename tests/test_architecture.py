@@ -64,8 +64,34 @@ WRITES = {
 }
 
 
+def module_files() -> dict[str, list[Path]]:
+    """Each module of the order and its files: a module, or a subpackage (like `models`) with all its files."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted(PACKAGE.glob("*.py")) + sorted(PACKAGE.glob("*/*.py")):
+        name = path.stem if path.parent == PACKAGE else path.parent.name
+        found.setdefault(name, []).append(path)
+    return found
+
+
 def modules() -> dict[str, ast.Module]:
-    return {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.glob("*.py"))}
+    """Each module's syntax tree; a subpackage's files are read as one module."""
+    trees = {}
+    for name, paths in module_files().items():
+        body = []
+        for path in paths:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            if path.parent != PACKAGE:
+                _as_one_module(tree)
+            body.extend(tree.body)
+        trees[name] = ast.Module(body=body, type_ignores=[])
+    return trees
+
+
+def _as_one_module(tree: ast.Module) -> None:
+    """Read a subpackage file's imports as the subpackage's: `..values` is `.values`, its own `.program` is no import."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            node.level -= 1
 
 
 def package_imports(tree: ast.Module) -> set[str]:

@@ -1,0 +1,78 @@
+"""The typed content model: what a playbook is made of.
+
+Every model is frozen and forbids unknown keys, so a typo in a YAML file is an
+error rather than a silently ignored setting. Each field has a description;
+`playbook schema` turns them into a JSON Schema for editors. This package does
+no I/O and imports only the value types of `values`; its modules follow the
+files of a project: settings, programs, materials, and the whole playbook.
+"""
+
+from __future__ import annotations
+
+from .materials import (
+    FIELD_TYPES,
+    Checklist,
+    ChecklistGroup,
+    ChecklistItem,
+    ChoiceField,
+    DateField,
+    FieldBase,
+    Guide,
+    GuideMeta,
+    ListField,
+    LongTextField,
+    ScaleField,
+    Section,
+    ShortTextField,
+    TableField,
+    Worksheet,
+    WorksheetField,
+)
+from .playbook import DOCUMENT_MODELS, FIRST_GUIDE, Playbook
+from .program import CADENCE_STEP, AgendaItem, Month, PerRole, Phase, Program, Schedule
+from .settings import (
+    DEFAULT_MAX_FILE_MB,
+    Colors,
+    LimitSettings,
+    MarkdownSettings,
+    PrintSettings,
+    Role,
+    SiteSettings,
+)
+
+__all__ = [
+    "CADENCE_STEP",
+    "DEFAULT_MAX_FILE_MB",
+    "DOCUMENT_MODELS",
+    "FIELD_TYPES",
+    "FIRST_GUIDE",
+    "AgendaItem",
+    "Checklist",
+    "ChecklistGroup",
+    "ChecklistItem",
+    "ChoiceField",
+    "Colors",
+    "DateField",
+    "FieldBase",
+    "Guide",
+    "GuideMeta",
+    "LimitSettings",
+    "ListField",
+    "LongTextField",
+    "MarkdownSettings",
+    "Month",
+    "PerRole",
+    "Phase",
+    "Playbook",
+    "PrintSettings",
+    "Program",
+    "Role",
+    "ScaleField",
+    "Schedule",
+    "Section",
+    "ShortTextField",
+    "SiteSettings",
+    "TableField",
+    "Worksheet",
+    "WorksheetField",
+]
