@@ -21,6 +21,8 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from .errors import Severity
+
 ADMONITIONS = ("note", "tip", "important", "warning", "caution")
 TITLE_PARTS = ("text", "text_special", "code_inline")  # what a heading's id is made from
 
@@ -41,7 +43,7 @@ class Link:
     href: str | None
     message: str = ""
     hint: str = ""
-    severity: str = "error"
+    severity: Severity = "error"
     anchor_in: str = ""  # a file whose headings must include `anchor`, checked once all are known
     anchor: str = ""
 
@@ -55,7 +57,7 @@ class LinkProblem:
     href: str  # as written in the text, e.g. with its entities, so it can be found in the file
     message: str
     hint: str
-    severity: str
+    severity: Severity
 
 
 @dataclass(frozen=True)

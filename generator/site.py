@@ -327,7 +327,7 @@ def _targets_digest(targets: Targets) -> str:
 def _render_guide(guide: Guide, source: str, markdown: _MarkdownMaker, problems: list[Diagnostic]) -> RenderedMarkdown:
     rendered = markdown.render(guide.body, source)
     for p in rendered.problems:
-        problems.append(Diagnostic(source, guide.body_line + p.line, p.col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
+        problems.append(Diagnostic(source, guide.body_line + p.line, p.col, p.message, p.hint, p.severity))
     return rendered
 
 
@@ -373,7 +373,7 @@ def _render_prose(
             found[key] = _Prose(rendered, source, loc)
             for p in rendered.problems:
                 line, col = source.document.text_position(loc, p.line, p.href)
-                problems.append(Diagnostic(source.path, line, col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
+                problems.append(Diagnostic(source.path, line, col, p.message, p.hint, p.severity))
     return found
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Diagnostic, Suggestions, closest, did_you_mean, one_of
+from .errors import Diagnostic, Severity, Suggestions, closest, did_you_mean, one_of
 from .explain import allowed_keys, explain
 from .loader import Kind, Project, SourceFile
 from .memo import Memo
@@ -39,7 +39,7 @@ class Problem:
     message: str
     hint: str = ""
     key: bool = False
-    severity: str = "error"
+    severity: Severity = "error"
 
 
 def validate(project: Project, memo: Memo[FileResult] | None = None) -> tuple[Playbook | None, list[Diagnostic]]:
@@ -141,7 +141,7 @@ def _problem_from(error: Any, model_class: type[BaseModel], source: SourceFile) 
 
 def _locate(source: SourceFile, problem: Problem) -> Diagnostic:
     line, col = source.document.position(problem.loc, key=problem.key)
-    return Diagnostic(source.path, line, col, problem.message, problem.hint, problem.severity)  # type: ignore[arg-type]
+    return Diagnostic(source.path, line, col, problem.message, problem.hint, problem.severity)
 
 
 def _assemble(settings: SiteSettings, files: Iterable[SourceFile], models: dict[str, BaseModel]) -> Playbook:
