@@ -25,6 +25,7 @@ from .errors import Diagnostic, PlaybookError, sort_diagnostics
 from .loader import Project, load_project
 from .markdown import create_markdown
 from .memo import Memo
+from .names import OUTPUT_FOLDER, SETTINGS_FILE
 from .output import (
     SiteWriter,
     check_output_folder,
@@ -197,7 +198,7 @@ class BuildSession:
         theme = find_theme(self.root, name)
         if theme is None:
             hint = "use `default`, or add themes/<name>/templates/"
-            problems.append(Diagnostic("playbook.yaml", 0, 0, f"no theme '{name}'", hint))
+            problems.append(Diagnostic(SETTINGS_FILE, 0, 0, f"no theme '{name}'", hint))
             return None
         stamps = template_stamps(theme)
         if self._theme is not None and self._theme[0] == theme and self._template_stamps == stamps:
@@ -245,7 +246,7 @@ def build(
     With `cache`, unchanged content comes from the content cache and unchanged files are kept from
     the previous output; without it, everything is read, made and written afresh.
     """
-    out_dir = out_dir if out_dir is not None else project_dir / "_site"
+    out_dir = out_dir if out_dir is not None else project_dir / OUTPUT_FOLDER
     folder_problems = check_output_folder(out_dir, project_dir)
     if folder_problems:
         raise PlaybookError(folder_problems)
@@ -283,7 +284,7 @@ def _leave_cache(session: BuildSession, out_dir: Path, checked: Checked, options
 def clean(project_dir: Path, out_dir: Path | None = None) -> list[Path]:
     """Delete the content cache, the output folder (only if a build made it) and what killed builds left
     beside it; what was deleted."""
-    out_dir = out_dir if out_dir is not None else project_dir / "_site"
+    out_dir = out_dir if out_dir is not None else project_dir / OUTPUT_FOLDER
     removed = []
     if remove_cache(cache_path(project_dir).parent):
         removed.append(cache_path(project_dir).parent)

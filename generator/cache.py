@@ -22,10 +22,10 @@ from typing import Any, BinaryIO
 
 from . import __version__
 from .files import read_regular
+from .names import CACHE_FOLDER
 
 log = logging.getLogger(__name__)
 
-CACHE_FOLDER = ".playbook-cache"
 CACHE_FILE = "build.pickle"
 SIGNATURE_FILE = "build.signature"  # the body's signature, its size and who made it, written after the body
 FORMAT = f"playbook-cache 5 {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"

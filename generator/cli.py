@@ -14,6 +14,7 @@ from typing import Any
 
 from . import __version__
 from .errors import Diagnostic, PlaybookError
+from .names import CACHE_FOLDER, OUTPUT_FOLDER, OUTPUT_MARKER, SETTINGS_FILE
 
 DESCRIPTION = """\
 Turn a mentoring program kept as plain files (YAML programs, worksheets and
@@ -93,7 +94,9 @@ def make_parser() -> argparse.ArgumentParser:
         "Check the project in DIR and write its site to OUT. A failed build leaves OUT as it was.",
     )
     _project_options(build)
-    build.add_argument("-o", "--output", metavar="OUT", type=Path, help="where to write the site (default: DIR/_site)")
+    build.add_argument(
+        "-o", "--output", metavar="OUT", type=Path, help=f"where to write the site (default: DIR/{OUTPUT_FOLDER})"
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     build.add_argument(
         "--no-cache",
@@ -136,11 +139,13 @@ def make_parser() -> argparse.ArgumentParser:
         "clean",
         _clean,
         "delete the content cache and the built site",
-        "Delete the content cache (DIR/.playbook-cache) and the output folder, if a build made it. "
+        f"Delete the content cache (DIR/{CACHE_FOLDER}) and the output folder, if a build made it. "
         "The next build then starts from nothing.",
     )
     _project_options(clean, strict=False)
-    clean.add_argument("-o", "--output", metavar="OUT", type=Path, help="the output folder (default: DIR/_site)")
+    clean.add_argument(
+        "-o", "--output", metavar="OUT", type=Path, help=f"the output folder (default: DIR/{OUTPUT_FOLDER})"
+    )
 
     schema = _command(
         commands,
@@ -190,7 +195,7 @@ def _new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     files = example_files()
     write_new_folder(args.dir, files)
     print(f"Created {args.dir} with the example playbook ({len(files)} files).")
-    print(f"Next: playbook build {args.dir}   then open {args.dir / '_site' / 'index.html'}")
+    print(f"Next: playbook build {args.dir}   then open {args.dir / OUTPUT_FOLDER / 'index.html'}")
     return 0
 
 
@@ -203,7 +208,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         problem = missing_weasyprint()
         if problem is not None:
             parser.error(problem)
-    out_dir = args.output if args.output is not None else project / "_site"
+    out_dir = args.output if args.output is not None else project / OUTPUT_FOLDER
     if not args.no_cache:
         from .uptodate import up_to_date  # light: answers before the rest of Playbook is even loaded
 
@@ -216,11 +221,10 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 print(f"The site in {out_dir} is up to date: nothing changed since the last build ({seconds:.2f} s)")
             return 0
     from .build import build
-    from .output import MARKER
 
     if args.pdf and not args.quiet:
         print("Making the site and its PDF booklets; the PDFs take a few seconds each.", flush=True)
-    had_site = (out_dir / MARKER).is_file()
+    had_site = (out_dir / OUTPUT_MARKER).is_file()
     try:
         result = build(project, args.output, strict=args.strict, pdf=args.pdf, cache=not args.no_cache)
     except PlaybookError as exc:
@@ -257,7 +261,6 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .loader import SETTINGS_FILE
     from .serve import DevServer
 
     project = _project_dir(args.dir, parser)

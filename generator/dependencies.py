@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from jinja2 import Environment, TemplateNotFound, meta
 
 from .loader import Project
+from .names import SETTINGS_FILE
 from .search import SEARCH_VERSION, Slot
 from .site import Site
 
@@ -71,7 +72,7 @@ def fingerprints(site: Site, project: Project, templates: Mapping[str, str]) -> 
         pages[page.url] = f"{templates.get(page.template, '')}{context}{sources}{own}"
     slots: dict[Slot, str] = {(source.kind, source.id): project.digest(source.path) for source in project.files}
     search = _digest(
-        [SEARCH_VERSION, project.digest("playbook.yaml"), *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))]
+        [SEARCH_VERSION, project.digest(SETTINGS_FILE), *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))]
     )
     assets = {asset.url: project.digest(asset.path) for asset in site.assets}
     return Fingerprints(pages, slots, search, assets)

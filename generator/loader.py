@@ -14,14 +14,26 @@ from typing import Literal
 from .errors import Diagnostic
 from .files import NotRegularFile, read_regular
 from .models import DEFAULT_MAX_FILE_MB
+from .names import (
+    ASSETS_FOLDER,
+    CHECKLISTS_FOLDER,
+    CONTENT_FOLDER,
+    GUIDES_FOLDER,
+    PROGRAMS_FOLDER,
+    SETTINGS_FILE,
+    WORKSHEETS_FOLDER,
+)
 from .values import WINDOWS_DEVICES
 from .yaml_reader import YamlDocument, parse_yaml
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["playbook", "program", "worksheet", "checklist", "guide"]
-SETTINGS_FILE = "playbook.yaml"
-YAML_FOLDERS: dict[str, Kind] = {"programs": "program", "worksheets": "worksheet", "checklists": "checklist"}
+YAML_FOLDERS: dict[str, Kind] = {
+    PROGRAMS_FOLDER: "program",
+    WORKSHEETS_FOLDER: "worksheet",
+    CHECKLISTS_FOLDER: "checklist",
+}
 # Used with fullmatch: `$` would also match before a final newline, and a file name may end in one.
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MEGABYTE = 1024 * 1024
@@ -214,7 +226,7 @@ def _load(
         )
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if kind == "asset":
-        return LoadedFile(rel, stamp, digest, asset=Asset(rel, rel.removeprefix("content/"), data))
+        return LoadedFile(rel, stamp, digest, asset=Asset(rel, rel.removeprefix(f"{CONTENT_FOLDER}/"), data))
     text = read_text(data, rel)
     if isinstance(text, Diagnostic):
         return LoadedFile(rel, stamp, digest, problems=(text,))
@@ -231,7 +243,7 @@ def _load(
 
 def _file_id(rel: str, kind: str) -> str:
     if kind == "guide":
-        return rel.removeprefix("content/guides/").removesuffix(".md")
+        return rel.removeprefix(f"{CONTENT_FOLDER}/{GUIDES_FOLDER}/").removesuffix(".md")
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
@@ -289,12 +301,16 @@ Stamp = tuple[int, int]  # (modification time in ns, size)
 
 def _content_files(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, Kind | Literal["asset"], Stamp]]:
     """Every file under content/ that belongs to the playbook, with its stamp, in a stable order."""
-    if not (root / "content").is_dir():
-        problems.append(Diagnostic("content", 0, 0, "no content/ folder", "a playbook keeps its files in content/"))
+    if not (root / CONTENT_FOLDER).is_dir():
+        problems.append(
+            Diagnostic(CONTENT_FOLDER, 0, 0, "no content/ folder", "a playbook keeps its files in content/")
+        )
         return
-    if (root / "content").is_symlink() and not _inside(root, "content", problems, "copy the folder into the project"):
+    if (root / CONTENT_FOLDER).is_symlink() and not _inside(
+        root, CONTENT_FOLDER, problems, "copy the folder into the project"
+    ):
         return
-    yield from _scan(root, "content", problems)
+    yield from _scan(root, CONTENT_FOLDER, problems)
 
 
 def _scan(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[tuple[str, Kind | Literal["asset"], Stamp]]:
@@ -336,9 +352,9 @@ def _kind_of(rel: str) -> Kind | Literal["asset"] | None:
     if len(parts) < 3:
         return None
     folder = parts[1]
-    if folder == "assets":
+    if folder == ASSETS_FOLDER:
         return "asset"
-    if folder == "guides":
+    if folder == GUIDES_FOLDER:
         return "guide" if rel.endswith(".md") else None
     if folder in YAML_FOLDERS and len(parts) == 3 and rel.endswith((".yaml", ".yml")):
         return YAML_FOLDERS[folder]

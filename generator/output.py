@@ -19,12 +19,13 @@ from typing import BinaryIO
 from .cache import KEY_SIZE
 from .errors import Diagnostic, PlaybookError
 from .files import read_regular
+from .names import CONTENT_FOLDER, OUTPUT_MARKER, TEMPLATES_FOLDER, THEMES_FOLDER
 
 log = logging.getLogger(__name__)
 
 # Every folder this writer makes holds this file; a folder without it is never replaced. It also lists
 # each file's fingerprint and size, so the next build can carry over the files that did not change.
-MARKER = ".playbook-site"
+MARKER = OUTPUT_MARKER
 MADE_BY = "playbook build; the whole folder is replaced by the next build"
 AT_FDCWD, RENAME_EXCHANGE = -100, 2  # from Linux's <fcntl.h> and <linux/fs.h>
 MANIFEST_LIMIT = 1 << 28  # bytes: a manifest gives each file a line; this is millions of files
@@ -44,7 +45,7 @@ def check_output_folder(out_dir: Path, project_root: Path) -> list[Diagnostic]:
                 "choose a new folder, e.g. `-o _site`",
             )
         ]
-    for source in (root / "content", root / "templates", root / "themes"):
+    for source in (root / CONTENT_FOLDER, root / TEMPLATES_FOLDER, root / THEMES_FOLDER):
         if out == source or source in out.parents:
             return [
                 Diagnostic(

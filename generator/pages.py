@@ -10,8 +10,9 @@ from .guides import neighbours, reading_order
 from .links import booklet_pdf_url, booklet_url, calendar_url, card_url, cards_url, month_url, page_url
 from .loader import Project
 from .models import Checklist, Guide, Month, Playbook, Program, Role, Worksheet
+from .names import SETTINGS_FILE
 
-SETTINGS = "playbook.yaml"
+SETTINGS = SETTINGS_FILE
 # Beyond this, a list beside the text no longer helps to find a guide, and it would add its
 # weight to every guide page; the page listing the guides has them all.
 LISTED_GUIDES_AT_MOST = 60

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .names import CACHE_FOLDER, CONTENT_FOLDER, OUTPUT_FOLDER, SETTINGS_FILE
 from .resources import example_project
 
-GITIGNORE = b"# the built site and the build cache; `playbook build` makes them again\n_site/\n.playbook-cache/\n"
+GITIGNORE = (
+    f"# the built site and the build cache; `playbook build` makes them again\n{OUTPUT_FOLDER}/\n{CACHE_FOLDER}/\n"
+)
 
 
 def example_files() -> dict[str, bytes]:
     """Every file a new project starts with, by its path in the project."""
     source = example_project()
-    files = {"playbook.yaml": (source / "playbook.yaml").read_bytes(), ".gitignore": GITIGNORE}
-    content = source / "content"
+    files = {SETTINGS_FILE: (source / SETTINGS_FILE).read_bytes(), ".gitignore": GITIGNORE.encode()}
+    content = source / CONTENT_FOLDER
     for dirpath, dirnames, filenames in os.walk(content):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         for name in sorted(filenames):

@@ -7,14 +7,15 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from .models import DOCUMENT_MODELS
+from .names import CHECKLISTS_FOLDER, CONTENT_FOLDER, GUIDES_FOLDER, PROGRAMS_FOLDER, SETTINGS_FILE, WORKSHEETS_FOLDER
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TITLES = {
-    "playbook": "playbook.yaml: the playbook's settings",
-    "program": "content/programs/*.yaml: a program",
-    "worksheet": "content/worksheets/*.yaml: a worksheet",
-    "checklist": "content/checklists/*.yaml: a checklist",
-    "guide": "content/guides/**/*.md: a guide's front matter",
+    "playbook": f"{SETTINGS_FILE}: the playbook's settings",
+    "program": f"{CONTENT_FOLDER}/{PROGRAMS_FOLDER}/*.yaml: a program",
+    "worksheet": f"{CONTENT_FOLDER}/{WORKSHEETS_FOLDER}/*.yaml: a worksheet",
+    "checklist": f"{CONTENT_FOLDER}/{CHECKLISTS_FOLDER}/*.yaml: a checklist",
+    "guide": f"{CONTENT_FOLDER}/{GUIDES_FOLDER}/**/*.md: a guide's front matter",
 }
 
 

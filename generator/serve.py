@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from .build import BuildSession
 from .errors import Diagnostic, PlaybookError
+from .names import SETTINGS_FILE
 from .uptodate import WATCHED
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ MOST_WAIT_SECONDS = 0.3  # but never longer than this after the first
 PING_SECONDS = 15
 IDLE_SECONDS = 10  # a connection that sends nothing for this long is closed
 QUEUE = 1024  # connections waiting to be accepted; a page load opens several at once
-INPUTS = {*WATCHED, "playbook.yaml"}  # what a build reads; changes elsewhere (its output, its cache) are not watched
+INPUTS = {*WATCHED, SETTINGS_FILE}  # what a build reads; changes elsewhere (its output, its cache) are not watched
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "[::1]"}
 IGNORED_FOLDERS = {
     ".git",

@@ -34,6 +34,7 @@ from .loader import Asset, Project, SourceFile
 from .markdown import Heading, Link, RenderedMarkdown, render_markdown
 from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
+from .names import CHECKLISTS_FOLDER, CONTENT_FOLDER
 from .pages import Page, Use, find_uses, plan_pages
 from .parallel import map_across_cores
 from .schedule import Meeting, browser_rule, due_offset, meetings
@@ -188,7 +189,7 @@ class Site:
                             "items": [
                                 {
                                     "key": key,
-                                    "text": self.plain_text("content/checklists", item.text),
+                                    "text": self.plain_text(f"{CONTENT_FOLDER}/{CHECKLISTS_FOLDER}", item.text),
                                     "owner": item.owner,
                                     "due": due_offset(item.when),
                                 }
@@ -425,7 +426,7 @@ def _collisions(pages: tuple[Page, ...], assets: tuple[Asset, ...]) -> Iterator[
         key = url.lower()  # a case-insensitive disk would merge these
         if key in owners:
             yield Diagnostic(
-                owner if "/" in owner else "content",
+                owner if "/" in owner else CONTENT_FOLDER,
                 0,
                 0,
                 f"{owner} and {owners[key]} would both be written to {url}",

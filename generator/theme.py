@@ -15,10 +15,22 @@ from markupsafe import Markup
 from .errors import Diagnostic
 from .links import relative_url, relative_urls
 from .models import Checklist, Guide, Program, Worksheet
+from .names import (
+    CHECKLISTS_FOLDER,
+    CONTENT_FOLDER,
+    PROGRAMS_FOLDER,
+    TEMPLATES_FOLDER,
+    THEMES_FOLDER,
+    WORKSHEETS_FOLDER,
+)
 from .resources import builtin_theme
 
 STATIC_PREFIX = "static/"
-PROSE_FOLDERS = {Program: "content/programs", Worksheet: "content/worksheets", Checklist: "content/checklists"}
+PROSE_FOLDERS = {
+    Program: f"{CONTENT_FOLDER}/{PROGRAMS_FOLDER}",
+    Worksheet: f"{CONTENT_FOLDER}/{WORKSHEETS_FOLDER}",
+    Checklist: f"{CONTENT_FOLDER}/{CHECKLISTS_FOLDER}",
+}
 
 
 @dataclass(frozen=True)
@@ -41,13 +53,13 @@ class Theme:
 def find_theme(project_root: Path, name: str) -> Theme | None:
     """The theme called `name`: the project's `themes/<name>/`, else the built-in one."""
     project_root = project_root.resolve()
-    local = project_root / "themes" / name
-    folder = local if (local / "templates").is_dir() else builtin_theme(name)
+    local = project_root / THEMES_FOLDER / name
+    folder = local if (local / TEMPLATES_FOLDER).is_dir() else builtin_theme(name)
     if folder is None:
         return None
-    overrides = project_root / "templates"
+    overrides = project_root / TEMPLATES_FOLDER
     dirs = (overrides,) if overrides.is_dir() else ()
-    return Theme(name, folder.resolve(), (*dirs, folder.resolve() / "templates"), project_root)
+    return Theme(name, folder.resolve(), (*dirs, folder.resolve() / TEMPLATES_FOLDER), project_root)
 
 
 def create_environment(theme: Theme) -> Environment:

@@ -17,9 +17,10 @@ from typing import Any
 
 from . import __version__
 from .files import read_regular
+from .names import CACHE_FOLDER, CONTENT_FOLDER, OUTPUT_MARKER, SETTINGS_FILE, TEMPLATES_FOLDER, THEMES_FOLDER
 
-RECORD = ".playbook-cache/inputs.json"
-WATCHED = ("content", "templates", "themes")  # besides playbook.yaml
+RECORD = f"{CACHE_FOLDER}/inputs.json"
+WATCHED = (CONTENT_FOLDER, TEMPLATES_FOLDER, THEMES_FOLDER)  # besides playbook.yaml
 RECORD_LIMIT = 1 << 28  # bytes read at most from the record or the output's manifest: a line per file
 
 
@@ -29,7 +30,7 @@ def input_record(
     """What a build was made from, to compare with the next one."""
     root = project_dir.resolve()
     stamps = _stamps(root, [root / name for name in WATCHED] + ([theme_folder] if theme_folder else []))
-    stamps.update(_stamps(root, [root / "playbook.yaml"]))
+    stamps.update(_stamps(root, [root / SETTINGS_FILE]))
     return {
         "version": __version__,
         "options": options,
@@ -90,6 +91,6 @@ def _stamps(root: Path, folders: list[Path]) -> dict[str, list[int]]:
 
 def _marker_digest(out_dir: Path) -> str:
     try:
-        return hashlib.blake2b(read_regular(out_dir / ".playbook-site", RECORD_LIMIT), digest_size=16).hexdigest()
+        return hashlib.blake2b(read_regular(out_dir / OUTPUT_MARKER, RECORD_LIMIT), digest_size=16).hexdigest()
     except OSError:
         return ""
