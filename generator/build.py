@@ -109,8 +109,10 @@ class BuildSession:
             load_weasyprint()  # fail before any work when PDFs cannot be made
         # A session that builds again is told every change by its watcher, so it need not look at the rest.
         stage = _Stages()
+        earlier = self.project.loaded if self.project else {}
         self.project = project = load_project(self.root, self.project, changed, only_changed=self.again)
-        stage.done("read %d files of %s", len(project.loaded), self.root)
+        anew = sum(earlier.get(path) is not file for path, file in project.loaded.items())
+        stage.done("read %d of the %d files of %s anew", anew, len(project.loaded), self.root)
         playbook, problems = validate(project, self._validated)
         stage.done("validated them: %d problems", len(problems))
         site = theme = env = None
@@ -176,6 +178,7 @@ class BuildSession:
         same_files = tuple(self.project.loaded.values()) == self._cached_files
         memos = (self._validated, self._site_memo.markdown, self._site_memo.prose, self._search_runs)
         if same_files and not any(memo.changed for memo in memos):
+            log.info("left the build cache as it was: nothing in it changed")
             return
         key = signing_key() or make_signing_key(key_path())
         for memo in memos:

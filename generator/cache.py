@@ -16,6 +16,7 @@ import logging
 import os
 import pickle
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -50,6 +51,7 @@ def cache_path(project_dir: Path) -> Path:
 
 def read_cache(project_dir: Path) -> CacheContent | None:
     """The project's cache, or None when there is none or it cannot be trusted."""
+    started = time.perf_counter()
     folder = cache_path(project_dir).parent
     found = _read_signed(folder)
     if found is None:
@@ -67,7 +69,10 @@ def read_cache(project_dir: Path) -> CacheContent | None:
     except Exception:  # noqa: BLE001 - a signed but unreadable cache: from an older layout of these classes
         log.warning("the cache in %s could not be read; building without it", folder)
         return None
-    return content if isinstance(content, CacheContent) else None
+    if not isinstance(content, CacheContent):
+        return None
+    log.info("read the build cache in %s (%.2f s)", folder, time.perf_counter() - started)
+    return content
 
 
 def _read_signed(folder: Path) -> tuple[str, str, bytes] | None:
@@ -80,7 +85,8 @@ def _read_signed(folder: Path) -> tuple[str, str, bytes] | None:
         signature, size, made_by = line.split(" ", 2)
         body = read_regular(folder / CACHE_FILE, int(size))
     except (FileNotFoundError, NotADirectoryError):
-        return None  # no cache yet
+        log.info("there is no build cache in %s yet: building without it", folder)
+        return None
     except (OSError, ValueError) as exc:
         log.warning("the cache in %s cannot be read (%s); building without it", folder, _reason(exc))
         return None

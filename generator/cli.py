@@ -32,6 +32,7 @@ examples:
 exit status: 0 done, 1 problems in the content, 2 wrong use of the command"""
 
 KINDS = ("playbook", "program", "worksheet", "checklist", "guide")
+VERBOSE_HELP = "log each stage of the work as it ends, with the time it took"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,9 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # Other libraries stay at warnings even with -v: markdown-it alone logs a line per rule per text.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    if args.verbose:
-        logging.getLogger("generator").setLevel(logging.DEBUG)
-    else:  # WeasyPrint notes every CSS rule it does not support; only -v wants those
+    # Set either way, so that a second run in the same process does not keep the first one's -v.
+    logging.getLogger("generator").setLevel(logging.DEBUG if args.verbose else logging.NOTSET)
+    if not args.verbose:  # WeasyPrint notes every CSS rule it does not support; only -v wants those
         for noisy in ("weasyprint", "fontTools"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
     if args.command is None:
@@ -73,7 +74,7 @@ def make_parser() -> argparse.ArgumentParser:
         prog="playbook", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -163,6 +164,8 @@ def make_parser() -> argparse.ArgumentParser:
 def _command(commands: Any, name: str, run: Any, summary: str, description: str) -> argparse.ArgumentParser:
     command: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=description)
     command.set_defaults(command=name, run=run)
+    # Also after the command (`playbook build -v`); not given there, it leaves the value given before it.
+    command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return command
 
 

@@ -11,6 +11,7 @@ import secrets
 import shutil
 import stat
 import sys
+import time
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -160,6 +161,7 @@ class SiteWriter:
 
     def finish(self, kept: Collection[str], prints: Mapping[str, str]) -> bool:
         """Carry over `kept` files, write the marker and swap; False when the site was already exactly this."""
+        started = time.perf_counter()
         sizes = dict(self.sizes)
         sizes.update({url: (self.out / _safe_relative(url)).stat().st_size for url in kept})
         manifest = {
@@ -169,12 +171,15 @@ class SiteWriter:
         }
         marker = (json.dumps(manifest, indent=0, ensure_ascii=False) + "\n").encode("utf-8")
         if not self.sizes and _read(self.out / MARKER) == marker:
-            return False  # every file is as the previous build left it
+            log.info("left the site in %s as it was: every file already was as made", self.out)
+            return False
         for url in kept:
             _carry(self.out / _safe_relative(url), self.staging / _safe_relative(url))
         (self.staging / MARKER).write_bytes(marker)
         _swap(self.staging, self.out)
-        log.debug("wrote %d files and kept %d in %s", len(self.sizes), len(kept), self.out)
+        seconds = time.perf_counter() - started
+        made = f"{len(self.sizes)} files written as they were made, {len(kept)} kept from the last build"
+        log.info("put the new site in place in %s: %s (%.2f s)", self.out, made, seconds)
         return True
 
 
@@ -349,6 +354,7 @@ def write_cache(path: Path, signature_path: Path, write_body: Callable[[BinaryIO
     if path.parent.exists() and not path.parent.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "a file is where the cache folder goes", str(path.parent))
     path.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         with partial.open("wb") as stream:
@@ -357,6 +363,7 @@ def write_cache(path: Path, signature_path: Path, write_body: Callable[[BinaryIO
         write_record(signature_path, signature)  # replaced, never written into: it may be a pipe, which would block
     finally:
         _remove(partial)
+    log.info("saved the build cache in %s (%.2f s)", path.parent, time.perf_counter() - started)
 
 
 def remove_cache(folder: Path) -> bool:

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .files import read_regular
 from .names import CACHE_FOLDER, CONTENT_FOLDER, OUTPUT_MARKER, SETTINGS_FILE, TEMPLATES_FOLDER, THEMES_FOLDER
+
+log = logging.getLogger(__name__)
 
 RECORD = f"{CACHE_FOLDER}/inputs.json"
 WATCHED = (CONTENT_FOLDER, TEMPLATES_FOLDER, THEMES_FOLDER)  # besides playbook.yaml
@@ -44,15 +48,25 @@ def input_record(
 
 def up_to_date(project_dir: Path, out_dir: Path, options: dict[str, Any]) -> list[str] | None:
     """The last build's warnings, if it recorded exactly these inputs and left `out_dir` as it is now; else None."""
+    started = time.perf_counter()
+    warnings, found = _compare(project_dir, out_dir, options)
+    log.info("compared the files with the last build's record: %s (%.2f s)", found, time.perf_counter() - started)
+    return warnings
+
+
+def _compare(project_dir: Path, out_dir: Path, options: dict[str, Any]) -> tuple[list[str] | None, str]:
+    """The last build's warnings if nothing changed since it (else None), and what the comparison found."""
     try:
         recorded = json.loads(read_regular(project_dir / RECORD, RECORD_LIMIT))
         theme = Path(recorded["theme"]) if recorded["theme"] else None
         warnings = [str(line) for line in recorded.pop("warnings")]
     except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return None, "there is no usable record"
     if recorded.get("version") != __version__ or recorded.get("options") != options:
-        return None
-    return warnings if recorded == input_record(project_dir, out_dir, theme, options) else None
+        return None, "it was made by another version or with other options"
+    if recorded != input_record(project_dir, out_dir, theme, options):
+        return None, "something changed"
+    return warnings, "nothing changed"
 
 
 def written_files(project_dir: Path, out_dir: Path) -> dict[str, list[int]]:

@@ -199,12 +199,11 @@ def test_serve_in_a_folder_without_a_project_says_so_and_stops(tmp_path: Path) -
     assert "Traceback" not in result.stderr
 
 
-def test_verbose_shows_playbooks_stages_and_not_other_libraries_debugging(
-    project: Callable[..., Path], tmp_path: Path
-) -> None:
-    root = project()
+def logged_stages(tmp_path: Path, *args: str | Path) -> tuple[list[tuple[str, str]], str]:
+    """Run `playbook` in its own process (so its logging is set up as for a user); each logged line's
+    logger and message, and everything else it wrote to stderr."""
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "-v", "build", str(root)],
+        [sys.executable, "-m", "generator", *map(str, args)],
         capture_output=True,
         text=True,
         check=False,
@@ -212,10 +211,47 @@ def test_verbose_shows_playbooks_stages_and_not_other_libraries_debugging(
         env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "user-cache")},
     )
     assert result.returncode == 0, result.stderr
-    logged = re.findall(r"^(DEBUG|INFO|WARNING|ERROR) ([\w.]+): (.*)$", result.stderr, re.MULTILINE)
-    stages = [message for level, logger, message in logged if logger == "generator.build"]
-    assert [stage.split()[0] for stage in stages] == ["read", "validated", "planned", "loaded", "made"]
-    assert {logger.split(".")[0] for _, logger, _ in logged} == {"generator"}  # markdown_it logged a line per rule
+    pattern = r"^(?:DEBUG|INFO|WARNING|ERROR) ([\w.]+): (.*)\n"
+    logged = [(logger, message) for logger, message in re.findall(pattern, result.stderr, re.MULTILINE)]
+    return logged, re.sub(pattern, "", result.stderr, flags=re.MULTILINE)
+
+
+def test_verbose_logs_a_line_as_each_stage_ends_and_quiet_logs_none(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = project()
+    first, _ = logged_stages(tmp_path, "-v", "build", root)
+    stages = [  # each stage's logger, and what its line says (a pattern)
+        ("generator.uptodate", r"compared the files with the last build's record: there is no usable record"),
+        ("generator.cache", r"there is no build cache in .* yet"),
+        ("generator.build", r"read (\d+) of the \1 files of .* anew"),
+        ("generator.build", r"validated them: 0 problems"),
+        ("generator.build", r"planned \d+ pages and checked their links: 0 problems"),
+        ("generator.build", r"loaded the theme 'default'"),
+        ("generator.build", r"made the site's \d+ files, \d+ of them rendered anew"),
+        ("generator.output", r"put the new site in place in .*_site: \d+ files written as they were made, 0 kept"),
+        ("generator.output", r"saved the build cache in .*\.playbook-cache"),
+    ]
+    # Only Playbook's own lines: markdown-it, for one, would log a line per rule.
+    assert [logger for logger, _ in first] == [logger for logger, _ in stages], first
+    for (_, message), (_, pattern) in zip(first, stages, strict=True):
+        assert re.match(pattern, message), message
+        assert re.search(r"\(\d+\.\d\d s\)$", message) or "no build cache" in message  # the time it took
+
+    guide = root / "content/guides/welcome.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    again, _ = logged_stages(tmp_path, "build", "-v", root)  # -v after the command too
+    messages = [message for _, message in again]
+    assert "compared the files with the last build's record: something changed" in messages[0]
+    assert messages[1].startswith("read the build cache")
+    assert re.match(r"read 1 of the \d+ files of .* anew", messages[2])  # only the edited guide
+
+    checked, _ = logged_stages(tmp_path, "check", "-v", root)
+    assert [message.split()[0] for _, message in checked] == ["read", "validated", "planned", "loaded"]
+
+    for command in (("build", "--no-cache"), ("check",)):
+        quiet, rest = logged_stages(tmp_path, *command, root)
+        assert quiet == [] and rest == ""
 
 
 def test_the_summary_counts_the_files_of_the_site_however_it_was_built(
@@ -244,3 +280,12 @@ def test_the_quick_start_makes_the_virtual_environment_before_installing() -> No
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] in lines  # CI runs exactly the README's test command
     assert "pytest" in ci[-1] and "[test]" in ci[-1]
+
+
+def test_verbose_may_follow_the_command_as_the_dev_servers_hint_writes_it() -> None:
+    from generator.cli import make_parser
+
+    parser = make_parser()
+    assert parser.parse_args(["serve", "-v"]).verbose  # "`playbook serve -v` shows where it failed"
+    assert parser.parse_args(["-v", "serve"]).verbose
+    assert not parser.parse_args(["serve"]).verbose
