@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from conftest import REPO, Run, write_files
+from generator.cli import make_parser
 
 HIDE_WEASYPRINT = "import sys; sys.modules['weasyprint'] = None; from generator.cli import main; sys.exit(main())"
 
@@ -283,8 +284,6 @@ def test_the_quick_start_makes_the_virtual_environment_before_installing() -> No
 
 
 def test_verbose_may_follow_the_command_as_the_dev_servers_hint_writes_it() -> None:
-    from generator.cli import make_parser
-
     parser = make_parser()
     assert parser.parse_args(["serve", "-v"]).verbose  # "`playbook serve -v` shows where it failed"
     assert parser.parse_args(["-v", "serve"]).verbose
