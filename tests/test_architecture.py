@@ -20,6 +20,7 @@ ORDER = [
     "schedule",
     "resources",
     "uptodate",
+    "yaml_syntax",
     "yaml_reader",
     "loader",
     "explain",
