@@ -45,7 +45,7 @@ class PlaybookError(Exception):
     """A build or check stopped because of problems in the project."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(sorted(set(diagnostics), key=_reading_order))
+        self.diagnostics = sort_diagnostics(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
     @property
