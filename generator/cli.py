@@ -32,7 +32,7 @@ examples:
 exit status: 0 done, 1 problems in the content, 2 wrong use of the command"""
 
 KINDS = ("playbook", "program", "worksheet", "checklist", "guide")
-VERBOSE_HELP = "log each stage of the work as it ends, with the time it took"
+VERBOSE_HELP = "log each stage as it ends, with the time it took"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,7 +77,12 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
     parser.set_defaults(command=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add in (_add_new, _add_build, _add_check, _add_serve, _add_clean, _add_schema):
+        add(commands)
+    return parser
 
+
+def _add_new(commands: Any) -> None:
     new = _command(
         commands,
         "new",
@@ -87,6 +92,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     new.add_argument("dir", metavar="DIR", type=Path, help="the folder to create; it must not exist or be empty")
 
+
+def _add_build(commands: Any) -> None:
     build = _command(
         commands,
         "build",
@@ -95,6 +102,7 @@ def make_parser() -> argparse.ArgumentParser:
         "Check the project in DIR and write its site to OUT. A failed build leaves OUT as it was.",
     )
     _project_options(build)
+    _verbose_option(build)
     build.add_argument(
         "-o", "--output", metavar="OUT", type=Path, help=f"where to write the site (default: DIR/{OUTPUT_FOLDER})"
     )
@@ -111,6 +119,8 @@ def make_parser() -> argparse.ArgumentParser:
         "or pip install '.[pdf]' in a checkout of Playbook)",
     )
 
+
+def _add_check(commands: Any) -> None:
     check = _command(
         commands,
         "check",
@@ -119,7 +129,10 @@ def make_parser() -> argparse.ArgumentParser:
         "Validate every file of the project in DIR and check every link, without writing anything.",
     )
     _project_options(check)
+    _verbose_option(check)
 
+
+def _add_serve(commands: Any) -> None:
     serve = _command(
         commands,
         "serve",
@@ -129,12 +142,15 @@ def make_parser() -> argparse.ArgumentParser:
         "themselves. While the content has problems, pages show them over the last good build.",
     )
     _project_options(serve, strict=False)
+    _verbose_option(serve)
     serve.add_argument(
         "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this computer only)"
     )
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000, or the next free one)")
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
 
+
+def _add_clean(commands: Any) -> None:
     clean = _command(
         commands,
         "clean",
@@ -148,6 +164,8 @@ def make_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="OUT", type=Path, help=f"the output folder (default: DIR/{OUTPUT_FOLDER})"
     )
 
+
+def _add_schema(commands: Any) -> None:
     schema = _command(
         commands,
         "schema",
@@ -158,15 +176,18 @@ def make_parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "kind", metavar="KIND", nargs="?", choices=KINDS, help=f"one kind of file: {', '.join(KINDS)} (default: all)"
     )
-    return parser
 
 
 def _command(commands: Any, name: str, run: Any, summary: str, description: str) -> argparse.ArgumentParser:
     command: argparse.ArgumentParser = commands.add_parser(name, help=summary, description=description)
     command.set_defaults(command=name, run=run)
-    # Also after the command (`playbook build -v`); not given there, it leaves the value given before it.
-    command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return command
+
+
+def _verbose_option(command: argparse.ArgumentParser) -> None:
+    """`-v` after a command that has stages to log (`playbook serve -v`), as well as before it."""
+    # Not given here, it leaves the value given before the command.
+    command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
 
 
 def _project_options(command: argparse.ArgumentParser, *, strict: bool = True) -> None:
