@@ -54,29 +54,12 @@ def build_once(
     With `memo` and each slot's file `digests`, a run of slots whose files did not change since
     the last build is not indexed again.
     """
-    makers = slot_makers(site)
     stop = stop_words(site.playbook.settings.language)
-    slots = sorted(makers)
-    runs = [(start, slots[start : start + SLOTS_PER_RUN]) for start in range(0, len(slots), SLOTS_PER_RUN)]
-    keys = [_run_key(start, run_slots, stop, digests) for start, run_slots in runs]
-    missing = [run for run, key in zip(runs, keys) if key is None or memo is None or key not in memo]
-    made = zip(missing, stream_across_cores(_index_run, missing, (makers, stop), smallest=8))
     # word -> its encoded blocks so far; one string each, as a list of parts per word costs six times the memory
     encoded: dict[str, str] = {}
     results = 0
     size = 0  # of the terms, as term_size counts it
-    for (start, _), key in zip(runs, keys):
-        # Folded in as each run arrives, so no more than one run's results are held whole at a time.
-        if memo is not None and key is not None and key in memo:
-            packed_docs, run_encoded = memo.reuse(key)
-            slot_docs: list[list[Doc]] = json.loads(packed_docs)
-        else:
-            run, (slot_docs, words_encoded) = next(made)
-            assert run[0] == start
-            run_encoded = "\n".join(f"{word}\t{blocks}" for word, blocks in words_encoded.items())
-            del words_encoded
-            if memo is not None and key is not None:
-                memo.put(key, (to_json(slot_docs), run_encoded))
+    for start, slot_docs, run_encoded in _runs(slot_makers(site), stop, memo, digests):
         results += sum(len(d) for d in slot_docs)
         for at in range(0, len(slot_docs), SLOTS_PER_CHUNK):  # a run holds whole chunks
             yield docs_file((start + at) // SLOTS_PER_CHUNK, slot_docs[at : at + SLOTS_PER_CHUNK])
@@ -98,6 +81,34 @@ def build_once(
         words_here = by_shard.pop(shard, [])
         yield terms_file(shard, [(to_json(w), to_json(encoded.pop(w))) for w in words_here])
     yield meta_file(results, shards, stop)
+
+
+def _runs(
+    makers: dict[Slot, Callable[[], list[Entry]]],
+    stop: frozenset[str],
+    memo: Memo[RunResult] | None,
+    digests: Mapping[Slot, str] | None,
+) -> Iterator[tuple[int, list[list[Doc]], str]]:
+    """Each run's first slot number, its results, and its words' postings as lines: kept, or indexed now."""
+    slots = sorted(makers)
+    runs = [(start, slots[start : start + SLOTS_PER_RUN]) for start in range(0, len(slots), SLOTS_PER_RUN)]
+    keys = [_run_key(start, run_slots, stop, digests) for start, run_slots in runs]
+    missing = [run for run, key in zip(runs, keys) if key is None or memo is None or key not in memo]
+    made = zip(missing, stream_across_cores(_index_run, missing, (makers, stop), smallest=8))
+    for (start, _), key in zip(runs, keys):
+        if memo is not None and key is not None and key in memo:
+            packed_docs, run_encoded = memo.reuse(key)
+            slot_docs: list[list[Doc]] = json.loads(packed_docs)
+        else:
+            run, (slot_docs, words_encoded) = next(made)
+            assert run[0] == start
+            run_encoded = "\n".join(f"{word}\t{blocks}" for word, blocks in words_encoded.items())
+            del words_encoded
+            if memo is not None and key is not None:
+                memo.put(key, (to_json(slot_docs), run_encoded))
+        yield start, slot_docs, run_encoded
+        # Let go before the next run comes, so no more than one run's results are held whole at a time.
+        del slot_docs, run_encoded
 
 
 def _run_key(
