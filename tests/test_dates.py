@@ -277,3 +277,53 @@ def test_this_month_and_overdue_items_follow_the_lens(page: Any, example_site: P
         for text, _ in shown:
             assert role in owners[text.split(" (")[0]], text
     assert page.errors == []
+
+
+# --- The browser writes its calendar file as the build writes calendar.ics ------------
+
+TRICKY_TITLE = 'Goals; plans, and a back\\slash "quoted"'
+TRICKY_GOAL = "Meet, agree; then write it down.\nWith accents: café, naïve — " + " ".join(["日本語"] * 12)
+
+
+def unfolded(raw: bytes, name: bytes) -> list[bytes]:
+    """The lines of one property as written (still escaped), each unfolded into one."""
+    return [line for line in raw.replace(b"\r\n ", b"").split(b"\r\n") if line.startswith(name + b":")]
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [{}, {"time": "10:00", "timezone": "Europe/London"}, {"time": "09:15"}],
+    ids=["all-day", "in-a-time-zone", "floating"],
+)
+def test_the_browser_calendar_says_what_the_built_one_says(
+    page: Any, project: Callable[..., Path], tmp_path: Path, schedule: dict[str, str]
+) -> None:
+    program = (MINIMAL / "content" / "programs" / "year.yaml").read_text()
+    program = program.replace("title: Plan\n    goal: Turn goals into a plan.\n", "title: T\n    goal: G\n")
+    program = program.replace("title: T\n", f"title: {json.dumps(TRICKY_TITLE)}\n")
+    program = program.replace("goal: G\n", f"goal: {json.dumps(TRICKY_GOAL)}\n")
+    program += "schedule:\n" + "".join(f"  {key}: {value!r}\n" for key, value in schedule.items()) if schedule else ""
+    playbook = (MINIMAL / "playbook.yaml").read_text() + "start_date: 2027-03-04\n"
+    site = build(project({"playbook.yaml": playbook, "content/programs/year.yaml": program})).out_dir
+    page.goto((site / "programs" / "year" / "index.html").as_uri())
+    with page.expect_download() as download:
+        page.click("button[data-action=download-calendar]")  # for the build's start date: the reader picked none
+    download.value.save_as(tmp_path / "browser.ics")
+    ours, theirs = (tmp_path / "browser.ics").read_bytes(), (site / "programs" / "year" / "calendar.ics").read_bytes()
+
+    for raw in (ours, theirs):
+        assert all(len(line) <= 75 for line in raw.split(b"\r\n")), "lines are folded at 75 octets"
+    # Escaped alike, not only alike in meaning. The description goes on differently: the browser links
+    # the page where the reader opened it, and leaves out the agenda's minutes.
+    for name in (b"UID", b"SUMMARY"):
+        assert unfolded(ours, name) == unfolded(theirs, name)
+    goals = [line.partition(b"\\n\\nAgenda:\\n")[0] for line in unfolded(ours, b"DESCRIPTION")]
+    assert goals == [line.partition(b"\\n\\nAgenda:\\n")[0] for line in unfolded(theirs, b"DESCRIPTION")]
+    browser = icalendar.Calendar.from_ical(ours).walk("VEVENT")
+    built = icalendar.Calendar.from_ical(theirs).walk("VEVENT")
+    assert len(browser) == len(built) == 2
+    assert str(browser[1]["summary"]) == f"Month 2: {TRICKY_TITLE}"
+    assert str(browser[1]["description"]).startswith(f"{TRICKY_GOAL}\n\nAgenda:\n- The plan\n")
+    for mine, its in zip(browser, built):
+        for name in ("dtstart", "duration", "dtend", "transp"):  # a time as the same instant, whatever its form
+            assert (name in mine, mine.decoded(name, None)) == (name in its, its.decoded(name, None)), name

@@ -7,9 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import REPO
-from generator.build import BuildSession, check
-from generator.search import SearchIndex, build_search_index, shard_of, words
+import pytest
+
+from generator.build import BuildSession, build
+from generator.search import SearchIndex
+from generator.search_files import shard_of
+from generator.search_words import words
 
 
 def read_index(files: dict[str, bytes]) -> dict[str, Any]:
@@ -58,8 +61,14 @@ def decode(index: dict[str, Any], term: str) -> dict[int, int]:
     return postings
 
 
-def example_index() -> dict[str, Any]:
-    return read_index(build_search_index(check(REPO).site))
+def built_index(site: Path) -> dict[str, bytes]:
+    """The search index's files of a built site, by their path in it."""
+    return {f"search/{path.name}": path.read_bytes() for path in (site / "search").iterdir()}
+
+
+@pytest.fixture
+def example_index(example_site: Path) -> dict[str, Any]:
+    return read_index(built_index(example_site))
 
 
 def titles_with(index: dict[str, Any], term: str) -> list[str]:
@@ -81,30 +90,28 @@ def test_words_are_lowercase_without_accents_or_punctuation() -> None:
     assert words("Привет, мир") == ["привет", "мир"]
 
 
-def test_every_kind_of_content_is_found() -> None:
-    index = example_index()
-    urls = [doc[0] for doc in index["docs"].values()]
+def test_every_kind_of_content_is_found(example_index: dict[str, Any]) -> None:
+    urls = [doc[0] for doc in example_index["docs"].values()]
     assert "programs/twelve-months/month-06/index.html" in urls
     assert "worksheets/vision/index.html" in urls and "checklists/first-meeting/index.html" in urls
     assert any(url.startswith("guides/protege/why-not-your-manager/index.html#") for url in urls)
-    assert "the" not in index["terms"] and "the" in index["stop"]
+    assert "the" not in example_index["terms"] and "the" in example_index["stop"]
 
 
-def test_titles_weigh_more_than_body_text() -> None:
-    index = example_index()
-    ranked = titles_with(index, "manager")
+def test_titles_weigh_more_than_body_text(example_index: dict[str, Any]) -> None:
+    ranked = titles_with(example_index, "manager")
     assert ranked[0] == "Why your manager should not be your mentor"
 
 
-def test_a_guide_section_points_at_its_heading() -> None:
-    index = example_index()
-    section = next(doc for doc in index["docs"].values() if doc[1] == "The conflict of interest")
+def test_a_guide_section_points_at_its_heading(example_index: dict[str, Any]) -> None:
+    section = next(doc for doc in example_index["docs"].values() if doc[1] == "The conflict of interest")
     assert section[0] == "guides/protege/why-not-your-manager/index.html#the-conflict-of-interest"
     assert section[2] == "Why your manager should not be your mentor"
 
 
-def test_the_index_is_the_same_every_time() -> None:
-    assert build_search_index(check(REPO).site) == build_search_index(check(REPO).site)
+def test_the_index_is_the_same_every_time(example_project: Path, example_site: Path, tmp_path: Path) -> None:
+    again = build(example_project, tmp_path / "again", cache=False).out_dir
+    assert built_index(again) == built_index(example_site)
 
 
 def test_the_index_of_a_playbook_in_another_language_keeps_every_word(project: Callable[..., Path]) -> None:
@@ -113,11 +120,11 @@ def test_the_index_of_a_playbook_in_another_language_keeps_every_word(project: C
             "playbook.yaml": "title: Mentorat\nlanguage: fr\nroles:\n  - {id: mentor, name: Mentor}\n  - {id: protege, name: Protégé}\n"
         }
     )
-    index = read_index(build_search_index(check(root).site))
+    index = read_index(built_index(build(root, cache=False).out_dir))
     assert index["stop"] == []
 
 
-def test_an_index_updated_after_an_edit_equals_a_fresh_one(project: Callable[..., Path]) -> None:
+def test_an_index_updated_after_an_edit_equals_a_fresh_one(project: Callable[..., Path], tmp_path: Path) -> None:
     root = project()
     index = SearchIndex()
     session = BuildSession(root, again=True)
@@ -128,7 +135,7 @@ def test_an_index_updated_after_an_edit_equals_a_fresh_one(project: Callable[...
 
     updated = index.files(session.check(changed={"content/guides/welcome.md"}).site, digests())
 
-    assert updated == build_search_index(check(root).site)
+    assert updated == built_index(build(root, tmp_path / "fresh", cache=False).out_dir)
     assert "zebra" in read_index(updated)["terms"]
 
 

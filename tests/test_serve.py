@@ -21,9 +21,10 @@ from typing import Any
 import pytest
 
 from conftest import REPO
-from generator import serve
+from generator import serve, serve_http, serve_watch
 from generator.build import BuildSession, build
-from generator.serve import DevServer, SiteState
+from generator.serve import DevServer
+from generator.serve_http import SiteState
 
 WAIT = 60  # seconds: only ever reached when what a test waits for never happens
 DEV_STATUS = "/__playbook__/status"
@@ -190,7 +191,9 @@ def test_broken_content_shows_problems_and_keeps_the_last_good_site(served: tupl
 
     event, data = events.next()
     assert event == "problems"
-    assert data["problems"][0].startswith("playbook.yaml:")
+    first = data["problems"][0]
+    assert (first["path"], first["severity"]) == ("playbook.yaml", "error") and first["line"] > 0
+    assert first["text"].startswith(f"playbook.yaml:{first['line']}:{first['column']}: error: {first['message']}")
     assert without_script(get(server, "/index.html")[2]) == without_script(before)  # the last good build, still served
     status = json.loads(get(server, "/__playbook__/status")[2])
     assert status["problems"] == data["problems"]
@@ -200,6 +203,18 @@ def test_broken_content_shows_problems_and_keeps_the_last_good_site(served: tupl
     event, _ = events.next()
     assert event == "reload"
     assert json.loads(get(server, "/__playbook__/status")[2])["problems"] == []
+
+
+def test_a_warning_alone_reloads_pages_and_is_sent_as_a_warning(served: tuple[DevServer, Path, Said]) -> None:
+    server, root, _ = served
+    events = Events(port_of(server), server.state.epoch)
+    save(root / "content" / "notes.txt", "Not part of the playbook.\n")
+
+    event, data = events.next()
+    assert event == "reload"
+    assert [(p["path"], p["severity"]) for p in data["problems"]] == [("content/notes.txt", "warning")]
+    assert data["problems"][0]["text"].startswith("content/notes.txt:1:1: warning: not part of the playbook")
+    assert json.loads(get(server, DEV_STATUS)[2])["problems"] == data["problems"]
 
 
 def test_a_project_broken_from_the_start_does_not_speak_of_a_last_good_build(project: Callable[..., Path]) -> None:
@@ -301,19 +316,31 @@ def test_in_the_browser_pages_reload_and_show_problems(served: tuple[DevServer, 
     assert page.locator("text=The end of zebras.").count() == 1
     page.wait_for_function("window.scrollY > 100")
 
+    with page.expect_navigation():  # a warning alone: the page reloads, and shows no problems
+        save(root / "content" / "notes.txt", "Not part of the playbook.\n")
+    assert page.locator("#playbook-problems").count() == 0
+
     settings = root / "playbook.yaml"
     good = settings.read_text()
     save(settings, good + "colors: {accent: blue}\n")
     overlay = page.locator("#playbook-problems")
     overlay.wait_for()
     assert "'accent' must be a hex color" in overlay.inner_text()
+    sent = json.loads(get(server, DEV_STATUS)[2])["problems"]
+    assert ("content/notes.txt", "warning") in [(p["path"], p["severity"]) for p in sent]
+    assert "content/notes.txt" not in overlay.inner_text()  # only the errors are shown
     with page.expect_navigation():
         save(settings, good)
     assert page.locator("#playbook-problems").count() == 0
 
 
 def problem_about(path: str) -> Callable[[SiteState], bool]:
-    return lambda state: any(p.startswith(f"{path}: error: ") for p in state.problems)
+    return lambda state: any(p.path == path and p.is_error for p in state.problems)
+
+
+def errors_in(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The problems the dev server sends that are errors, by their severity."""
+    return [p for p in problems if p["severity"] == "error"]
 
 
 def test_a_link_to_nowhere_is_a_problem_and_later_saves_still_rebuild(
@@ -327,10 +354,9 @@ def test_a_link_to_nowhere_is_a_problem_and_later_saves_still_rebuild(
     wait_for(server, problem_about("content/guides/broken.md"))
     event, data = events.next()
     assert event == "problems"  # what pages show over the last good build
-    assert any(p.startswith("content/guides/broken.md: error: ") for p in data["problems"])
-    assert any(
-        p.startswith("content/guides/broken.md: error: ") for p in json.loads(get(server, DEV_STATUS)[2])["problems"]
-    )
+    assert any(p["path"] == "content/guides/broken.md" for p in errors_in(data["problems"]))
+    status = json.loads(get(server, DEV_STATUS)[2])
+    assert any(p["path"] == "content/guides/broken.md" for p in errors_in(status["problems"]))
     said.wait_for(lambda line: line.strip().startswith("content/guides/broken.md: error: "))
     assert "content/guides/broken.md changed: the rebuild failed; still serving the last good build" in said or any(
         line.startswith("content/guides/broken.md changed: 1 problem") for line in said
@@ -359,8 +385,8 @@ def test_a_rebuild_that_fails_unexpectedly_is_reported_and_the_next_save_rebuild
     link.parent.mkdir(exist_ok=True)
     link.symlink_to(target)
 
-    wait_for(server, lambda state: any(path in p and ": error: " in p for p in state.problems))
-    assert any(path in p for p in json.loads(get(server, DEV_STATUS)[2])["problems"])
+    wait_for(server, lambda state: any(path in str(p) and p.is_error for p in state.problems))
+    assert any(path in p["text"] for p in errors_in(json.loads(get(server, DEV_STATUS)[2])["problems"]))
     said.wait_for(lambda line: "the rebuild failed; still serving the last good build" in line)
     assert get(server, "/index.html")[0] == 200  # the last good build
 
@@ -454,7 +480,7 @@ def test_a_client_that_hangs_up_leaves_no_traceback(
 
 def test_an_idle_connection_is_closed(served: tuple[DevServer, Path, Said], monkeypatch: pytest.MonkeyPatch) -> None:
     server, _, _ = served
-    monkeypatch.setattr(serve, "IDLE_SECONDS", 0.5)
+    monkeypatch.setattr(serve_http, "IDLE_SECONDS", 0.5)
     with socket.create_connection(("127.0.0.1", port_of(server)), timeout=WAIT) as client:
         client.sendall(b"GET /index.html HTTP/1.1\r\n")  # and never the rest
         assert client.recv(1024) == b""  # closed by the server
@@ -508,4 +534,4 @@ def test_an_input_folder_made_while_serving_is_watched(served: tuple[DevServer, 
 )
 def test_the_watcher_sees_only_what_a_build_reads(tmp_path: Path, path: str, seen: bool) -> None:
     root = tmp_path.resolve()
-    assert (serve._relative(root, str(root / path)) == path) is seen
+    assert (serve_watch.input_path(root, str(root / path)) == path) is seen
