@@ -19,17 +19,7 @@ from markdown_it import MarkdownIt
 from .dates import DateStyle, date_style
 from .errors import Diagnostic, Suggestions
 from .guides import guide_contents
-from .links import (
-    Targets,
-    booklet_pdf_url,
-    booklet_url,
-    calendar_url,
-    card_url,
-    cards_url,
-    month_url,
-    page_url,
-    resolve,
-)
+from .links import Targets, month_url, page_url, resolve
 from .loader import Asset, Project, SourceFile
 from .markdown import Heading, Link, RenderedMarkdown, render_markdown
 from .memo import Memo
@@ -118,30 +108,6 @@ class Site:
         """What this playbook's saved ticks and answers are filed under in the browser."""
         return re.sub(r"[^a-z0-9]+", "-", self.playbook.settings.title.lower()).strip("-") or "playbook"
 
-    def url(self, kind: str, item_id: str = "") -> str:
-        """The URL (from the site root) of a page, e.g. `url('worksheet', 'vision')`."""
-        return page_url(kind, item_id)
-
-    def month_url(self, program_id: str, number: int) -> str:
-        """The URL (from the site root) of a month page."""
-        return month_url(program_id, number)
-
-    def card_url(self, program_id: str, number: int) -> str:
-        """The URL (from the site root) of a month's printable meeting card."""
-        return card_url(program_id, number)
-
-    def cards_url(self, program_id: str) -> str:
-        """The URL (from the site root) of a program's pack of meeting cards."""
-        return cards_url(program_id)
-
-    def booklet_url(self, program_id: str, role_id: str = "") -> str:
-        """The URL (from the site root) of a program's booklet, for everyone or one role."""
-        return booklet_url(program_id, role_id)
-
-    def booklet_pdf_url(self, program_id: str, role_id: str = "") -> str:
-        """The URL (from the site root) of a booklet as a PDF file."""
-        return booklet_pdf_url(program_id, role_id)
-
     def shared_checklists(self, program: Program) -> dict[str, tuple[int, ...]]:
         """The checklists more than one month of the program uses, in order of first use, with those months."""
         months: dict[str, list[int]] = {}
@@ -150,10 +116,6 @@ class Site:
                 if checklist_id in self.playbook.checklists:
                     months.setdefault(checklist_id, []).append(month.number)
         return {checklist_id: tuple(numbers) for checklist_id, numbers in months.items() if len(numbers) > 1}
-
-    def calendar_url(self, program_id: str) -> str:
-        """The URL (from the site root) of a program's calendar file."""
-        return calendar_url(program_id)
 
     def checklist_uses(self, program: Program, months: Iterable[Month], only: str = "") -> list[dict[str, Any]]:
         """What the browser needs to count ticks for these months: checklist, use, item keys and their owners."""

@@ -13,7 +13,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from markupsafe import Markup
 
 from .errors import Diagnostic
-from .links import relative_url, relative_urls
+from .links import (
+    booklet_pdf_url,
+    booklet_url,
+    calendar_url,
+    card_url,
+    cards_url,
+    month_url,
+    page_url,
+    relative_url,
+    relative_urls,
+)
 from .models import Checklist, Guide, Program, Worksheet
 from .resources import builtin_theme
 
@@ -61,6 +71,16 @@ def create_environment(theme: Theme) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["relurl"] = relurl
+    # Where each page is, from the site root; `relurl` makes it relative to the page being rendered.
+    env.globals.update(
+        page_url=page_url,
+        month_url=month_url,
+        card_url=card_url,
+        cards_url=cards_url,
+        booklet_url=booklet_url,
+        booklet_pdf_url=booklet_pdf_url,
+        calendar_url=calendar_url,
+    )
     env.filters["relurl"] = relurl
     env.filters["markdown"] = markdown_field
     env.filters["site_html"] = site_html
