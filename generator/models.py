@@ -448,9 +448,19 @@ class Guide(Model):
         """The guide's title."""
         return self.meta.title
 
-    def owners(self) -> tuple[str, ...]:
+    @property
+    def summary(self) -> str:
+        """One sentence shown in lists of guides, or ''."""
+        return self.meta.summary
+
+    @property
+    def roles(self) -> tuple[str, ...]:
         """Who the guide is for; empty means everyone."""
         return self.meta.roles
+
+    def owners(self) -> tuple[str, ...]:
+        """Who the guide is for, as worksheets and checklists say who fills them in; empty means everyone."""
+        return self.roles
 
 
 # --- The whole playbook -------------------------------------------------------
