@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from pydantic import BaseModel
 
 from .dates import DateStyle, date_style
 from .errors import Diagnostic, Suggestions
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 TAG = re.compile(r"<[^>]*>")
 ProseKey = tuple[str, bool, str]  # (folder of the source file, is inline, Markdown text)
+# Where a Markdown field is: the id() of the model in the playbook that holds it, the field's name, then
+# the place in the field (an index or a key). The site holds the playbook, so these ids stay true while it lives.
+ProsePlace = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Site:
     playbook: Playbook
     pages: tuple[Page, ...]
     guide_html: Mapping[str, RenderedMarkdown]
-    prose: Mapping[ProseKey, str]
+    prose: Mapping[ProsePlace, str]  # every Markdown field of the programs, worksheets and checklists as HTML
     assets: tuple[Asset, ...]
     used_in: Mapping[tuple[str, str], tuple[Use, ...]] = field(default_factory=dict)
     pdf: bool = False  # whether the booklets are also made as PDF files
@@ -150,7 +154,7 @@ class Site:
                             "items": [
                                 {
                                     "key": key,
-                                    "text": self.plain_text("content/checklists", item.text),
+                                    "text": _plain_text(self.html(item, "text")),
                                     "owner": item.owner,
                                     "due": due_offset(item.when),
                                 }
@@ -176,13 +180,26 @@ class Site:
         """The months that use a worksheet, checklist or guide."""
         return self.used_in.get((kind, item_id), ())
 
-    def plain_text(self, folder: str, text: str) -> str:
-        """A line of Markdown from a YAML file in `folder` as the reader sees it, without markup."""
-        return html.unescape(TAG.sub("", self.prose_html(folder, text, True)))
+    def html(self, model: BaseModel, name: str) -> Any:
+        """A Markdown field of a program, worksheet or checklist, or of a part of one, as HTML with site links unresolved.
 
-    def prose_html(self, folder: str, text: str, inline: bool) -> str:
-        """The HTML of a Markdown field from a YAML file in `folder`, with site links unresolved."""
-        return self.prose[(folder, inline, text)]
+        The HTML is shaped like the field: `html(month, 'notes')` is HTML, `html(month, 'outcomes')` a tuple of it,
+        `html(month, 'prepare')` a dict of tuples by role.
+        """
+        return _shaped(getattr(model, name), (id(model), name), self.prose)
+
+
+def _shaped(value: Any, place: ProsePlace, prose: Mapping[ProsePlace, str]) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_shaped(entry, (*place, index), prose) for index, entry in enumerate(value))
+    if isinstance(value, dict):
+        return {key: _shaped(entry, (*place, key), prose) for key, entry in value.items()}
+    return prose.get(place, "")  # an empty field has no HTML
+
+
+def _plain_text(rendered: str) -> str:
+    """Inline HTML as the reader sees it, without markup."""
+    return html.unescape(TAG.sub("", rendered))
 
 
 @dataclass
@@ -221,11 +238,11 @@ def plan_site(
     for guide in playbook.guides.values():
         source = project.found["guide"][guide.id]
         guide_html[guide.id] = _render_guide(guide, source, markdown, problems)
-    prose = _render_prose(playbook, project, markdown, sources, problems, memo.prose)
+    prose_html: dict[ProsePlace, str] = {}
+    prose = _render_prose(playbook, project, markdown, sources, problems, memo.prose, prose_html)
     problems.extend(_check_anchors(guide_html, prose, playbook, project, sources, targets))
     pages = tuple(plan_pages(playbook, project, pdf=pdf))
     problems.extend(_collisions(pages, project.assets))
-    prose_html = {k: v.html for k, v in prose.items()}
     uses = find_uses(playbook)
     dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}
     site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0], dates)
@@ -303,10 +320,6 @@ class _Prose:
     source: SourceFile
     loc: tuple[str | int, ...]
 
-    @property
-    def html(self) -> str:
-        return self.rendered.html
-
 
 def _render_prose(
     playbook: Playbook,
@@ -315,8 +328,9 @@ def _render_prose(
     sources: Mapping[str, SourceFile],
     problems: list[Diagnostic],
     fields: Memo[list[tuple[tuple[str | int, ...], str, bool]]],
+    shown: dict[ProsePlace, str],
 ) -> dict[ProseKey, _Prose]:
-    """Render every Markdown field of every program, worksheet and checklist once."""
+    """Render every Markdown text of every program, worksheet and checklist once; put each field's HTML in `shown`."""
     found: dict[ProseKey, _Prose] = {}
     models: list[tuple[str, Program | Worksheet | Checklist]] = [
         *(("program", m) for m in playbook.programs.values()),
@@ -329,14 +343,26 @@ def _render_prose(
         where = (source.path, project.digest(source.path))
         for loc, text, inline in fields.get(where, partial(_prose_fields, model)):
             key = (folder, inline, text)
-            if key in found:
-                continue
-            rendered = markdown.render(text, source.path, inline)
-            found[key] = _Prose(rendered, source, loc)
-            for p in rendered.problems:
-                line, col = source.document.text_position(loc, p.line, p.href)
-                problems.append(Diagnostic(source.path, line, col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
+            if key not in found:
+                rendered = markdown.render(text, source.path, inline)
+                found[key] = _Prose(rendered, source, loc)
+                for p in rendered.problems:
+                    line, col = source.document.text_position(loc, p.line, p.href)
+                    problems.append(Diagnostic(source.path, line, col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
+            shown[_place(model, loc)] = found[key].rendered.html
     return found
+
+
+def _place(model: BaseModel, loc: tuple[str | int, ...]) -> ProsePlace:
+    """Where the field at `loc` in `model` is: the innermost model that holds it, then the path from there."""
+    holder, start, value = model, 0, model
+    for index, step in enumerate(loc):
+        if isinstance(value, BaseModel):
+            holder, start = value, index
+            value = getattr(value, str(step))
+        else:
+            value = value[step]
+    return (id(holder), *loc[start:])
 
 
 def _prose_fields(model: Program | Worksheet | Checklist) -> list[tuple[tuple[str | int, ...], str, bool]]:

@@ -24,11 +24,10 @@ from .links import (
     relative_url,
     relative_urls,
 )
-from .models import Checklist, Guide, Program, Worksheet
+from .models import Checklist, Guide, Worksheet
 from .resources import builtin_theme
 
 STATIC_PREFIX = "static/"
-PROSE_FOLDERS = {Program: "content/programs", Worksheet: "content/worksheets", Checklist: "content/checklists"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,6 @@ def create_environment(theme: Theme) -> Environment:
         calendar_url=calendar_url,
     )
     env.filters["relurl"] = relurl
-    env.filters["markdown"] = markdown_field
     env.filters["site_html"] = site_html
     env.filters["long_date"] = long_date
     env.filters["clock"] = clock
@@ -120,13 +118,6 @@ def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...
 def relurl(context: Any, target: str) -> str:
     """A URL from the site root, made relative to the page being rendered."""
     return relative_url(context["page"].url, target)
-
-
-@pass_context
-def markdown_field(context: Any, text: str, owner: Program | Worksheet | Checklist, inline: bool = False) -> Markup:
-    """The HTML of a Markdown field of `owner` (a program, worksheet or checklist)."""
-    html = context["site"].prose_html(PROSE_FOLDERS[type(owner)], text, inline)
-    return Markup(relative_urls(html, context["page"].url))
 
 
 @pass_context
