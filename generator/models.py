@@ -154,6 +154,10 @@ class Month(Model):
         """The roles that lead some part of the meeting."""
         return _union(item.owner for item in self.agenda)
 
+    def agenda_for(self, role_id: str) -> tuple[AgendaItem, ...]:
+        """The parts of the meeting `role_id` leads; all of them for '' (everyone)."""
+        return tuple(item for item in self.agenda if not role_id or role_id in item.owner)
+
 
 def _roles_with_items(part: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(role for role, items in part.items() if items)
@@ -244,6 +248,18 @@ class Program(Model):
         """The months, in order, that no phase lists."""
         phased = {n for p in self.phases for n in p.months}
         return tuple(m for m in self.months_in_order if m.number not in phased)
+
+    @property
+    def months_by_phase(self) -> tuple[tuple[Phase | None, tuple[Month, ...]], ...]:
+        """Each phase with its months in order, then (None, the months no phase lists) if there are any."""
+        phases = tuple((p, tuple(m for m in self.months_in_order if m.number in p.months)) for p in self.phases)
+        rest = self.months_without_phase
+        return (*phases, (None, rest)) if rest else phases
+
+    @property
+    def title_in_text(self) -> str:
+        """The title as it reads inside a sentence: `the year program` for `The year program`."""
+        return self.title.lower() if self.title.startswith("The ") else self.title
 
     def month(self, number: int) -> Month | None:
         """The month with this number, if there is one."""
@@ -382,6 +398,10 @@ class ChecklistGroup(NamedTuple):
         """Everyone who owns some item of the group, in order."""
         return _union(item.owner for _, item in self.entries)
 
+    def entries_for(self, role_id: str) -> tuple[tuple[str, ChecklistItem], ...]:
+        """The (key, item) pairs of the items `role_id` owns; all of them for '' (everyone)."""
+        return tuple((key, item) for key, item in self.entries if not role_id or role_id in item.owner)
+
 
 class Checklist(Model):
     """Things to tick off (content/checklists/<id>.yaml)."""
@@ -494,6 +514,28 @@ class Playbook(Model):
         }
         found = kinds[kind]
         return tuple(found[item_id] for item_id in ids if item_id in found)
+
+    def worksheets_for(self, role_id: str, ids: Iterable[str] | None = None) -> tuple[Worksheet, ...]:
+        """The worksheets (every one, or those with these ids, in that order) `role_id` fills in part of; '' is everyone."""
+        found = self.worksheets.values() if ids is None else (self.worksheets[i] for i in ids if i in self.worksheets)
+        return tuple(w for w in found if not role_id or role_id in w.owners())
+
+    def checklists_for(self, role_id: str, ids: Iterable[str] | None = None) -> tuple[Checklist, ...]:
+        """The checklists (every one, or those with these ids, in that order) with items for `role_id`; '' is everyone."""
+        found = self.checklists.values() if ids is None else (self.checklists[i] for i in ids if i in self.checklists)
+        return tuple(c for c in found if not role_id or role_id in c.owners())
+
+    def shared_checklists(self, program: Program, role_id: str = "") -> dict[str, tuple[int, ...]]:
+        """The checklists with items for `role_id` ('' is everyone) that several months use, by first use, with the months."""
+        months: dict[str, list[int]] = {}
+        for month in program.months_in_order:
+            for checklist in self.checklists_for(role_id, dict.fromkeys(month.checklists)):
+                months.setdefault(checklist.id, []).append(month.number)
+        return {checklist_id: tuple(numbers) for checklist_id, numbers in months.items() if len(numbers) > 1}
+
+    def programs_using(self, worksheet_id: str) -> tuple[Program, ...]:
+        """The programs with a month that uses the worksheet, in program order."""
+        return tuple(p for p in self.programs.values() if any(worksheet_id in m.worksheets for m in p.months))
 
     def guides_for(self, role_id: str) -> tuple[Guide, ...]:
         """A role's reading list: "Getting started" first, then the guides meant for that role, in guide order."""

@@ -112,15 +112,6 @@ class Site:
         """What this playbook's saved ticks and answers are filed under in the browser."""
         return re.sub(r"[^a-z0-9]+", "-", self.playbook.settings.title.lower()).strip("-") or "playbook"
 
-    def shared_checklists(self, program: Program) -> dict[str, tuple[int, ...]]:
-        """The checklists more than one month of the program uses, in order of first use, with those months."""
-        months: dict[str, list[int]] = {}
-        for month in program.months_in_order:
-            for checklist_id in dict.fromkeys(month.checklists):
-                if checklist_id in self.playbook.checklists:
-                    months.setdefault(checklist_id, []).append(month.number)
-        return {checklist_id: tuple(numbers) for checklist_id, numbers in months.items() if len(numbers) > 1}
-
     def checklist_uses(self, program: Program, months: Iterable[Month], only: str = "") -> list[dict[str, Any]]:
         """What the browser needs to count ticks for these months: checklist, use, item keys and their owners."""
         return [

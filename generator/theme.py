@@ -85,22 +85,7 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["long_date"] = long_date
     env.filters["clock"] = clock
     env.filters["lens_roles"] = lens_roles
-    env.tests["contains"] = _contains
-    env.tests["owned_in_part_by"] = _owned_in_part_by
-    env.tests["has_items_for"] = _has_items_for
     return env
-
-
-def _contains(collection: Any, value: Any) -> bool:
-    return value in collection
-
-
-def _owned_in_part_by(worksheet: Worksheet, role_id: str) -> bool:
-    return role_id in worksheet.owners()
-
-
-def _has_items_for(checklist: Checklist, role_id: str) -> bool:
-    return role_id in checklist.owners()
 
 
 def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...]:
