@@ -70,6 +70,7 @@ def create_environment(theme: Theme) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["relurl"] = relurl
+    env.globals["relroot"] = relroot
     # Where each page is, from the site root; `relurl` makes it relative to the page being rendered.
     env.globals.update(
         page_url=page_url,
@@ -103,6 +104,12 @@ def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...
 def relurl(context: Any, target: str) -> str:
     """A URL from the site root, made relative to the page being rendered."""
     return relative_url(context["page"].url, target)
+
+
+@pass_context
+def relroot(context: Any) -> str:
+    """The site root's folder as seen from the page being rendered: '' or `../` once per folder deep."""
+    return relative_url(context["page"].url, page_url("home")).removesuffix(page_url("home"))
 
 
 @pass_context
