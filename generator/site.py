@@ -15,26 +15,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from pydantic import BaseModel
 
 from .dates import DateStyle, date_style
 from .errors import Diagnostic, Suggestions
 from .guides import guide_contents
-from .links import (
-    Targets,
-    booklet_pdf_url,
-    booklet_url,
-    calendar_url,
-    card_url,
-    cards_url,
-    month_url,
-    page_url,
-    resolve,
-)
+from .links import Targets, month_url, page_url, resolve
 from .loader import Asset, Project, SourceFile
 from .markdown import Heading, Link, RenderedMarkdown, render_markdown
 from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
-from .names import CHECKLISTS_FOLDER, CONTENT_FOLDER
+from .names import CONTENT_FOLDER
 from .pages import Page, Use, find_uses, plan_pages
 from .parallel import map_across_cores
 from .schedule import Meeting, browser_rule, due_offset, meetings
@@ -44,6 +35,9 @@ log = logging.getLogger(__name__)
 
 TAG = re.compile(r"<[^>]*>")
 ProseKey = tuple[str, bool, str]  # (folder of the source file, is inline, Markdown text)
+# Where a Markdown field is: the id() of the model in the playbook that holds it, the field's name, then
+# the place in the field (an index or a key). The site holds the playbook, so these ids stay true while it lives.
+ProsePlace = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -53,7 +47,7 @@ class Site:
     playbook: Playbook
     pages: tuple[Page, ...]
     guide_html: Mapping[str, RenderedMarkdown]
-    prose: Mapping[ProseKey, str]
+    prose: Mapping[ProsePlace, str]  # every Markdown field of the programs, worksheets and checklists as HTML
     assets: tuple[Asset, ...]
     used_in: Mapping[tuple[str, str], tuple[Use, ...]] = field(default_factory=dict)
     pdf: bool = False  # whether the booklets are also made as PDF files
@@ -119,43 +113,6 @@ class Site:
         """What this playbook's saved ticks and answers are filed under in the browser."""
         return re.sub(r"[^a-z0-9]+", "-", self.playbook.settings.title.lower()).strip("-") or "playbook"
 
-    def url(self, kind: str, item_id: str = "") -> str:
-        """The URL (from the site root) of a page, e.g. `url('worksheet', 'vision')`."""
-        return page_url(kind, item_id)
-
-    def month_url(self, program_id: str, number: int) -> str:
-        """The URL (from the site root) of a month page."""
-        return month_url(program_id, number)
-
-    def card_url(self, program_id: str, number: int) -> str:
-        """The URL (from the site root) of a month's printable meeting card."""
-        return card_url(program_id, number)
-
-    def cards_url(self, program_id: str) -> str:
-        """The URL (from the site root) of a program's pack of meeting cards."""
-        return cards_url(program_id)
-
-    def booklet_url(self, program_id: str, role_id: str = "") -> str:
-        """The URL (from the site root) of a program's booklet, for everyone or one role."""
-        return booklet_url(program_id, role_id)
-
-    def booklet_pdf_url(self, program_id: str, role_id: str = "") -> str:
-        """The URL (from the site root) of a booklet as a PDF file."""
-        return booklet_pdf_url(program_id, role_id)
-
-    def shared_checklists(self, program: Program) -> dict[str, tuple[int, ...]]:
-        """The checklists more than one month of the program uses, in order of first use, with those months."""
-        months: dict[str, list[int]] = {}
-        for month in program.months_in_order:
-            for checklist_id in dict.fromkeys(month.checklists):
-                if checklist_id in self.playbook.checklists:
-                    months.setdefault(checklist_id, []).append(month.number)
-        return {checklist_id: tuple(numbers) for checklist_id, numbers in months.items() if len(numbers) > 1}
-
-    def calendar_url(self, program_id: str) -> str:
-        """The URL (from the site root) of a program's calendar file."""
-        return calendar_url(program_id)
-
     def checklist_uses(self, program: Program, months: Iterable[Month], only: str = "") -> list[dict[str, Any]]:
         """What the browser needs to count ticks for these months: checklist, use, item keys and their owners."""
         return [
@@ -189,7 +146,7 @@ class Site:
                             "items": [
                                 {
                                     "key": key,
-                                    "text": self.plain_text(f"{CONTENT_FOLDER}/{CHECKLISTS_FOLDER}", item.text),
+                                    "text": _plain_text(self.html(item, "text")),
                                     "owner": item.owner,
                                     "due": due_offset(item.when),
                                 }
@@ -215,13 +172,26 @@ class Site:
         """The months that use a worksheet, checklist or guide."""
         return self.used_in.get((kind, item_id), ())
 
-    def plain_text(self, folder: str, text: str) -> str:
-        """A line of Markdown from a YAML file in `folder` as the reader sees it, without markup."""
-        return html.unescape(TAG.sub("", self.prose_html(folder, text, True)))
+    def html(self, model: BaseModel, name: str) -> Any:
+        """A Markdown field of a program, worksheet or checklist, or of a part of one, as HTML with site links unresolved.
 
-    def prose_html(self, folder: str, text: str, inline: bool) -> str:
-        """The HTML of a Markdown field from a YAML file in `folder`, with site links unresolved."""
-        return self.prose[(folder, inline, text)]
+        The HTML is shaped like the field: `html(month, 'notes')` is HTML, `html(month, 'outcomes')` a tuple of it,
+        `html(month, 'prepare')` a dict of tuples by role.
+        """
+        return _shaped(getattr(model, name), (id(model), name), self.prose)
+
+
+def _shaped(value: Any, place: ProsePlace, prose: Mapping[ProsePlace, str]) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_shaped(entry, (*place, index), prose) for index, entry in enumerate(value))
+    if isinstance(value, dict):
+        return {key: _shaped(entry, (*place, key), prose) for key, entry in value.items()}
+    return prose.get(place, "")  # an empty field has no HTML
+
+
+def _plain_text(rendered: str) -> str:
+    """Inline HTML as the reader sees it, without markup."""
+    return html.unescape(TAG.sub("", rendered))
 
 
 @dataclass
@@ -260,11 +230,11 @@ def plan_site(
     for guide in playbook.guides.values():
         source = project.found["guide"][guide.id]
         guide_html[guide.id] = _render_guide(guide, source, markdown, problems)
-    prose = _render_prose(playbook, project, markdown, sources, problems, memo.prose)
+    prose_html: dict[ProsePlace, str] = {}
+    prose = _render_prose(playbook, project, markdown, sources, problems, memo.prose, prose_html)
     problems.extend(_check_anchors(guide_html, prose, playbook, project, sources, targets))
     pages = tuple(plan_pages(playbook, project, pdf=pdf))
     problems.extend(_collisions(pages, project.assets))
-    prose_html = {k: v.html for k, v in prose.items()}
     uses = find_uses(playbook)
     dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}
     site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0], dates)
@@ -342,10 +312,6 @@ class _Prose:
     source: SourceFile
     loc: tuple[str | int, ...]
 
-    @property
-    def html(self) -> str:
-        return self.rendered.html
-
 
 def _render_prose(
     playbook: Playbook,
@@ -354,8 +320,9 @@ def _render_prose(
     sources: Mapping[str, SourceFile],
     problems: list[Diagnostic],
     fields: Memo[list[tuple[tuple[str | int, ...], str, bool]]],
+    shown: dict[ProsePlace, str],
 ) -> dict[ProseKey, _Prose]:
-    """Render every Markdown field of every program, worksheet and checklist once."""
+    """Render every Markdown text of every program, worksheet and checklist once; put each field's HTML in `shown`."""
     found: dict[ProseKey, _Prose] = {}
     models: list[tuple[str, Program | Worksheet | Checklist]] = [
         *(("program", m) for m in playbook.programs.values()),
@@ -368,14 +335,26 @@ def _render_prose(
         where = (source.path, project.digest(source.path))
         for loc, text, inline in fields.get(where, partial(_prose_fields, model)):
             key = (folder, inline, text)
-            if key in found:
-                continue
-            rendered = markdown.render(text, source.path, inline)
-            found[key] = _Prose(rendered, source, loc)
-            for p in rendered.problems:
-                line, col = source.document.text_position(loc, p.line, p.href)
-                problems.append(Diagnostic(source.path, line, col, p.message, p.hint, p.severity))
+            if key not in found:
+                rendered = markdown.render(text, source.path, inline)
+                found[key] = _Prose(rendered, source, loc)
+                for p in rendered.problems:
+                    line, col = source.document.text_position(loc, p.line, p.href)
+                    problems.append(Diagnostic(source.path, line, col, p.message, p.hint, p.severity))
+            shown[_place(model, loc)] = found[key].rendered.html
     return found
+
+
+def _place(model: BaseModel, loc: tuple[str | int, ...]) -> ProsePlace:
+    """Where the field at `loc` in `model` is: the innermost model that holds it, then the path from there."""
+    holder, start, value = model, 0, model
+    for index, step in enumerate(loc):
+        if isinstance(value, BaseModel):
+            holder, start = value, index
+            value = getattr(value, str(step))
+        else:
+            value = value[step]
+    return (id(holder), *loc[start:])
 
 
 def _prose_fields(model: Program | Worksheet | Checklist) -> list[tuple[tuple[str | int, ...], str, bool]]:

@@ -13,24 +13,22 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSynta
 from markupsafe import Markup
 
 from .errors import Diagnostic
-from .links import relative_url, relative_urls
-from .models import Checklist, Guide, Program, Worksheet
-from .names import (
-    CHECKLISTS_FOLDER,
-    CONTENT_FOLDER,
-    PROGRAMS_FOLDER,
-    TEMPLATES_FOLDER,
-    THEMES_FOLDER,
-    WORKSHEETS_FOLDER,
+from .links import (
+    booklet_pdf_url,
+    booklet_url,
+    calendar_url,
+    card_url,
+    cards_url,
+    month_url,
+    page_url,
+    relative_url,
+    relative_urls,
 )
+from .models import Checklist, Guide, Worksheet
+from .names import TEMPLATES_FOLDER, THEMES_FOLDER
 from .resources import builtin_theme
 
 STATIC_PREFIX = "static/"
-PROSE_FOLDERS = {
-    Program: f"{CONTENT_FOLDER}/{PROGRAMS_FOLDER}",
-    Worksheet: f"{CONTENT_FOLDER}/{WORKSHEETS_FOLDER}",
-    Checklist: f"{CONTENT_FOLDER}/{CHECKLISTS_FOLDER}",
-}
 
 
 @dataclass(frozen=True)
@@ -73,28 +71,23 @@ def create_environment(theme: Theme) -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["relurl"] = relurl
+    env.globals["relroot"] = relroot
+    # Where each page is, from the site root; `relurl` makes it relative to the page being rendered.
+    env.globals.update(
+        page_url=page_url,
+        month_url=month_url,
+        card_url=card_url,
+        cards_url=cards_url,
+        booklet_url=booklet_url,
+        booklet_pdf_url=booklet_pdf_url,
+        calendar_url=calendar_url,
+    )
     env.filters["relurl"] = relurl
-    env.filters["markdown"] = markdown_field
     env.filters["site_html"] = site_html
     env.filters["long_date"] = long_date
     env.filters["clock"] = clock
     env.filters["lens_roles"] = lens_roles
-    env.tests["contains"] = _contains
-    env.tests["owned_in_part_by"] = _owned_in_part_by
-    env.tests["has_items_for"] = _has_items_for
     return env
-
-
-def _contains(collection: Any, value: Any) -> bool:
-    return value in collection
-
-
-def _owned_in_part_by(worksheet: Worksheet, role_id: str) -> bool:
-    return role_id in worksheet.owners()
-
-
-def _has_items_for(checklist: Checklist, role_id: str) -> bool:
-    return role_id in checklist.owners()
 
 
 def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...]:
@@ -115,10 +108,9 @@ def relurl(context: Any, target: str) -> str:
 
 
 @pass_context
-def markdown_field(context: Any, text: str, owner: Program | Worksheet | Checklist, inline: bool = False) -> Markup:
-    """The HTML of a Markdown field of `owner` (a program, worksheet or checklist)."""
-    html = context["site"].prose_html(PROSE_FOLDERS[type(owner)], text, inline)
-    return Markup(relative_urls(html, context["page"].url))
+def relroot(context: Any) -> str:
+    """The site root's folder as seen from the page being rendered: '' or `../` once per folder deep."""
+    return relative_url(context["page"].url, page_url("home")).removesuffix(page_url("home"))
 
 
 @pass_context

@@ -145,6 +145,10 @@ class ChecklistGroup(NamedTuple):
         """Everyone who owns some item of the group, in order."""
         return union(item.owner for _, item in self.entries)
 
+    def entries_for(self, role_id: str) -> tuple[tuple[str, ChecklistItem], ...]:
+        """The (key, item) pairs of the items `role_id` owns; all of them for '' (everyone)."""
+        return tuple((key, item) for key, item in self.entries if not role_id or role_id in item.owner)
+
 
 class Checklist(Model):
     """Things to tick off (content/checklists/<id>.yaml)."""
@@ -211,6 +215,16 @@ class Guide(Model):
         """The guide's title."""
         return self.meta.title
 
-    def owners(self) -> tuple[str, ...]:
+    @property
+    def summary(self) -> str:
+        """One sentence shown in lists of guides, or ''."""
+        return self.meta.summary
+
+    @property
+    def roles(self) -> tuple[str, ...]:
         """Who the guide is for; empty means everyone."""
         return self.meta.roles
+
+    def owners(self) -> tuple[str, ...]:
+        """Who the guide is for, as worksheets and checklists say who fills them in; empty means everyone."""
+        return self.roles

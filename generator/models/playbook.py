@@ -42,6 +42,28 @@ class Playbook(Model):
         found = kinds[kind]
         return tuple(found[item_id] for item_id in ids if item_id in found)
 
+    def worksheets_for(self, role_id: str, ids: Iterable[str] | None = None) -> tuple[Worksheet, ...]:
+        """The worksheets (every one, or those with these ids, in that order) `role_id` fills in part of; '' is everyone."""
+        found = self.worksheets.values() if ids is None else (self.worksheets[i] for i in ids if i in self.worksheets)
+        return tuple(w for w in found if not role_id or role_id in w.owners())
+
+    def checklists_for(self, role_id: str, ids: Iterable[str] | None = None) -> tuple[Checklist, ...]:
+        """The checklists (every one, or those with these ids, in that order) with items for `role_id`; '' is everyone."""
+        found = self.checklists.values() if ids is None else (self.checklists[i] for i in ids if i in self.checklists)
+        return tuple(c for c in found if not role_id or role_id in c.owners())
+
+    def shared_checklists(self, program: Program, role_id: str = "") -> dict[str, tuple[int, ...]]:
+        """The checklists with items for `role_id` ('' is everyone) that several months use, by first use, with the months."""
+        months: dict[str, list[int]] = {}
+        for month in program.months_in_order:
+            for checklist in self.checklists_for(role_id, dict.fromkeys(month.checklists)):
+                months.setdefault(checklist.id, []).append(month.number)
+        return {checklist_id: tuple(numbers) for checklist_id, numbers in months.items() if len(numbers) > 1}
+
+    def programs_using(self, worksheet_id: str) -> tuple[Program, ...]:
+        """The programs with a month that uses the worksheet, in program order."""
+        return tuple(p for p in self.programs.values() if any(worksheet_id in m.worksheets for m in p.months))
+
     def guides_for(self, role_id: str) -> tuple[Guide, ...]:
         """A role's reading list: "Getting started" first, then the guides meant for that role, in guide order."""
         first = self.guides.get(FIRST_GUIDE)

@@ -72,6 +72,10 @@ class Month(Model):
         """The roles that lead some part of the meeting."""
         return union(item.owner for item in self.agenda)
 
+    def agenda_for(self, role_id: str) -> tuple[AgendaItem, ...]:
+        """The parts of the meeting `role_id` leads; all of them for '' (everyone)."""
+        return tuple(item for item in self.agenda if not role_id or role_id in item.owner)
+
 
 class Phase(Model):
     """A stretch of months with a common purpose."""
@@ -154,6 +158,18 @@ class Program(Model):
         """The months, in order, that no phase lists."""
         phased = {n for p in self.phases for n in p.months}
         return tuple(m for m in self.months_in_order if m.number not in phased)
+
+    @property
+    def months_by_phase(self) -> tuple[tuple[Phase | None, tuple[Month, ...]], ...]:
+        """Each phase with its months in order, then (None, the months no phase lists) if there are any."""
+        phases = tuple((p, tuple(m for m in self.months_in_order if m.number in p.months)) for p in self.phases)
+        rest = self.months_without_phase
+        return (*phases, (None, rest)) if rest else phases
+
+    @property
+    def title_in_text(self) -> str:
+        """The title as it reads inside a sentence: `the year program` for `The year program`."""
+        return self.title.lower() if self.title.startswith("The ") else self.title
 
     def month(self, number: int) -> Month | None:
         """The month with this number, if there is one."""
