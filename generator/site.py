@@ -34,7 +34,7 @@ from .loader import Asset, Project, SourceFile
 from .markdown import Heading, Link, RenderedMarkdown, render_markdown
 from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
-from .pages import Page, Use, find_uses, plan_pages
+from .pages import Page, Use, find_uses
 from .parallel import map_across_cores
 from .schedule import Meeting, browser_rule, due_offset, meetings
 from .values import Timing, iter_prose
@@ -240,11 +240,12 @@ def plan_site(
     playbook: Playbook,
     project: Project,
     md: MarkdownIt,
+    pages: tuple[Page, ...],
     *,
     pdf: bool = False,
     memo: SiteMemo | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
-    """Lay out every page, render all Markdown and check every link.
+    """The site of `pages` (planned by the page kinds): render all Markdown and check every link.
 
     With `memo`, Markdown rendered by an earlier build is reused while its text and
     the set of files links can point at are the same.
@@ -261,7 +262,6 @@ def plan_site(
         guide_html[guide.id] = _render_guide(guide, source, markdown, problems)
     prose = _render_prose(playbook, project, markdown, sources, problems, memo.prose)
     problems.extend(_check_anchors(guide_html, prose, playbook, project, sources, targets))
-    pages = tuple(plan_pages(playbook, project, pdf=pdf))
     problems.extend(_collisions(pages, project.assets))
     prose_html = {k: v.html for k, v in prose.items()}
     uses = find_uses(playbook)
