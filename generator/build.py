@@ -90,7 +90,7 @@ class BuildSession:
         self.cache = cache
         self.again = again
         self._cached_files: tuple[object, ...] = ()
-        # Search index runs are kept only for a cache: otherwise no later build will ask for them.
+        # Parts of the search index are kept only for a cache: otherwise no later build will ask for them.
         self._render = RenderReuse(again=again, search_runs=Memo() if cache else None)
         if cache:
             self._start_from(read_cache(project_dir))
@@ -134,11 +134,7 @@ class BuildSession:
         """Check, then render every file of the site into memory (the dev server serves them from there)."""
         checked = self.check(changed)
         stage = _Stages()
-        rendered = Rendered()
-        for file in self.render(checked):
-            rendered.note(file)
-            if file.data is not None:
-                rendered.files[file.url] = file.data
+        rendered = Rendered.of(self.render(checked))
         stage.done("made the site's %d files, %d of them rendered anew", rendered.count, len(rendered.fresh))
         return checked, rendered
 
@@ -146,7 +142,7 @@ class BuildSession:
         if content is None or getattr(content.project, "root", None) != self.root.resolve():
             return
         self.project, self._validated, self._site_memo = content.project, content.validated, content.site
-        self._render.search_runs = content.search_runs
+        self._render = RenderReuse(again=self.again, search_runs=content.search_runs)
         self._cached_files = tuple(self.project.loaded.values())
 
     def save_cache(self) -> None:
@@ -212,25 +208,15 @@ def build(
         previous = read_manifest(out_dir, written_files(project_dir, out_dir)) if cache else None
         with SiteWriter(out_dir, project_dir) as writer:  # files go to disk as they are made
             checked = session.check()
-            rendered = _write(session.render(checked, previous), writer)
+            stage = _Stages()
+            rendered = Rendered.of(session.render(checked, previous), writer.add)
+            stage.done("made and wrote the site's %d files, %d of them anew", rendered.count, len(rendered.fresh))
             wrote = writer.finish(rendered.kept, rendered.prints)
         if cache:
             _leave_cache(session, out_dir, checked, {"pdf": pdf, "strict": strict})
     pages = sum(p.is_html for p in checked.site.pages)
     made = sum(1 for url in rendered.fresh if url.endswith(".html"))
     return BuildResult(out_dir, pages, rendered.count, checked.warnings, made, wrote)
-
-
-def _write(files: Iterator[SiteFile], writer: SiteWriter) -> Rendered:
-    """Hand each file made to the writer as it comes; what went by."""
-    stage = _Stages()
-    rendered = Rendered()
-    for file in files:
-        rendered.note(file)
-        if file.data is not None:
-            writer.add(file.url, file.data)
-    stage.done("made the site's %d files, %d of them rendered anew", rendered.count, len(rendered.fresh))
-    return rendered
 
 
 def _leave_cache(session: BuildSession, out_dir: Path, checked: Checked, options: dict[str, Any]) -> None:

@@ -42,8 +42,10 @@ def template_digests(env: Environment) -> dict[str, str]:
 
 
 def _source(env: Environment, name: str) -> str:
+    if env.loader is None:  # an environment without templates
+        return ""
     try:
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        source, _, _ = env.loader.get_source(env, name)
     except TemplateNotFound:
         return ""
     return source

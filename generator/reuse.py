@@ -8,7 +8,7 @@ What it keeps are `Memo`s: values by the inputs they were made from.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,13 +54,20 @@ class Rendered:
     kept: list[str] = field(default_factory=list)  # kept as the previous output has them
     prints: dict[str, str] = field(default_factory=dict)
 
-    def note(self, file: SiteFile) -> None:
-        """Count one file of the site."""
-        self.prints[file.url] = file.fingerprint
-        if file.fresh:
-            self.fresh.append(file.url)
-        if file.data is None:
-            self.kept.append(file.url)
+    @classmethod
+    def of(cls, files: Iterable[SiteFile], take: Callable[[str, bytes], None] | None = None) -> Rendered:
+        """Count the files as they come, handing the bytes of each to `take` (a writer), or holding them in memory."""
+        rendered = cls()
+        take = take or rendered.files.__setitem__
+        for file in files:
+            rendered.prints[file.url] = file.fingerprint
+            if file.fresh:
+                rendered.fresh.append(file.url)
+            if file.data is None:
+                rendered.kept.append(file.url)
+            else:
+                take(file.url, file.data)
+        return rendered
 
     @property
     def count(self) -> int:

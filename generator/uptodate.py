@@ -28,8 +28,8 @@ def input_record(
 ) -> dict[str, Any]:
     """What a build was made from, to compare with the next one."""
     root = project_dir.resolve()
-    stamps = _stamps(root, [root / name for name in WATCHED] + ([theme_folder] if theme_folder else []))
-    stamps.update(_stamps(root, [root / "playbook.yaml"]))
+    stamps = _stamps([root / name for name in WATCHED] + ([theme_folder] if theme_folder else []))
+    stamps.update(_stamps([root / "playbook.yaml"]))
     return {
         "version": __version__,
         "options": options,
@@ -37,7 +37,7 @@ def input_record(
         "theme": str(theme_folder) if theme_folder else "",
         "marker": _marker_digest(out_dir),
         "stamps": stamps,
-        "output": _stamps(root, [out_dir.resolve()]),  # a file changed by hand in the output is noticed too
+        "output": _stamps([out_dir.resolve()]),  # a file changed by hand in the output is noticed too
     }
 
 
@@ -69,7 +69,7 @@ def written_files(project_dir: Path, out_dir: Path) -> dict[str, list[int]]:
         return {}
 
 
-def _stamps(root: Path, folders: list[Path]) -> dict[str, list[int]]:
+def _stamps(folders: list[Path]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for folder in folders:
         if folder.is_file():
