@@ -116,7 +116,6 @@ class RenderReuse:
         (`previous`: the fingerprints of the files an earlier build left in the output)."""
         # Imported here, not at the top: `playbook check` never renders, and need not load what rendering uses.
         from .dependencies import fingerprints, template_digests
-        from .render import render_site
 
         if self._template_digests is None:
             self._template_digests = template_digests(env)
@@ -134,9 +133,26 @@ class RenderReuse:
                 search = page  # made below, from the parts of it that did not change
             else:
                 wanted.append(page)
-        made = {page.url for page in wanted}
-        folders = {KINDS[p.kind].folder: prints.pages[p.url] for p in wanted if KINDS[p.kind].folder}
-        for url, data in render_site(site, env, theme, wanted):
+        yield from self._made(site, env, theme, wanted, prints, previous)
+        if search is not None:
+            yield from self._search_index(search, site, prints)
+        self.pages.finish()
+
+    def _made(
+        self,
+        site: Site,
+        env: Environment,
+        theme: Theme,
+        pages: list[Page],
+        prints: Fingerprints,
+        previous: Mapping[str, str],
+    ) -> Iterator[SiteFile]:
+        """The files render makes for `pages` (and the static files and assets, kept when they are the same)."""
+        from .render import render_site
+
+        made = {page.url for page in pages}
+        folders = {KINDS[p.kind].folder: prints.pages[p.url] for p in pages if KINDS[p.kind].folder}
+        for url, data in render_site(site, env, theme, pages):
             fingerprint = _fingerprint(url, prints, folders)
             if url not in made and previous.get(url) == fingerprint:
                 yield SiteFile(url, fingerprint)  # a static file or asset as the previous output has it
@@ -144,9 +160,6 @@ class RenderReuse:
             if self.again and url in made:
                 self.pages.put((url, fingerprint), data)
             yield SiteFile(url, fingerprint, data, fresh=url in made)
-        if search is not None:
-            yield from self._search_index(search, site, prints)
-        self.pages.finish()
 
     def _search_index(self, page: Page, site: Site, prints: Fingerprints) -> Iterator[SiteFile]:
         """The search index, indexing again only the files that changed since the session's (or the cache's) last."""
