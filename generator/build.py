@@ -1,4 +1,4 @@
-"""The build, as a recipe: load, validate, plan the site, render, write.
+"""The build, as a recipe: load, validate, plan the pages, put the site together, render, write.
 
 A `BuildSession` keeps each stage's results, so building again after a change redoes
 only what the change touches: files are read again only when they changed, Markdown
@@ -13,19 +13,20 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from jinja2 import Environment
 
 from .cache import SIGNATURE_FILE, CacheContent, SignedWriter, cache_path, dump_cache, key_path, read_cache, signing_key
 from .errors import Diagnostic, PlaybookError, sort_diagnostics
+from .kinds import plan_pages
 from .loader import Project, load_project
 from .markdown import create_markdown
 from .memo import Memo
-from .names import OUTPUT_FOLDER, SETTINGS_FILE
+from .names import OUTPUT_FOLDER
 from .output import (
     SiteWriter,
     check_output_folder,
@@ -41,13 +42,11 @@ from .output import (
     write_record,
 )
 from .pdf import load_weasyprint
+from .reuse import Rendered, RenderReuse, SiteFile
 from .site import Site, SiteMemo, plan_site
-from .theme import Theme, check_templates, create_environment, find_theme, template_stamps
+from .theme import Theme
 from .uptodate import RECORD, input_record, written_files
 from .validate import FileResult, validate
-
-if TYPE_CHECKING:
-    from .render import Rendered, RenderMemory, Sink
 
 log = logging.getLogger(__name__)
 
@@ -89,14 +88,11 @@ class BuildSession:
         self.project: Project | None = None
         self._validated: Memo[FileResult] = Memo()
         self._site_memo = SiteMemo()
-        self._rendered: RenderMemory | None = None  # made by the first build(): `check` does not render
-        self._search_runs: Memo[Any] = Memo()
-        self._theme: tuple[Theme, Environment] | None = None
-        self._template_digests: dict[str, str] | None = None
-        self._template_stamps: dict[str, tuple[int, int]] = {}
         self.cache = cache
         self.again = again
         self._cached_files: tuple[object, ...] = ()
+        # Parts of the search index are kept only for a cache: otherwise no later build will ask for them.
+        self._render = RenderReuse(again=again, search_runs=Memo() if cache else None)
         if cache:
             self._start_from(read_cache(project_dir))
 
@@ -115,49 +111,33 @@ class BuildSession:
         stage.done("read %d of the %d files of %s anew", anew, len(project.loaded), self.root)
         playbook, problems = validate(project, self._validated)
         stage.done("validated them: %d problems", len(problems))
-        site = theme = env = None
+        site = loaded = None
         if playbook is not None:
+            pages = tuple(plan_pages(playbook, project, pdf=self.pdf))
             md = create_markdown(allow_html=playbook.settings.markdown.allow_html)
-            site, link_problems = plan_site(playbook, project, md, pdf=self.pdf, memo=self._site_memo)
+            site, link_problems = plan_site(playbook, project, md, pages, pdf=self.pdf, memo=self._site_memo)
             problems += link_problems
-            pages = sum(p.is_html for p in site.pages)
-            stage.done("planned %d pages and checked their links: %d problems", pages, len(link_problems))
-            loaded = self._load_theme(playbook.settings.theme, changed, problems)
-            theme, env = loaded if loaded else (None, None)
+            html = sum(p.is_html for p in site.pages)
+            stage.done("planned %d pages and checked their links: %d problems", html, len(link_problems))
+            loaded = self._render.theme(self.root, playbook.settings.theme, problems)
             stage.done("loaded the theme '%s'", playbook.settings.theme)
-        if any(p.is_error or self.strict for p in problems) or site is None or theme is None or env is None:
+        if any(p.is_error or self.strict for p in problems) or site is None or loaded is None:
             raise PlaybookError(problems)
         self._validated.finish()
         self._site_memo.finish()
-        return Checked(site, theme, env, sort_diagnostics(problems))
+        return Checked(site, *loaded, sort_diagnostics(problems))
 
-    def build(
-        self,
-        changed: Collection[str] = (),
-        previous: Mapping[str, str] | None = None,
-        sink: Sink | None = None,
-    ) -> tuple[Checked, Rendered]:
-        """Check, then render every file of the site, reusing pages whose inputs did not change.
+    def render(self, checked: Checked, previous: Mapping[str, str] | None = None) -> Iterator[SiteFile]:
+        """Every file of the checked site, reusing what this session made, and what the previous output
+        holds (`previous`: its files' fingerprints), when it was made from the same inputs."""
+        assert self.project is not None
+        return self._render.render(checked.site, checked.env, checked.theme, self.project, previous or {})
 
-        `previous` holds the fingerprints of an existing output's files: those made from the same
-        inputs are kept rather than made again. `sink` receives files as they are made.
-        """
-        # Imported here, not at the top: `playbook check` never renders, and need not load what rendering uses.
-        from .dependencies import fingerprints
-        from .render import RenderMemory, render_site
-        from .search import SearchIndex
-
-        if self._rendered is None:
-            self._rendered = RenderMemory(search=SearchIndex() if self.again else None, keep_pages=self.again)
-            # Kept only for a cache: otherwise no later build will ask for them.
-            self._rendered.search_runs = self._search_runs if self.cache else None
-
+    def build(self, changed: Collection[str] = ()) -> tuple[Checked, Rendered]:
+        """Check, then render every file of the site into memory (the dev server serves them from there)."""
         checked = self.check(changed)
-        assert self.project is not None and self._theme is not None
         stage = _Stages()
-        prints = fingerprints(checked.site, self.project, self._templates())
-        site, env, theme = checked.site, checked.env, checked.theme
-        rendered = render_site(site, env, theme, self._rendered, prints, previous, sink)
+        rendered = Rendered.of(self.render(checked))
         stage.done("made the site's %d files, %d of them rendered anew", rendered.count, len(rendered.fresh))
         return checked, rendered
 
@@ -165,7 +145,7 @@ class BuildSession:
         if content is None or getattr(content.project, "root", None) != self.root.resolve():
             return
         self.project, self._validated, self._site_memo = content.project, content.validated, content.site
-        self._search_runs = content.search_runs
+        self._render = RenderReuse(again=self.again, search_runs=content.search_runs)
         self._cached_files = tuple(self.project.loaded.values())
 
     def save_cache(self) -> None:
@@ -173,18 +153,19 @@ class BuildSession:
 
         Raises `OSError` when it cannot be written: the disk is full, the folder is read-only.
         """
-        if not self.cache or self.project is None:
+        search_runs = self._render.search_runs
+        if not self.cache or self.project is None or search_runs is None:
             return
         same_files = tuple(self.project.loaded.values()) == self._cached_files
-        memos = (self._validated, self._site_memo.markdown, self._site_memo.prose, self._search_runs)
+        memos = (self._validated, self._site_memo.markdown, self._site_memo.prose, search_runs)
         if same_files and not any(memo.changed for memo in memos):
             log.info("left the build cache as it was: nothing in it changed")
             return
         key = signing_key() or make_signing_key(key_path())
         for memo in memos:
             memo.changed = False
-        self._search_runs.finish()
-        content = CacheContent(self.project, self._validated, self._site_memo, self._search_runs)
+        search_runs.finish()
+        content = CacheContent(self.project, self._validated, self._site_memo, search_runs)
 
         def write_body(stream: BinaryIO) -> str:
             writer = SignedWriter(stream, key)
@@ -193,35 +174,6 @@ class BuildSession:
 
         path = cache_path(self.root)
         write_cache(path, path.with_name(SIGNATURE_FILE), write_body)
-
-    def _load_theme(
-        self, name: str, changed: Collection[str], problems: list[Diagnostic]
-    ) -> tuple[Theme, Environment] | None:
-        """The theme and its Jinja environment: kept between builds, checked again when a template changes."""
-        theme = find_theme(self.root, name)
-        if theme is None:
-            hint = "use `default`, or add themes/<name>/templates/"
-            problems.append(Diagnostic(SETTINGS_FILE, 0, 0, f"no theme '{name}'", hint))
-            return None
-        stamps = template_stamps(theme)
-        if self._theme is not None and self._theme[0] == theme and self._template_stamps == stamps:
-            return theme, self._theme[1]
-        env = create_environment(theme)
-        template_problems = check_templates(theme, env)
-        problems += template_problems
-        if template_problems:
-            return None
-        self._theme, self._template_stamps, self._template_digests = (theme, env), stamps, None
-        return theme, env
-
-    def _templates(self) -> dict[str, str]:
-        """Digests of the templates and all they use (for fingerprints), worked out once per change to them."""
-        from .dependencies import template_digests
-
-        assert self._theme is not None
-        if self._template_digests is None:
-            self._template_digests = template_digests(self._theme[1])
-        return self._template_digests
 
 
 class _Stages:
@@ -259,7 +211,10 @@ def build(
         remove_partial_cache(cache_path(project_dir).parent)
         previous = read_manifest(out_dir, written_files(project_dir, out_dir)) if cache else None
         with SiteWriter(out_dir, project_dir) as writer:  # files go to disk as they are made
-            checked, rendered = session.build(previous=previous, sink=writer)
+            checked = session.check()
+            stage = _Stages()
+            rendered = Rendered.of(session.render(checked, previous), writer.add)
+            stage.done("made and wrote the site's %d files, %d of them anew", rendered.count, len(rendered.fresh))
             wrote = writer.finish(rendered.kept, rendered.prints)
         if cache:
             _leave_cache(session, out_dir, checked, {"pdf": pdf, "strict": strict})

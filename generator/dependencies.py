@@ -1,32 +1,34 @@
 """The dependency map: a digest of everything each output is made from.
 
 A rebuild renders a page again only when its digest changed: the files it shows,
-the templates it is made with (and those they extend, include or import), and
-what links in content can point at.
+the template its kind renders it with (and those it extends, includes or imports),
+and what links in content can point at. A file made from other files of the site
+(a booklet's PDF) has the digest of theirs.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateNotFound, meta
 
+from .kinds import KINDS
 from .loader import Project
 from .names import SETTINGS_FILE
+from .pages import Kind
 from .search import SEARCH_VERSION, Slot
 from .site import Site
 
 
 @dataclass(frozen=True)
 class Fingerprints:
-    """Digests of what each page, and each search slot, is made from."""
+    """Digests of what each file of the site, and each search slot, is made from."""
 
     pages: Mapping[str, str]  # page URL -> digest
+    files: Mapping[str, str]  # a static file's or an asset's URL -> digest of its bytes
     slots: Mapping[Slot, str]  # search slot -> digest of its file
-    search: str = ""  # digest of everything the search index is made from
-    assets: Mapping[str, str] = field(default_factory=dict)  # asset URL -> digest of its bytes
 
 
 def template_digests(env: Environment) -> dict[str, str]:
@@ -41,8 +43,10 @@ def template_digests(env: Environment) -> dict[str, str]:
 
 
 def _source(env: Environment, name: str) -> str:
+    if env.loader is None:  # an environment without templates
+        return ""
     try:
-        source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        source, _, _ = env.loader.get_source(env, name)
     except TemplateNotFound:
         return ""
     return source
@@ -58,28 +62,43 @@ def _closure(name: str, uses: Mapping[str, set[str]]) -> set[str]:
     return seen
 
 
-def fingerprints(site: Site, project: Project, templates: Mapping[str, str]) -> Fingerprints:
-    """The digest of every page of the site, and of every search slot."""
+def fingerprints(
+    site: Site, project: Project, templates: Mapping[str, str], static: Mapping[str, bytes]
+) -> Fingerprints:
+    """The digest of every file of the site (`static`: the theme's static files), and of every search slot."""
     context = _digest([site.link_context, str(site.pdf)])
     by_set: dict[frozenset[str], str] = {}  # one digest for each set of sources, however many pages share it
+    slots: dict[Slot, str] = {(source.kind, source.id): project.digest(source.path) for source in project.files}
+    search = _digest(
+        [SEARCH_VERSION, project.digest(SETTINGS_FILE), *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))]
+    )
     pages = {}
     for page in site.pages:
+        if page.kind is Kind.SEARCH_INDEX:  # made from each file's text, slot by slot
+            pages[page.url] = search
+            continue
         sources = by_set.get(page.sources)
         if sources is None:
             sources = by_set[page.sources] = _digest(_sources(page.sources, project))
         own = "".join(project.digest(path) for path in page.own)
         # Joined, not hashed again: a fingerprint only needs to compare equal, and pages are many.
-        pages[page.url] = f"{templates.get(page.template, '')}{context}{sources}{own}"
-    slots: dict[Slot, str] = {(source.kind, source.id): project.digest(source.path) for source in project.files}
-    search = _digest(
-        [SEARCH_VERSION, project.digest(SETTINGS_FILE), *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))]
-    )
-    assets = {asset.url: project.digest(asset.path) for asset in site.assets}
-    return Fingerprints(pages, slots, search, assets)
+        pages[page.url] = f"{templates.get(KINDS[page.kind].template, '')}{context}{sources}{own}"
+    files = {url: _bytes_digest(data) for url, data in static.items()}
+    files.update({asset.url: project.digest(asset.path) for asset in site.assets})
+    for page in site.pages:
+        made_from = KINDS[page.kind].made_from
+        if made_from is not None:
+            known = ":".join(str(pages.get(url, files.get(url))) for url in made_from(page))
+            pages[page.url] = _bytes_digest(known.encode())
+    return Fingerprints(pages, files, slots)
 
 
 def _sources(paths: Iterable[str], project: Project) -> list[str]:
     return [f"{path}={project.digest(path)}" for path in sorted(paths)]
+
+
+def _bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _digest(parts: Iterable[str]) -> str:

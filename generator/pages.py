@@ -1,22 +1,40 @@
-"""Which pages the site has: one `Page` per output HTML file, with the sources it shows."""
+"""What a page of the site is: its kind, where it goes, what it shows, and which sources it shows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from enum import Enum
 
-from .guides import neighbours, reading_order
-from .links import booklet_pdf_url, booklet_url, calendar_url, card_url, cards_url, month_url, page_url
-from .loader import Project
+from .links import month_url
 from .models import Checklist, Guide, Month, Playbook, Program, Role, Worksheet
-from .names import SETTINGS_FILE
 
-SETTINGS = SETTINGS_FILE
-# Beyond this, a list beside the text no longer helps to find a guide, and it would add its
-# weight to every guide page; the page listing the guides has them all.
-LISTED_GUIDES_AT_MOST = 60
-T = TypeVar("T")
+
+class Kind(str, Enum):
+    """Every kind of page the site has; `generator.kinds` says how each is planned and made."""
+
+    HOME = "home"
+    ROLE = "role"
+    GUIDES = "guides"
+    WORKSHEETS = "worksheets"
+    CHECKLISTS = "checklists"
+    PROGRESS = "progress"
+    SEARCH_INDEX = "search-index"
+    SITEMAP = "sitemap"
+    NOT_FOUND = "404"
+    PROGRAM = "program"
+    BOOKLET = "booklet"
+    BOOKLET_PDF = "booklet-pdf"
+    CARDS = "cards"
+    CALENDAR = "calendar"
+    MONTH = "month"
+    CARD = "card"
+    GUIDE = "guide"
+    WORKSHEET = "worksheet"
+    CHECKLIST = "checklist"
+
+    def __str__(self) -> str:
+        # What templates and messages show: `page-guide`, not `page-Kind.GUIDE`.
+        return str(self.value)
 
 
 @dataclass(frozen=True)
@@ -61,10 +79,10 @@ class Use:
 
 @dataclass(frozen=True)
 class Page:
-    """One HTML file of the site: where it goes, what it shows, and which sources it shows."""
+    """One file of the site: where it goes, what it shows, and which sources it shows."""
 
     url: str
-    kind: str
+    kind: Kind
     title: str
     sources: frozenset[str]  # files the page shows; often one set shared by many pages
     own: tuple[str, ...] = ()  # files this page alone shows, beside `sources`
@@ -77,7 +95,6 @@ class Page:
     previous: NavLink | None = None
     next: NavLink | None = None
     trail: tuple[NavLink, ...] = ()  # the breadcrumb: pages above this one
-    template_name: str = ""  # when the template is not `<kind>.html`
     pagers: tuple[tuple[str, Pager], ...] = ()  # by role id: previous / next in that role's reading order
     guides: tuple[ListedGuide, ...] = ()  # the guides listed beside a guide, in the reading order for everyone
 
@@ -94,179 +111,9 @@ class Page:
         }
 
     @property
-    def template(self) -> str:
-        """The theme template that renders this kind of page."""
-        return self.template_name or f"{self.kind}.html"
-
-    @property
     def is_html(self) -> bool:
         """Whether the page is an HTML page a reader opens (not an index, calendar or PDF)."""
         return self.url.endswith(".html")
-
-
-def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> Iterator[Page]:
-    """Every page of the site, in a stable order; with `pdf`, the booklets as PDF files too."""
-    found = project.found
-    everything = frozenset(
-        [
-            SETTINGS,
-            *(p for kind in ("program", "worksheet", "checklist") for p in found[kind].values()),
-            *(f"meta:{p}" for p in found["guide"].values()),  # lists show a guide's title and summary only
-        ]
-    )
-    shared = _shared(project)
-    home = NavLink("Home", page_url("home"))
-    yield Page(page_url("home"), "home", playbook.settings.title, everything)
-    for role in _first_of_each(playbook.settings.roles, "id"):
-        yield Page(page_url("role", role.id), "role", f"Start here: {role.name}", everything, role=role, trail=(home,))
-    for kind, title in (("guides", "Guides"), ("worksheets", "Worksheets"), ("checklists", "Checklists")):
-        files = frozenset([*shared, *(f"meta:{p}" if kind == "guides" else p for p in found[kind[:-1]].values())])
-        yield Page(page_url(kind), kind, title, files, trail=(home,))
-    yield Page("progress/index.html", "progress", "My progress", everything, trail=(home,))
-    yield Page("search/index.js", "search-index", "Search index", everything)
-    if playbook.settings.base_url:
-        yield Page("sitemap.xml", "sitemap", "Sitemap", everything, template_name="sitemap.xml")
-        yield Page("404.html", "404", "Page not found", shared)
-    for program in playbook.programs.values():
-        yield from _program_pages(program, playbook, project, home, pdf, shared)
-    yield from _guide_pages(playbook, project, home, shared)
-    for kind, items in (
-        ("worksheet", playbook.worksheets),
-        ("checklist", playbook.checklists),
-    ):
-        section = NavLink(kind.capitalize() + "s", page_url(kind + "s"))
-        for item_id, item in items.items():
-            own = (found[kind][item_id],)
-            yield Page(page_url(kind, item_id), kind, item.title, shared, own, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
-
-
-def _guide_pages(playbook: Playbook, project: Project, home: NavLink, shared: frozenset[str]) -> Iterator[Page]:
-    order = reading_order(playbook.guides.values())
-    links = [NavLink(guide.title, page_url("guide", guide.id)) for guide in order]
-    listed = tuple(ListedGuide(link.title, link.url, guide.meta.roles) for guide, link in zip(order, links))
-    listed = listed if len(listed) <= LISTED_GUIDES_AT_MOST else ()
-    roles = [role.id for role in _first_of_each(playbook.settings.roles, "id")]
-    by_role = {role_id: _pagers(order, links, role_id) for role_id in roles}
-    everyone = _pagers(order, links, "")
-    # Which guides come before and after depends on every guide's order and roles, and the list shows
-    # every title: so a guide page shows every guide's front matter (not its body).
-    sources = frozenset([*shared, *(f"meta:{p}" for p in project.found["guide"].values())])
-    section = NavLink("Guides", page_url("guides"))
-    place = {guide.id: index for index, guide in enumerate(order)}
-    for guide in playbook.guides.values():
-        index = place[guide.id]
-        yield Page(
-            links[index].url,
-            "guide",
-            guide.title,
-            sources,
-            (project.found["guide"][guide.id],),
-            guide=guide,
-            previous=everyone[index].previous,
-            next=everyone[index].next,
-            trail=(home, section),
-            pagers=tuple((role_id, pagers[index]) for role_id, pagers in by_role.items()),
-            guides=listed,
-        )
-
-
-def _pagers(order: tuple[Guide, ...], links: list[NavLink], role_id: str) -> list[Pager]:
-    """For each guide of everyone's `order`: previous and next in the role's reading order."""
-    link_of = {guide.id: link for guide, link in zip(order, links)}
-    return [
-        Pager(link_of[before.id] if before else None, link_of[after.id] if after else None)
-        for before, after in neighbours(order, role_id)
-    ]
-
-
-def _program_pages(
-    program: Program, playbook: Playbook, project: Project, home: NavLink, pdf: bool, shared: frozenset[str]
-) -> Iterator[Page]:
-    program_link = NavLink(program.title, page_url("program", program.id))
-    sources = frozenset([*shared, *_material_sources(program.months, project)])
-    yield Page(program_link.url, "program", program.title, sources, program=program, trail=(home,))
-    for role in (None, *_first_of_each(playbook.settings.roles, "id")):
-        title = f"{program.title}: booklet" + (f" for the {role.name.lower()}" if role else "")
-        role_id = role.id if role else ""
-        yield Page(
-            booklet_url(program.id, role_id),
-            "booklet",
-            title,
-            sources,
-            program=program,
-            role=role,
-            trail=(home, program_link),
-        )
-        if pdf:
-            yield Page(booklet_pdf_url(program.id, role_id), "booklet-pdf", title, sources, program=program, role=role)
-    yield Page(
-        cards_url(program.id),
-        "cards",
-        f"{program.title}: meeting cards",
-        sources,
-        program=program,
-        trail=(home, program_link),
-    )
-    if playbook.start_date(program):
-        yield Page(calendar_url(program.id), "calendar", f"{program.title}: calendar", sources, program=program)
-    months = _first_of_each(program.months_in_order, "number")
-    for index, month in enumerate(months):
-        before = months[index - 1] if index > 0 else None
-        after = months[index + 1] if index + 1 < len(months) else None
-        month_sources = frozenset([*shared, *_material_sources((month,), project)])
-        title = f"Month {month.number}: {month.title}"
-        month_link = NavLink(title, month_url(program.id, month.number))
-        yield Page(
-            month_link.url,
-            "month",
-            title,
-            month_sources,
-            program=program,
-            month=month,
-            previous=_month_link(program, before),
-            next=_month_link(program, after),
-            trail=(home, program_link),
-        )
-        card_title = f"Meeting card, month {month.number}: {month.title}"
-        yield Page(
-            card_url(program.id, month.number),
-            "card",
-            card_title,
-            month_sources,
-            program=program,
-            month=month,
-            trail=(home, program_link, month_link),
-        )
-
-
-def _first_of_each(items: Iterable[T], attribute: str) -> tuple[T, ...]:
-    """The items without repeats of `attribute`: a repeat is reported by validation, and gets no page."""
-    seen: dict[object, T] = {}
-    for item in items:
-        seen.setdefault(getattr(item, attribute), item)
-    return tuple(seen.values())
-
-
-def _shared(project: Project) -> frozenset[str]:
-    """What every page shows: the settings, and the programs (their titles are in the navigation)."""
-    return frozenset([SETTINGS, *project.found["program"].values()])
-
-
-def _material_sources(months: Iterable[Month], project: Project) -> list[str]:
-    """The files of the worksheets, checklists and guides that these months show."""
-    return [
-        f"meta:{project.found[kind][ref]}" if kind == "guide" else project.found[kind][ref]
-        for month in months
-        for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
-        for ref in refs
-        if ref in project.found[kind]
-    ]
-
-
-def _month_link(program: Program, month: Month | None) -> NavLink | None:
-    if month is None:
-        return None
-    return NavLink(f"Month {month.number}: {month.title}", month_url(program.id, month.number))
 
 
 def find_uses(playbook: Playbook) -> dict[tuple[str, str], tuple[Use, ...]]:

@@ -26,7 +26,7 @@ from .markdown import Heading, Link, RenderedMarkdown, render_markdown
 from .memo import Memo
 from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
 from .names import CONTENT_FOLDER
-from .pages import Page, Use, find_uses, plan_pages
+from .pages import Page, Use, find_uses
 from .parallel import map_across_cores
 from .schedule import Meeting, browser_rule, due_offset, meetings
 from .values import Timing, iter_prose
@@ -211,11 +211,12 @@ def plan_site(
     playbook: Playbook,
     project: Project,
     md: MarkdownIt,
+    pages: tuple[Page, ...],
     *,
     pdf: bool = False,
     memo: SiteMemo | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
-    """Lay out every page, render all Markdown and check every link.
+    """The site of `pages` (planned by the page kinds): render all Markdown and check every link.
 
     With `memo`, Markdown rendered by an earlier build is reused while its text and
     the set of files links can point at are the same.
@@ -233,7 +234,6 @@ def plan_site(
     prose_html: dict[ProsePlace, str] = {}
     prose = _render_prose(playbook, project, markdown, sources, problems, memo.prose, prose_html)
     problems.extend(_check_anchors(guide_html, prose, playbook, project, sources, targets))
-    pages = tuple(plan_pages(playbook, project, pdf=pdf))
     problems.extend(_collisions(pages, project.assets))
     uses = find_uses(playbook)
     dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}

@@ -33,8 +33,8 @@ def input_record(
 ) -> dict[str, Any]:
     """What a build was made from, to compare with the next one."""
     root = project_dir.resolve()
-    stamps = _stamps(root, [root / name for name in WATCHED] + ([theme_folder] if theme_folder else []))
-    stamps.update(_stamps(root, [root / SETTINGS_FILE]))
+    stamps = _stamps([root / name for name in WATCHED] + ([theme_folder] if theme_folder else []))
+    stamps.update(_stamps([root / SETTINGS_FILE]))
     return {
         "version": __version__,
         "options": options,
@@ -42,7 +42,7 @@ def input_record(
         "theme": str(theme_folder) if theme_folder else "",
         "marker": _marker_digest(out_dir),
         "stamps": stamps,
-        "output": _stamps(root, [out_dir.resolve()]),  # a file changed by hand in the output is noticed too
+        "output": _stamps([out_dir.resolve()]),  # a file changed by hand in the output is noticed too
     }
 
 
@@ -84,7 +84,7 @@ def written_files(project_dir: Path, out_dir: Path) -> dict[str, list[int]]:
         return {}
 
 
-def _stamps(root: Path, folders: list[Path]) -> dict[str, list[int]]:
+def _stamps(folders: list[Path]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for folder in folders:
         if folder.is_file():

@@ -37,10 +37,19 @@ ORDER = [
     "search",
     "ics",
     "pdf",
+    "theme",
+    "kinds.kind",
+    "kinds.sections",
+    "kinds.programs",
+    "kinds.materials",
+    "kinds.made",
+    "kinds",
     "dependencies",
     "cache",
-    "theme",
     "render",
+    "reuse",
+    "output.writer",
+    "output.upkeep",
     "output",
     "scaffold",
     "schema",
@@ -73,46 +82,37 @@ WRITES = {
 }
 
 
-def module_files() -> dict[str, list[Path]]:
-    """Each module of the order and its files: a module, or a subpackage (like `models`) with all its files."""
-    found: dict[str, list[Path]] = {}
-    for path in sorted(PACKAGE.glob("*.py")) + sorted(PACKAGE.glob("*/*.py")):
-        name = path.stem if path.parent == PACKAGE else path.parent.name
-        found.setdefault(name, []).append(path)
-    return found
+def module_name(path: Path) -> str:
+    """A module's name in ORDER: `render`, `kinds.made`; a subpackage is named by its folder (`kinds`)."""
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return ".".join(parts[:-1] if len(parts) > 1 and parts[-1] == "__init__" else parts)
 
 
 def modules() -> dict[str, ast.Module]:
-    """Each module's syntax tree; a subpackage's files are read as one module."""
-    trees = {}
-    for name, paths in module_files().items():
-        body = []
-        for path in paths:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            if path.parent != PACKAGE:
-                _as_one_module(tree)
-            body.extend(tree.body)
-        trees[name] = ast.Module(body=body, type_ignores=[])
-    return trees
+    return {module_name(p): ast.parse(p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _as_one_module(tree: ast.Module) -> None:
-    """Read a subpackage file's imports as the subpackage's: `..values` is `.values`, its own `.program` is no import."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            node.level -= 1
-
-
-def package_imports(tree: ast.Module) -> set[str]:
-    """The package's modules that a module imports (`from . import __version__` is the package itself)."""
+def package_imports(name: str, tree: ast.Module) -> set[str]:
+    """The package's modules that module `name` imports (`from . import __version__` is the package itself)."""
+    is_package = (PACKAGE / name.replace(".", "/") / "__init__.py").is_file()
+    here = name.split(".") if is_package else name.split(".")[:-1]  # what `from .` means in it
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
+        if isinstance(node, ast.ImportFrom) and node.level >= 1:
+            base = here[: len(here) - node.level + 1]
             if node.module:
-                found.add(node.module.split(".")[0])
+                found.add(_in_order([*base, *node.module.split(".")]))
             else:
-                found.update(alias.name for alias in node.names if alias.name in ORDER)
-    return found
+                found.update(_in_order([*base, alias.name]) for alias in node.names)
+    return found - {"", name}
+
+
+def _in_order(parts: list[str]) -> str:
+    """The longest name in ORDER that `parts` starts with; '' for the package itself or a name in it."""
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in ORDER:
+            return ".".join(parts[:end])
+    return ""
 
 
 def calls(tree: ast.Module) -> set[str]:
@@ -141,7 +141,7 @@ def test_every_module_has_a_place_in_the_order() -> None:
 def test_no_module_imports_a_later_stage() -> None:
     later = {}
     for name, tree in modules().items():
-        wrong = package_imports(tree) - set(ORDER[: ORDER.index(name)])
+        wrong = package_imports(name, tree) - set(ORDER[: ORDER.index(name)])
         if wrong:
             later[name] = sorted(wrong)
     assert later == {}
@@ -149,14 +149,13 @@ def test_no_module_imports_a_later_stage() -> None:
 
 def test_errors_and_the_content_model_import_nothing_else_from_the_package() -> None:
     trees = modules()
-    assert package_imports(trees["names"]) == set()
-    assert package_imports(trees["errors"]) == set()
-    assert package_imports(trees["values"]) == set()
-    assert package_imports(trees["models"]) == {"values"}
+    assert package_imports("errors", trees["errors"]) == set()
+    assert package_imports("values", trees["values"]) == set()
+    assert package_imports("models", trees["models"]) == {"values"}
 
 
 def test_only_output_writes_to_disk() -> None:
-    writers = {name for name, tree in modules().items() if calls(tree) & WRITES and name != "output"}
+    writers = {name for name, tree in modules().items() if calls(tree) & WRITES and name.split(".")[0] != "output"}
     assert writers == set()
 
 

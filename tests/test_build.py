@@ -12,7 +12,7 @@ import pytest
 from conftest import Run, snapshot, write_files
 from generator.build import build, check
 from generator.errors import PlaybookError
-from generator.output import MARKER, write_site
+from generator.output import MARKER, SiteWriter
 from sitecheck import broken_links, count_controls, read_page, unlabelled_controls
 
 
@@ -90,8 +90,9 @@ def test_a_write_that_fails_half_way_leaves_the_previous_site(project: Callable[
     build(root, out)
     before = snapshot(out)
 
-    with pytest.raises(ValueError, match="outside the output folder"):
-        write_site(out, {"index.html": b"new", "../escape.html": b"x"}, root)
+    with pytest.raises(ValueError, match="outside the output folder"), SiteWriter(out, root) as writer:
+        writer.add("index.html", b"new")
+        writer.add("../escape.html", b"x")
 
     assert snapshot(out) == before
     assert not (root / "escape.html").exists()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.build import BuildSession
-from generator.pages import LISTED_GUIDES_AT_MOST
+from generator.kinds.materials import LISTED_GUIDES_AT_MOST
 
 RUNNING = "guides/mentor/running/index.html"
 WELCOME = "guides/welcome/index.html"

@@ -1,4 +1,4 @@
-"""The only module that writes a site to disk: build beside, then swap into place."""
+"""Write a site: into a hidden folder beside the output as its files come, then swapped into place whole."""
 
 from __future__ import annotations
 
@@ -6,21 +6,17 @@ import errno
 import json
 import logging
 import os
-import re
-import secrets
 import shutil
 import stat
 import sys
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
 
-from .cache import KEY_SIZE
-from .errors import Diagnostic, PlaybookError
-from .files import read_regular
-from .names import CONTENT_FOLDER, OUTPUT_MARKER, TEMPLATES_FOLDER, THEMES_FOLDER
+from ..errors import Diagnostic, PlaybookError
+from ..files import read_regular
+from ..names import CONTENT_FOLDER, OUTPUT_MARKER, TEMPLATES_FOLDER, THEMES_FOLDER
 
 log = logging.getLogger(__name__)
 
@@ -99,24 +95,6 @@ def read_manifest(out_dir: Path, written: Mapping[str, list[int]]) -> dict[str, 
     return intact
 
 
-def write_site(
-    out_dir: Path,
-    files: Mapping[str, bytes],
-    project_root: Path,
-    kept: Collection[str] = (),
-    prints: Mapping[str, str] | None = None,
-) -> bool:
-    """Write the site as the folder `out_dir`, all or nothing; False when it was already exactly that.
-
-    `files` are new bytes by path from the site root; `kept` names files to carry over unchanged
-    from the previous build in `out_dir` (as hard links, so they cost no copying).
-    """
-    with SiteWriter(out_dir, project_root) as writer:
-        for url, data in files.items():
-            writer.add(url, data)
-        return writer.finish(kept, prints or {})
-
-
 class SiteWriter:
     """Writes a site into a hidden folder beside `out_dir` as its files arrive, then swaps it into place.
 
@@ -135,29 +113,21 @@ class SiteWriter:
 
     def __enter__(self) -> SiteWriter:  # noqa: PYI034 - typing.Self needs Python 3.11
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        _remove(self.staging)
+        remove_path(self.staging)
         self.staging.mkdir()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        _remove(self.staging)  # moved into place by finish(), or abandoned
+        remove_path(self.staging)  # moved into place by finish(), or abandoned
 
     def add(self, url: str, data: bytes) -> None:
         """Write one file of the new site."""
-        self.write(url, data)
-        self.record(url, len(data))
-
-    def write(self, url: str, data: bytes) -> None:
-        """Write one file's bytes. A forked worker may call this; the parent then calls `record`."""
         path = self.staging / _safe_relative(url)
         if path.parent not in self._folders:  # once per folder, not once per file
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
         path.write_bytes(data)
-
-    def record(self, url: str, size: int) -> None:
-        """Count a file written by `write` as part of the new site."""
-        self.sizes[url] = size
+        self.sizes[url] = len(data)
 
     def finish(self, kept: Collection[str], prints: Mapping[str, str]) -> bool:
         """Carry over `kept` files, write the marker and swap; False when the site was already exactly this."""
@@ -181,33 +151,6 @@ class SiteWriter:
         made = f"{len(self.sizes)} files written as they were made, {len(kept)} kept from the last build"
         log.info("put the new site in place in %s: %s (%.2f s)", self.out, made, seconds)
         return True
-
-
-@contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """Let one build at a time write `out_dir`: a second build of it waits until the first is done,
-    so that each reads the output the other left, and the last one's site is the one in place.
-
-    The lock is on the folder that holds `out_dir` (no lock file is left behind), and is let go
-    when the process ends, however it ends. Where the system has no `flock`, builds do not wait.
-    """
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        yield
-        return
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(parent, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log.info("waiting for another build of %s to finish", out_dir)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(handle)
 
 
 def _read(path: Path) -> bytes:
@@ -244,7 +187,7 @@ def _staged(out: Path, files: Mapping[str, bytes]) -> Iterator[Path]:
     """A hidden folder beside `out` holding `files`; removed if it is not moved into place."""
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.new-{os.getpid()}"
-    _remove(staging)
+    remove_path(staging)
     try:
         staging.mkdir()
         for rel, data in files.items():
@@ -253,7 +196,7 @@ def _staged(out: Path, files: Mapping[str, bytes]) -> Iterator[Path]:
             path.write_bytes(data)
         yield staging
     finally:
-        _remove(staging)
+        remove_path(staging)
 
 
 def _safe_relative(rel: str) -> PurePosixPath:
@@ -275,17 +218,17 @@ def _swap(staging: Path, out: Path) -> None:
         os.replace(staging, out)
         return
     if _exchange(staging, out):
-        _remove(staging)  # it now holds the old site
+        remove_path(staging)  # it now holds the old site
         return
     retired = out.parent / f".{out.name}.old-{os.getpid()}"
-    _remove(retired)
+    remove_path(retired)
     os.replace(out, retired)
     try:
         os.replace(staging, out)
     except BaseException:
         os.replace(retired, out)
         raise
-    _remove(retired)
+    remove_path(retired)
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -308,135 +251,6 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(failure, os.strerror(failure), str(second))
 
 
-def recover_output(out_dir: Path) -> None:
-    """Set right what a build that was killed left beside `out_dir`, whatever its process: put the previous
-    site back if it was moved aside and not replaced, and delete half-made and retired copies.
-
-    Call it only while holding `output_lock`, so that no other build is writing them.
-    """
-    out = out_dir.resolve()
-    left = _leftovers(out)
-    retired = [path for path in left if ".old-" in path.name and (path / MARKER).is_file()]
-    if retired and not out.exists() and not out.is_symlink():
-        newest = max(retired, key=lambda path: path.stat().st_mtime_ns)
-        os.replace(newest, out)
-        log.warning("put back the site that an interrupted build had moved aside: %s", out)
-    remove_leftovers(out)
-
-
-def remove_leftovers(out_dir: Path) -> list[Path]:
-    """Delete the copies of the site that killed builds left beside `out_dir`; which they were."""
-    left = _leftovers(out_dir.resolve())
-    for path in left:
-        _remove(path)
-    return left
-
-
-def _leftovers(out: Path) -> list[Path]:
-    """The half-made (`.NAME.new-PID`) and retired (`.NAME.old-PID`) copies of the site beside `out`."""
-    pattern = re.compile(rf"\.{re.escape(out.name)}\.(new|old)-[0-9]+")
-    try:
-        return sorted(path for path in out.parent.iterdir() if pattern.fullmatch(path.name))
-    except OSError:
-        return []
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
-
-
-def write_cache(path: Path, signature_path: Path, write_body: Callable[[BinaryIO], str]) -> None:
-    """Write the build cache (beside the output, never in it): the body that `write_body` streams,
-    then the signature it returns. A reader that sees a new body with an old signature rejects it."""
-    if path.parent.exists() and not path.parent.is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "a file is where the cache folder goes", str(path.parent))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        with partial.open("wb") as stream:
-            signature = write_body(stream)
-        os.replace(partial, path)
-        write_record(signature_path, signature)  # replaced, never written into: it may be a pipe, which would block
-    finally:
-        _remove(partial)
-    log.info("saved the build cache in %s (%.2f s)", path.parent, time.perf_counter() - started)
-
-
-def remove_cache(folder: Path) -> bool:
-    """Delete the build cache folder; whether there was one."""
-    if not folder.is_dir():
-        return False
-    shutil.rmtree(folder)
-    return True
-
-
-def remove_partial_cache(folder: Path) -> None:
-    """Delete what a killed build left half-written in the cache folder (`.build.pickle.PID`, ...),
-    unless the process that is writing it is still running (a build of the same project to another folder)."""
-    pattern = re.compile(r"\.[\w.-]+\.([0-9]+)")
-    try:
-        found = [(path, match) for path in folder.iterdir() if (match := pattern.fullmatch(path.name))]
-    except OSError:
-        return
-    for path, match in found:
-        if not _running(int(match.group(1))):
-            _remove(path)
-
-
-def _running(pid: int) -> bool:
-    """Whether a process with this id runs now; where that cannot be asked without harm (Windows), assume not."""
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":  # os.kill would end the process there
-        return False
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True  # another account's
-    except (OSError, OverflowError):  # no such process, or no such id
-        return False
-    return True
-
-
-def make_signing_key(path: Path) -> bytes:
-    """Make this account's key for signing caches (readable by it alone), or replace one that is empty or
-    cut short; OSError if there is nowhere to keep it."""
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "a folder is where the key for signing caches goes", str(path))
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_bytes(KEY_SIZE)
-        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
-            handle.write(key)
-        try:
-            os.link(partial, path)  # only if there is none yet: two first builds at once agree on one key
-            return key
-        except FileExistsError:
-            existing = _read_key(path)
-            if existing is not None:
-                return existing  # another build made it meanwhile
-            log.warning("the key for signing build caches, %s, is empty or damaged; replacing it", path)
-        except OSError:
-            pass  # a file system without hard links
-        os.replace(partial, path)
-        return key
-    finally:
-        _remove(partial)
-
-
-def _read_key(path: Path) -> bytes | None:
-    try:
-        key = read_regular(path, 4 * KEY_SIZE)
-    except OSError:
-        return None
-    return key if KEY_SIZE <= len(key) <= 4 * KEY_SIZE else None
-
-
 def remove_site(out_dir: Path, project_root: Path) -> bool:
     """Delete an output folder a build made (it holds the marker); whether there was one."""
     if not out_dir.is_dir() or not (out_dir / MARKER).is_file() or check_output_folder(out_dir, project_root):
@@ -445,9 +259,9 @@ def remove_site(out_dir: Path, project_root: Path) -> bool:
     return True
 
 
-def write_record(path: Path, text: str) -> None:
-    """Write the record of what the last build was made from (beside the content cache)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+def remove_path(path: Path) -> None:
+    """Delete a file or a whole folder, if it is there."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()

@@ -1,0 +1,63 @@
+"""The page-kind registry: every kind of file the site has, where it is planned, and how it is made.
+
+A kind (`PageKind`) declares the pages it adds to the site, the sources each page shows
+(which the dependency map digests), and how each is made: through a template of the
+theme, or by code (`make`). To add a feature, add a kind here and its template; render,
+the dependency map and the writer need no change.
+
+The order below is the order of `Site.pages`, which the sitemap lists: the site's sections,
+then each program's pages (each month's together), then the guides, worksheets and checklists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..loader import Project
+from ..models import Playbook
+from ..pages import Kind, Page
+from . import made, materials, programs, sections
+from .kind import MonthPlan, PageKind, Plan, ProgramPlan, SiteFiles, month_plans, program_plan, site_plan
+
+__all__ = ["KINDS", "PageKind", "SiteFiles", "plan_pages"]
+
+SITE: tuple[PageKind[Plan], ...] = (
+    sections.HOME_PAGE,
+    sections.ROLE,
+    sections.GUIDES,
+    sections.WORKSHEETS,
+    sections.CHECKLISTS,
+    sections.PROGRESS,
+    made.SEARCH_INDEX,
+    sections.SITEMAP,
+    sections.NOT_FOUND,
+)
+EACH_PROGRAM: tuple[PageKind[ProgramPlan], ...] = (
+    programs.PROGRAM,
+    programs.BOOKLET,
+    made.BOOKLET_PDF,
+    programs.CARDS,
+    made.CALENDAR,
+)
+EACH_MONTH: tuple[PageKind[MonthPlan], ...] = (programs.MONTH, programs.CARD)
+MATERIALS: tuple[PageKind[Plan], ...] = (materials.GUIDE, materials.WORKSHEET, materials.CHECKLIST)
+
+ALL: tuple[PageKind[Any], ...] = (*SITE, *EACH_PROGRAM, *EACH_MONTH, *MATERIALS)
+KINDS: dict[Kind, PageKind[Any]] = {kind.kind: kind for kind in ALL}
+
+
+def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> Iterator[Page]:
+    """Every page of the site, in a stable order; with `pdf`, the booklets as PDF files too."""
+    plan = site_plan(playbook, project, pdf)
+    for kind in SITE:
+        yield from kind.plan(plan)
+    for program in playbook.programs.values():
+        in_program = program_plan(plan, program)
+        for program_kind in EACH_PROGRAM:
+            yield from program_kind.plan(in_program)
+        for in_month in month_plans(in_program):
+            for month_kind in EACH_MONTH:
+                yield from month_kind.plan(in_month)
+    for kind in MATERIALS:
+        yield from kind.plan(plan)

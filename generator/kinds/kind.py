@@ -1,0 +1,140 @@
+"""What a page kind declares, and what planning its pages may use.
+
+A kind plans its pages at one place in the playbook: once for the site (`Plan`), once
+for each program (`ProgramPlan`) or once for each month of a program (`MonthPlan`).
+Each page names the sources it shows, which is what the dependency map digests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from ..links import month_url, page_url
+from ..loader import Project
+from ..models import Month, Playbook, Program, Role
+from ..names import SETTINGS_FILE
+from ..pages import Kind, NavLink, Page
+from ..site import Site
+
+SETTINGS = SETTINGS_FILE
+HOME = NavLink("Home", page_url("home"))
+T = TypeVar("T")
+S = TypeVar("S", "Plan", "ProgramPlan", "MonthPlan")
+
+
+class SiteFiles(Protocol):
+    """The other files of the site, for a file made from them (a booklet's PDF from its page and stylesheet)."""
+
+    def file(self, url: str) -> bytes:
+        """The bytes of one file of the site."""
+
+
+# How a kind's file is made by code: the page, the site and its other files -> (URL, bytes) of each file made.
+Make = Callable[[Page, Site, SiteFiles], Iterable[tuple[str, bytes]]]
+
+
+@dataclass(frozen=True)
+class PageKind(Generic[S]):
+    """A kind of page: the pages it adds to the site (with the sources each shows), and how each is made."""
+
+    kind: Kind
+    plan: Callable[[S], Iterable[Page]]  # its pages at one place in the playbook
+    template: str = ""  # the template that renders its pages, unless `make` makes them
+    make: Make | None = None
+    made_from: Callable[[Page], tuple[str, ...]] | None = None  # other files of the site a page is made from
+    folder: str = ""  # where the further files a page makes go, beside its own URL (the search index's)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What planning the pages of the site may use: the playbook, where its sources are, what pages share."""
+
+    playbook: Playbook
+    project: Project
+    pdf: bool  # whether the booklets are also made as PDF files
+    roles: tuple[Role, ...]  # each role once
+    everything: frozenset[str]  # the sources of a page that lists everything
+    shared: frozenset[str]  # what every page shows: the settings and the programs (their titles are in the navigation)
+
+
+def site_plan(playbook: Playbook, project: Project, pdf: bool) -> Plan:
+    """What every kind plans its pages from."""
+    found = project.found
+    everything = frozenset(
+        [
+            SETTINGS,
+            *(p for kind in ("program", "worksheet", "checklist") for p in found[kind].values()),
+            *(f"meta:{p}" for p in found["guide"].values()),  # lists show a guide's title and summary only
+        ]
+    )
+    shared = frozenset([SETTINGS, *found["program"].values()])
+    return Plan(playbook, project, pdf, first_of_each(playbook.settings.roles, "id"), everything, shared)
+
+
+@dataclass(frozen=True)
+class ProgramPlan:
+    """Planning the pages of one program: the program, its link, and what its pages show."""
+
+    site: Plan
+    program: Program
+    link: NavLink
+    sources: frozenset[str]
+    months: tuple[Month, ...]  # in order, each number once
+
+
+def program_plan(plan: Plan, program: Program) -> ProgramPlan:
+    """Where the kinds made once for each program plan their pages."""
+    link = NavLink(program.title, page_url("program", program.id))
+    sources = frozenset([*plan.shared, *material_sources(program.months, plan.project)])
+    return ProgramPlan(plan, program, link, sources, first_of_each(program.months_in_order, "number"))
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    """Planning the pages of one month of a program."""
+
+    program: ProgramPlan
+    month: Month
+    link: NavLink
+    sources: frozenset[str]
+    previous: NavLink | None
+    next: NavLink | None
+
+
+def month_plans(plan: ProgramPlan) -> Iterable[MonthPlan]:
+    """Where the kinds made once for each month plan their pages, month by month."""
+    months = plan.months
+    shared = plan.site.shared
+    for index, month in enumerate(months):
+        before = months[index - 1] if index > 0 else None
+        after = months[index + 1] if index + 1 < len(months) else None
+        sources = frozenset([*shared, *material_sources((month,), plan.site.project)])
+        link = _month_link(plan.program, month)
+        previous = _month_link(plan.program, before) if before else None
+        after_link = _month_link(plan.program, after) if after else None
+        yield MonthPlan(plan, month, link, sources, previous, after_link)
+
+
+def _month_link(program: Program, month: Month) -> NavLink:
+    return NavLink(f"Month {month.number}: {month.title}", month_url(program.id, month.number))
+
+
+def first_of_each(items: Iterable[T], attribute: str) -> tuple[T, ...]:
+    """The items without repeats of `attribute`: a repeat is reported by validation, and gets no page."""
+    seen: dict[object, T] = {}
+    for item in items:
+        seen.setdefault(getattr(item, attribute), item)
+    return tuple(seen.values())
+
+
+def material_sources(months: Iterable[Month], project: Project) -> list[str]:
+    """The files of the worksheets, checklists and guides that these months show."""
+    return [
+        f"meta:{project.found[kind][ref]}" if kind == "guide" else project.found[kind][ref]
+        for month in months
+        for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
+        for ref in refs
+        if ref in project.found[kind]
+    ]

@@ -1,0 +1,55 @@
+"""The site's own sections: the home page, a page for each role, the lists, progress, the sitemap and 404."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..links import page_url
+from ..pages import Kind, Page
+from .kind import HOME, PageKind, Plan
+
+
+def _home(plan: Plan) -> Iterator[Page]:
+    yield Page(HOME.url, Kind.HOME, plan.playbook.settings.title, plan.everything)
+
+
+def _roles(plan: Plan) -> Iterator[Page]:
+    for role in plan.roles:
+        title = f"Start here: {role.name}"
+        yield Page(page_url("role", role.id), Kind.ROLE, title, plan.everything, role=role, trail=(HOME,))
+
+
+def _list_of(kind: Kind, title: str, listed: str) -> PageKind[Plan]:
+    """The page listing every item of a kind (guides, worksheets, checklists)."""
+
+    def plan_list(plan: Plan) -> Iterator[Page]:
+        paths = plan.project.found[listed].values()
+        # A list shows a guide's title and summary, not its body.
+        files = frozenset([*plan.shared, *(f"meta:{p}" if listed == "guide" else p for p in paths)])
+        yield Page(page_url(kind), kind, title, files, trail=(HOME,))
+
+    return PageKind(kind, plan_list, f"{kind}.html")
+
+
+def _progress(plan: Plan) -> Iterator[Page]:
+    yield Page("progress/index.html", Kind.PROGRESS, "My progress", plan.everything, trail=(HOME,))
+
+
+def _sitemap(plan: Plan) -> Iterator[Page]:
+    if plan.playbook.settings.base_url:  # a sitemap lists full addresses
+        yield Page("sitemap.xml", Kind.SITEMAP, "Sitemap", plan.everything)
+
+
+def _not_found(plan: Plan) -> Iterator[Page]:
+    if plan.playbook.settings.base_url:  # shown at any address, its links start from the base path
+        yield Page("404.html", Kind.NOT_FOUND, "Page not found", plan.shared)
+
+
+HOME_PAGE = PageKind(Kind.HOME, _home, "home.html")
+ROLE = PageKind(Kind.ROLE, _roles, "role.html")
+GUIDES = _list_of(Kind.GUIDES, "Guides", "guide")
+WORKSHEETS = _list_of(Kind.WORKSHEETS, "Worksheets", "worksheet")
+CHECKLISTS = _list_of(Kind.CHECKLISTS, "Checklists", "checklist")
+PROGRESS = PageKind(Kind.PROGRESS, _progress, "progress.html")
+SITEMAP = PageKind(Kind.SITEMAP, _sitemap, "sitemap.xml")
+NOT_FOUND = PageKind(Kind.NOT_FOUND, _not_found, "404.html")

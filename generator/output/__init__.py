@@ -1,0 +1,33 @@
+"""The only package that writes to disk: the site (built beside the output, then swapped into place),
+and what a build keeps beside it."""
+
+from __future__ import annotations
+
+from .upkeep import (
+    make_signing_key,
+    output_lock,
+    recover_output,
+    remove_cache,
+    remove_leftovers,
+    remove_partial_cache,
+    write_cache,
+    write_record,
+)
+from .writer import MARKER, SiteWriter, check_output_folder, read_manifest, remove_site, write_new_folder
+
+__all__ = [
+    "MARKER",
+    "SiteWriter",
+    "check_output_folder",
+    "make_signing_key",
+    "output_lock",
+    "read_manifest",
+    "recover_output",
+    "remove_cache",
+    "remove_leftovers",
+    "remove_partial_cache",
+    "remove_site",
+    "write_cache",
+    "write_new_folder",
+    "write_record",
+]

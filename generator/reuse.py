@@ -1,0 +1,197 @@
+"""The reuse layer: what a build takes from earlier builds instead of making it again.
+
+The stages (load, validate, plan, render) are pure functions of their inputs; this layer
+wraps them and asks, for each part, whether its inputs changed since it was last made.
+What it keeps are `Memo`s: values by the inputs they were made from.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment
+
+from .errors import Diagnostic
+from .kinds import KINDS
+from .loader import Project
+from .memo import Memo
+from .names import SETTINGS_FILE
+from .pages import Kind, Page
+from .site import Site
+from .theme import Theme, check_templates, create_environment, find_theme, static_files, template_stamps
+
+if TYPE_CHECKING:
+    from .dependencies import Fingerprints
+    from .search import RunResult, SearchIndex
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------------------------
+# Render: the theme's environment, pages by fingerprint, the search index, the previous output
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    """One file of the site as a build hands it to the writer: its bytes, or None to keep the previous output's."""
+
+    url: str
+    fingerprint: str  # the digest of what it is made from, recorded in the output's manifest
+    data: bytes | None = None
+    fresh: bool = False  # made anew by this build (of the search index's files, its page alone counts)
+
+
+@dataclass
+class Rendered:
+    """The files of a build as they went by: which were made anew or kept, and the fingerprint of each."""
+
+    files: dict[str, bytes] = field(default_factory=dict)  # their bytes, when the build holds the site in memory
+    fresh: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # kept as the previous output has them
+    prints: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, files: Iterable[SiteFile], take: Callable[[str, bytes], None] | None = None) -> Rendered:
+        """Count the files as they come, handing the bytes of each to `take` (a writer), or holding them in memory."""
+        rendered = cls()
+        take = take or rendered.files.__setitem__
+        for file in files:
+            rendered.prints[file.url] = file.fingerprint
+            if file.fresh:
+                rendered.fresh.append(file.url)
+            if file.data is None:
+                rendered.kept.append(file.url)
+            else:
+                take(file.url, file.data)
+        return rendered
+
+    @property
+    def count(self) -> int:
+        """How many files the site has."""
+        return len(self.prints)
+
+
+class RenderReuse:
+    """What rendering reuses: within a session, the theme's environment, the pages it made and the search
+    index; in any build, the files of the previous output that were made from the same inputs."""
+
+    def __init__(self, *, again: bool = False, search_runs: Memo[RunResult] | None = None) -> None:
+        """`again`: the session will build again after changes (the dev server), so it keeps every page it
+        makes, and the search index, in memory. `search_runs`: parts of the search index the content cache keeps.
+        """
+        self.again = again
+        self.pages: Memo[bytes] = Memo()  # by (URL, fingerprint); filled only when building again
+        self.search: SearchIndex | None = None
+        self.search_runs = search_runs
+        self._theme: tuple[Theme, Environment] | None = None
+        self._template_stamps: dict[str, tuple[int, int]] = {}
+        self._template_digests: dict[str, str] | None = None
+
+    def theme(self, root: Path, name: str, problems: list[Diagnostic]) -> tuple[Theme, Environment] | None:
+        """The theme and its Jinja environment: kept between builds, checked again when a template changes."""
+        theme = find_theme(root, name)
+        if theme is None:
+            hint = "use `default`, or add themes/<name>/templates/"
+            problems.append(Diagnostic(SETTINGS_FILE, 0, 0, f"no theme '{name}'", hint))
+            return None
+        stamps = template_stamps(theme)
+        if self._theme is not None and self._theme[0] == theme and self._template_stamps == stamps:
+            return self._theme
+        env = create_environment(theme)
+        template_problems = check_templates(theme, env)
+        problems += template_problems
+        if template_problems:
+            return None
+        self._theme, self._template_stamps, self._template_digests = (theme, env), stamps, None
+        return theme, env
+
+    def render(
+        self, site: Site, env: Environment, theme: Theme, project: Project, previous: Mapping[str, str]
+    ) -> Iterator[SiteFile]:
+        """Every file of the site: rendered, or reused when its fingerprint is the one it had before
+        (`previous`: the fingerprints of the files an earlier build left in the output)."""
+        # Imported here, not at the top: `playbook check` never renders, and need not load what rendering uses.
+        from .dependencies import fingerprints, template_digests
+
+        if self._template_digests is None:
+            self._template_digests = template_digests(env)
+        prints = fingerprints(site, project, self._template_digests, static_files(theme))
+        wanted: list[Page] = []
+        search: Page | None = None
+        for page in site.pages:
+            fingerprint = prints.pages[page.url]
+            kept = _kept(page, fingerprint, previous)
+            if kept:
+                yield from (SiteFile(url, fingerprint) for url in kept)
+            elif self.again and (page.url, fingerprint) in self.pages:
+                yield SiteFile(page.url, fingerprint, self.pages.reuse((page.url, fingerprint)))
+            elif page.kind is Kind.SEARCH_INDEX and (self.again or self.search_runs is not None):
+                search = page  # made below, from the parts of it that did not change
+            else:
+                wanted.append(page)
+        yield from self._made(site, env, theme, wanted, prints, previous)
+        if search is not None:
+            yield from self._search_index(search, site, prints)
+        self.pages.finish()
+
+    def _made(
+        self,
+        site: Site,
+        env: Environment,
+        theme: Theme,
+        pages: list[Page],
+        prints: Fingerprints,
+        previous: Mapping[str, str],
+    ) -> Iterator[SiteFile]:
+        """The files render makes for `pages` (and the static files and assets, kept when they are the same)."""
+        from .render import render_site
+
+        made = {page.url for page in pages}
+        folders = {KINDS[p.kind].folder: prints.pages[p.url] for p in pages if KINDS[p.kind].folder}
+        for url, data in render_site(site, env, theme, pages):
+            fingerprint = _fingerprint(url, prints, folders)
+            if url not in made and previous.get(url) == fingerprint:
+                yield SiteFile(url, fingerprint)  # a static file or asset as the previous output has it
+                continue
+            if self.again and url in made:
+                self.pages.put((url, fingerprint), data)
+            yield SiteFile(url, fingerprint, data, fresh=url in made)
+
+    def _search_index(self, page: Page, site: Site, prints: Fingerprints) -> Iterator[SiteFile]:
+        """The search index, indexing again only the files that changed since the session's (or the cache's) last."""
+        from .search import SearchIndex, build_once
+
+        fingerprint = prints.pages[page.url]
+        if self.again:
+            self.search = self.search or SearchIndex()
+            files: Iterable[tuple[str, bytes]] = self.search.files(site, prints.slots).items()
+        else:
+            files = build_once(site, self.search_runs, prints.slots)
+        for url, data in files:
+            yield SiteFile(url, fingerprint, data, fresh=url == page.url)
+
+
+def _kept(page: Page, fingerprint: str, previous: Mapping[str, str]) -> list[str]:
+    """The previous output's files of `page` if they were made from the same inputs, else none."""
+    if previous.get(page.url) != fingerprint:
+        return []
+    folder = KINDS[page.kind].folder
+    if not folder:
+        return [page.url]
+    return [url for url, old in previous.items() if old == fingerprint and url.startswith(folder)]
+
+
+def _fingerprint(url: str, prints: Fingerprints, folders: Mapping[str, str]) -> str:
+    """A file's fingerprint: a page's, a static file's or asset's, or that of the page whose folder it is in."""
+    found = prints.pages.get(url) or prints.files.get(url)
+    if found:
+        return found
+    for folder, fingerprint in folders.items():
+        if url.startswith(folder):
+            return fingerprint
+    raise ValueError(f"no page made {url}")
