@@ -22,7 +22,7 @@ from jinja2 import Environment
 
 from .cache import SIGNATURE_FILE, CacheContent, SignedWriter, cache_path, dump_cache, key_path, read_cache, signing_key
 from .errors import Diagnostic, PlaybookError, sort_diagnostics
-from .loader import Project, load_project
+from .loader import Project
 from .markdown import create_markdown
 from .memo import Memo
 from .output import (
@@ -40,10 +40,10 @@ from .output import (
     write_record,
 )
 from .pdf import load_weasyprint
-from .site import Site, SiteMemo, plan_site
+from .reuse import ContentReuse
+from .site import Site
 from .theme import Theme, check_templates, create_environment, find_theme, template_stamps
 from .uptodate import RECORD, input_record, written_files
-from .validate import FileResult, validate
 
 if TYPE_CHECKING:
     from .render import Rendered, RenderMemory, Sink
@@ -85,9 +85,7 @@ class BuildSession:
         self.root = project_dir
         self.strict = strict
         self.pdf = pdf
-        self.project: Project | None = None
-        self._validated: Memo[FileResult] = Memo()
-        self._site_memo = SiteMemo()
+        self.content = ContentReuse()
         self._rendered: RenderMemory | None = None  # made by the first build(): `check` does not render
         self._search_runs: Memo[Any] = Memo()
         self._theme: tuple[Theme, Environment] | None = None
@@ -95,7 +93,6 @@ class BuildSession:
         self._template_stamps: dict[str, tuple[int, int]] = {}
         self.cache = cache
         self.again = again
-        self._cached_files: tuple[object, ...] = ()
         if cache:
             self._start_from(read_cache(project_dir))
 
@@ -108,14 +105,14 @@ class BuildSession:
             load_weasyprint()  # fail before any work when PDFs cannot be made
         # A session that builds again is told every change by its watcher, so it need not look at the rest.
         stage = _Stages()
-        self.project = project = load_project(self.root, self.project, changed, only_changed=self.again)
+        project = self.content.load(self.root, changed, only_changed=self.again)
         stage.done("read %d files of %s", len(project.loaded), self.root)
-        playbook, problems = validate(project, self._validated)
+        playbook, problems = self.content.validate(project)
         stage.done("validated them: %d problems", len(problems))
         site = theme = env = None
         if playbook is not None:
             md = create_markdown(allow_html=playbook.settings.markdown.allow_html)
-            site, link_problems = plan_site(playbook, project, md, pdf=self.pdf, memo=self._site_memo)
+            site, link_problems = self.content.plan_site(playbook, md, pdf=self.pdf)
             problems += link_problems
             pages = sum(p.is_html for p in site.pages)
             stage.done("planned %d pages and checked their links: %d problems", pages, len(link_problems))
@@ -124,8 +121,7 @@ class BuildSession:
             stage.done("loaded the theme '%s'", playbook.settings.theme)
         if any(p.is_error or self.strict for p in problems) or site is None or theme is None or env is None:
             raise PlaybookError(problems)
-        self._validated.finish()
-        self._site_memo.finish()
+        self.content.finish()
         return Checked(site, theme, env, sort_diagnostics(problems))
 
     def build(
@@ -150,20 +146,25 @@ class BuildSession:
             self._rendered.search_runs = self._search_runs if self.cache else None
 
         checked = self.check(changed)
-        assert self.project is not None and self._theme is not None
+        assert self._theme is not None
         stage = _Stages()
-        prints = fingerprints(checked.site, self.project, self._templates())
+        prints = fingerprints(checked.site, self._templates())
         site, env, theme = checked.site, checked.env, checked.theme
         rendered = render_site(site, env, theme, self._rendered, prints, previous, sink)
         stage.done("made the site's %d files, %d of them rendered anew", rendered.count, len(rendered.fresh))
         return checked, rendered
 
-    def _start_from(self, content: CacheContent | None) -> None:
-        if content is None or getattr(content.project, "root", None) != self.root.resolve():
+    @property
+    def project(self) -> Project | None:
+        """The files the last build read."""
+        return self.content.project
+
+    def _start_from(self, cached: CacheContent | None) -> None:
+        if cached is None or not isinstance(cached.content, ContentReuse) or cached.content.project is None:
             return
-        self.project, self._validated, self._site_memo = content.project, content.validated, content.site
-        self._search_runs = content.search_runs
-        self._cached_files = tuple(self.project.loaded.values())
+        if cached.content.project.root != self.root.resolve():
+            return
+        self.content, self._search_runs = cached.content, cached.search_runs
 
     def save_cache(self) -> None:
         """Leave what this session read and made for the next build, if anything changed since it was loaded.
@@ -172,15 +173,13 @@ class BuildSession:
         """
         if not self.cache or self.project is None:
             return
-        same_files = tuple(self.project.loaded.values()) == self._cached_files
-        memos = (self._validated, self._site_memo.markdown, self._site_memo.prose, self._search_runs)
-        if same_files and not any(memo.changed for memo in memos):
+        if not self.content.changed and not self._search_runs.changed:
             return
         key = signing_key() or make_signing_key(key_path())
-        for memo in memos:
-            memo.changed = False
+        self.content.saved()
+        self._search_runs.changed = False
         self._search_runs.finish()
-        content = CacheContent(self.project, self._validated, self._site_memo, self._search_runs)
+        content = CacheContent(self.content, self._search_runs)
 
         def write_body(stream: BinaryIO) -> str:
             writer = SignedWriter(stream, key)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from .loader import Project
 from .search import SEARCH_VERSION, Slot
 from .site import Site
+from .values import Input
 
 
 @dataclass(frozen=True)
@@ -57,28 +57,30 @@ def _closure(name: str, uses: Mapping[str, set[str]]) -> set[str]:
     return seen
 
 
-def fingerprints(site: Site, project: Project, templates: Mapping[str, str]) -> Fingerprints:
+def fingerprints(site: Site, templates: Mapping[str, str]) -> Fingerprints:
     """The digest of every page of the site, and of every search slot."""
     context = _digest([site.link_context, str(site.pdf)])
-    by_set: dict[frozenset[str], str] = {}  # one digest for each set of sources, however many pages share it
+    by_set: dict[frozenset[Input], str] = {}  # one digest for each set of sources, however many pages share it
     pages = {}
     for page in site.pages:
         sources = by_set.get(page.sources)
         if sources is None:
-            sources = by_set[page.sources] = _digest(_sources(page.sources, project))
-        own = "".join(project.digest(path) for path in page.own)
+            sources = by_set[page.sources] = _digest(_sources(page.sources))
+        own = "".join(part.digest for part in page.own)
         # Joined, not hashed again: a fingerprint only needs to compare equal, and pages are many.
         pages[page.url] = f"{templates.get(page.template, '')}{context}{sources}{own}"
-    slots: dict[Slot, str] = {(source.kind, source.id): project.digest(source.path) for source in project.files}
-    search = _digest(
-        [SEARCH_VERSION, project.digest("playbook.yaml"), *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))]
+    read = site.playbook.sources
+    slots: dict[Slot, str] = {("playbook", "playbook"): read.settings.digest}
+    slots.update(
+        ((kind, item_id), source.digest) for kind, files in read.files.items() for item_id, source in files.items()
     )
-    assets = {asset.url: project.digest(asset.path) for asset in site.assets}
+    search = _digest([SEARCH_VERSION, read.settings.digest, *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))])
+    assets = {asset.url: asset.digest for asset in site.assets}
     return Fingerprints(pages, slots, search, assets)
 
 
-def _sources(paths: Iterable[str], project: Project) -> list[str]:
-    return [f"{path}={project.digest(path)}" for path in sorted(paths)]
+def _sources(parts: Iterable[Input]) -> list[str]:
+    return [f"{name}={digest}" for name, digest in sorted(parts)]
 
 
 def _digest(parts: Iterable[str]) -> str:

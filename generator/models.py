@@ -30,6 +30,7 @@ from .values import (
     Owners,
     RoleId,
     Slug,
+    Sources,
     Text,
     TimeZoneName,
     When,
@@ -458,6 +459,9 @@ class Guide(Model):
 FIRST_GUIDE = "getting-started"  # the guide every role's "Start here" page lists first
 
 
+MonthOf = tuple[str, int]  # a month of a program: (program id, month number)
+
+
 class Playbook(Model):
     """Everything in a project, validated and cross-checked; each collection keyed by id, in display order."""
 
@@ -466,6 +470,14 @@ class Playbook(Model):
     worksheets: dict[str, Worksheet]
     checklists: dict[str, Checklist]
     guides: dict[str, Guide]
+    uses: SkipJsonSchema[dict[tuple[str, str], tuple[MonthOf, ...]]] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="For each worksheet, checklist and guide (by kind and id): the months that use it, in order.",
+    )
+    sources: SkipJsonSchema[Sources] = Field(
+        default_factory=Sources, exclude=True, description="Where each part was read from."
+    )
 
     def start_date(self, program: Program) -> dt.date | None:
         """When the program's first meeting is: its own start date, else the playbook's."""

@@ -8,10 +8,9 @@ from typing import TypeVar
 
 from .guides import neighbours, reading_order
 from .links import booklet_pdf_url, booklet_url, calendar_url, card_url, cards_url, month_url, page_url
-from .loader import Project
 from .models import Checklist, Guide, Month, Playbook, Program, Role, Worksheet
+from .values import Input, Sources
 
-SETTINGS = "playbook.yaml"
 # Beyond this, a list beside the text no longer helps to find a guide, and it would add its
 # weight to every guide page; the page listing the guides has them all.
 LISTED_GUIDES_AT_MOST = 60
@@ -65,8 +64,8 @@ class Page:
     url: str
     kind: str
     title: str
-    sources: frozenset[str]  # files the page shows; often one set shared by many pages
-    own: tuple[str, ...] = ()  # files this page alone shows, beside `sources`
+    sources: frozenset[Input]  # what the page shows of the files; often one set shared by many pages
+    own: tuple[Input, ...] = ()  # what this page alone shows, beside `sources`
     program: Program | None = None
     month: Month | None = None
     worksheet: Worksheet | None = None
@@ -103,23 +102,23 @@ class Page:
         return self.url.endswith(".html")
 
 
-def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> Iterator[Page]:
+def plan_pages(playbook: Playbook, *, pdf: bool = False) -> Iterator[Page]:
     """Every page of the site, in a stable order; with `pdf`, the booklets as PDF files too."""
-    found = project.found
+    found = playbook.sources.files
     everything = frozenset(
         [
-            SETTINGS,
-            *(p for kind in ("program", "worksheet", "checklist") for p in found[kind].values()),
-            *(f"meta:{p}" for p in found["guide"].values()),  # lists show a guide's title and summary only
+            playbook.sources.settings.whole,
+            *(s.whole for kind in ("program", "worksheet", "checklist") for s in found[kind].values()),
+            *(s.listed for s in found["guide"].values()),  # lists show a guide's title and summary only
         ]
     )
-    shared = _shared(project)
+    shared = _shared(playbook.sources)
     home = NavLink("Home", page_url("home"))
     yield Page(page_url("home"), "home", playbook.settings.title, everything)
     for role in _first_of_each(playbook.settings.roles, "id"):
         yield Page(page_url("role", role.id), "role", f"Start here: {role.name}", everything, role=role, trail=(home,))
     for kind, title in (("guides", "Guides"), ("worksheets", "Worksheets"), ("checklists", "Checklists")):
-        files = frozenset([*shared, *(f"meta:{p}" if kind == "guides" else p for p in found[kind[:-1]].values())])
+        files = frozenset([*shared, *(s.listed if kind == "guides" else s.whole for s in found[kind[:-1]].values())])
         yield Page(page_url(kind), kind, title, files, trail=(home,))
     yield Page("progress/index.html", "progress", "My progress", everything, trail=(home,))
     yield Page("search/index.js", "search-index", "Search index", everything)
@@ -127,19 +126,19 @@ def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> It
         yield Page("sitemap.xml", "sitemap", "Sitemap", everything, template_name="sitemap.xml")
         yield Page("404.html", "404", "Page not found", shared)
     for program in playbook.programs.values():
-        yield from _program_pages(program, playbook, project, home, pdf, shared)
-    yield from _guide_pages(playbook, project, home, shared)
+        yield from _program_pages(program, playbook, home, pdf, shared)
+    yield from _guide_pages(playbook, home, shared)
     for kind, items in (
         ("worksheet", playbook.worksheets),
         ("checklist", playbook.checklists),
     ):
         section = NavLink(kind.capitalize() + "s", page_url(kind + "s"))
         for item_id, item in items.items():
-            own = (found[kind][item_id],)
+            own = (found[kind][item_id].whole,)
             yield Page(page_url(kind, item_id), kind, item.title, shared, own, trail=(home, section), **{kind: item})  # type: ignore[arg-type]
 
 
-def _guide_pages(playbook: Playbook, project: Project, home: NavLink, shared: frozenset[str]) -> Iterator[Page]:
+def _guide_pages(playbook: Playbook, home: NavLink, shared: frozenset[Input]) -> Iterator[Page]:
     order = reading_order(playbook.guides.values())
     links = [NavLink(guide.title, page_url("guide", guide.id)) for guide in order]
     listed = tuple(ListedGuide(link.title, link.url, guide.meta.roles) for guide, link in zip(order, links))
@@ -149,7 +148,7 @@ def _guide_pages(playbook: Playbook, project: Project, home: NavLink, shared: fr
     everyone = _pagers(order, links, "")
     # Which guides come before and after depends on every guide's order and roles, and the list shows
     # every title: so a guide page shows every guide's front matter (not its body).
-    sources = frozenset([*shared, *(f"meta:{p}" for p in project.found["guide"].values())])
+    sources = frozenset([*shared, *(s.listed for s in playbook.sources.files["guide"].values())])
     section = NavLink("Guides", page_url("guides"))
     place = {guide.id: index for index, guide in enumerate(order)}
     for guide in playbook.guides.values():
@@ -159,7 +158,7 @@ def _guide_pages(playbook: Playbook, project: Project, home: NavLink, shared: fr
             "guide",
             guide.title,
             sources,
-            (project.found["guide"][guide.id],),
+            (playbook.sources.of("guide", guide.id).whole,),
             guide=guide,
             previous=everyone[index].previous,
             next=everyone[index].next,
@@ -179,10 +178,10 @@ def _pagers(order: tuple[Guide, ...], links: list[NavLink], role_id: str) -> lis
 
 
 def _program_pages(
-    program: Program, playbook: Playbook, project: Project, home: NavLink, pdf: bool, shared: frozenset[str]
+    program: Program, playbook: Playbook, home: NavLink, pdf: bool, shared: frozenset[Input]
 ) -> Iterator[Page]:
     program_link = NavLink(program.title, page_url("program", program.id))
-    sources = frozenset([*shared, *_material_sources(program.months, project)])
+    sources = frozenset([*shared, *_material_sources(program.months, playbook.sources)])
     yield Page(program_link.url, "program", program.title, sources, program=program, trail=(home,))
     for role in (None, *_first_of_each(playbook.settings.roles, "id")):
         title = f"{program.title}: booklet" + (f" for the {role.name.lower()}" if role else "")
@@ -212,7 +211,7 @@ def _program_pages(
     for index, month in enumerate(months):
         before = months[index - 1] if index > 0 else None
         after = months[index + 1] if index + 1 < len(months) else None
-        month_sources = frozenset([*shared, *_material_sources((month,), project)])
+        month_sources = frozenset([*shared, *_material_sources((month,), playbook.sources)])
         title = f"Month {month.number}: {month.title}"
         month_link = NavLink(title, month_url(program.id, month.number))
         yield Page(
@@ -246,19 +245,19 @@ def _first_of_each(items: Iterable[T], attribute: str) -> tuple[T, ...]:
     return tuple(seen.values())
 
 
-def _shared(project: Project) -> frozenset[str]:
+def _shared(sources: Sources) -> frozenset[Input]:
     """What every page shows: the settings, and the programs (their titles are in the navigation)."""
-    return frozenset([SETTINGS, *project.found["program"].values()])
+    return frozenset([sources.settings.whole, *(s.whole for s in sources.files["program"].values())])
 
 
-def _material_sources(months: Iterable[Month], project: Project) -> list[str]:
-    """The files of the worksheets, checklists and guides that these months show."""
+def _material_sources(months: Iterable[Month], sources: Sources) -> list[Input]:
+    """What these months show of their worksheets, checklists and guides."""
     return [
-        f"meta:{project.found[kind][ref]}" if kind == "guide" else project.found[kind][ref]
+        sources.files[kind][ref].listed if kind == "guide" else sources.files[kind][ref].whole
         for month in months
         for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
         for ref in refs
-        if ref in project.found[kind]
+        if ref in sources.files[kind]
     ]
 
 
@@ -266,20 +265,3 @@ def _month_link(program: Program, month: Month | None) -> NavLink | None:
     if month is None:
         return None
     return NavLink(f"Month {month.number}: {month.title}", month_url(program.id, month.number))
-
-
-def find_uses(playbook: Playbook) -> dict[tuple[str, str], tuple[Use, ...]]:
-    """For each worksheet, checklist and guide (by kind and id): the months that use it, in order."""
-    uses: dict[tuple[str, str], list[Use]] = {}
-    for program in playbook.programs.values():
-        for month in program.months_in_order:
-            title = f"{program.title}, month {month.number}: {month.title}"
-            use = Use(program, month, title, month_url(program.id, month.number))
-            for kind, refs in (
-                ("worksheet", month.worksheets),
-                ("checklist", month.checklists),
-                ("guide", month.guides),
-            ):
-                for ref in dict.fromkeys(refs):
-                    uses.setdefault((kind, ref), []).append(use)
-    return {key: tuple(found) for key, found in uses.items()}

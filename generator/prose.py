@@ -1,0 +1,207 @@
+"""The playbook's Markdown as HTML: guide bodies and the Markdown fields of YAML files, their links checked."""
+
+from __future__ import annotations
+
+import posixpath
+import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from markdown_it import MarkdownIt
+from pydantic import BaseModel
+
+from .errors import Diagnostic, Suggestions
+from .links import Targets, month_url, page_url, resolve
+from .markdown import Link, RenderedMarkdown, render_markdown
+from .models import Checklist, Playbook, Program, Worksheet
+from .parallel import map_across_cores
+from .values import Prose, Source
+
+Loc = tuple[str | int, ...]
+MarkdownText = tuple[str, str, bool]  # (Markdown, the path of the file it is written in, whether it is one line)
+ProseField = tuple[Loc, str, bool]  # (where in its model, Markdown, whether it is one line)
+ProseKey = tuple[str, bool, str]  # (folder of the file it is written in, whether it is one line, Markdown)
+RenderTexts = Callable[[MarkdownIt, Targets, Sequence[MarkdownText]], list[RenderedMarkdown]]
+ProseFieldsOf = Callable[[Source, "Program | Worksheet | Checklist"], list[ProseField]]
+
+
+@dataclass(frozen=True)
+class Content:
+    """The playbook's Markdown as HTML, and the problems of its links."""
+
+    guides: dict[str, RenderedMarkdown]  # by guide id
+    prose: dict[ProseKey, str]  # the HTML of each Markdown field of a YAML file, site links unresolved
+    problems: list[Diagnostic]
+
+
+def render_texts(md: MarkdownIt, targets: Targets, texts: Sequence[MarkdownText]) -> list[RenderedMarkdown]:
+    """Markdown texts as HTML, in order, across the computer's cores when there are many."""
+    return map_across_cores(_render_text, texts, (md, targets))
+
+
+def _render_text(shared: tuple[MarkdownIt, Targets], text: MarkdownText) -> RenderedMarkdown:
+    md, targets = shared
+    markdown, path, inline = text
+    return render_markdown(md, markdown, partial(_resolve_from, path, targets), inline=inline)
+
+
+def _resolve_from(source: str, targets: Targets, href: str, is_image: bool) -> Link:
+    return resolve(href, source, is_image, targets)
+
+
+def prose_fields(source: Source, model: Program | Worksheet | Checklist) -> list[ProseField]:
+    """The Markdown fields of a program, worksheet or checklist read from `source`, with where each is."""
+    return list(iter_prose(model))
+
+
+def link_targets(playbook: Playbook) -> Targets:
+    """What links in content can point at: every file found (a link to a file with errors is not broken)."""
+    files = playbook.sources.files
+    pages = {
+        source.path: page_url(kind, item_id)
+        for kind in ("program", "worksheet", "checklist", "guide")
+        for item_id, source in files[kind].items()
+    }
+    months = {
+        files["program"][p.id].path: {m.number: month_url(p.id, m.number) for m in p.months}
+        for p in playbook.programs.values()
+    }
+    assets = {a.path: a.url for a in playbook.sources.assets}
+    guides = {source.path: guide_id for guide_id, source in files["guide"].items()}
+    return Targets(pages, months, assets, guides)
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a Markdown field was first met: its file, and where in the file's model."""
+
+    source: Source
+    loc: Loc
+
+
+def render_content(
+    playbook: Playbook,
+    md: MarkdownIt,
+    targets: Targets,
+    *,
+    render: RenderTexts = render_texts,
+    fields: ProseFieldsOf = prose_fields,
+) -> Content:
+    """Render every guide and every Markdown field once, and check every link in them.
+
+    `render` and `fields` do the work: a reuse layer may hand back an earlier build's results instead.
+    """
+    sources = playbook.sources
+    guides = list(playbook.guides.values())
+    places: dict[ProseKey, _Place] = {}
+    items: list[tuple[str, Program | Worksheet | Checklist]] = [
+        *(("program", m) for m in playbook.programs.values()),
+        *(("worksheet", m) for m in playbook.worksheets.values()),
+        *(("checklist", m) for m in playbook.checklists.values()),
+    ]
+    for kind, model in items:
+        source = sources.of(kind, model.id)
+        for loc, text, inline in fields(source, model):
+            places.setdefault((posixpath.dirname(source.path), inline, text), _Place(source, loc))
+    texts = [
+        *((guide.body, sources.of("guide", guide.id).path, False) for guide in guides),
+        *((text, place.source.path, inline) for (_, inline, text), place in places.items()),
+    ]
+    rendered = render(md, targets, texts)
+    guide_html = dict(zip((guide.id for guide in guides), rendered))
+    prose = dict(zip(places, rendered[len(guides) :]))
+    problems: list[Diagnostic] = []
+    for guide in guides:
+        path = sources.of("guide", guide.id).path
+        for p in guide_html[guide.id].problems:
+            problems.append(Diagnostic(path, guide.body_line + p.line, p.col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
+    for key, place in places.items():
+        for p in prose[key].problems:
+            line, col = _position(place, p.line, p.href)
+            problems.append(Diagnostic(place.source.path, line, col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
+    problems.extend(_check_anchors(guide_html, prose, places, playbook, targets))
+    return Content(guide_html, {key: result.html for key, result in prose.items()}, problems)
+
+
+def _position(place: _Place, line: int, needle: str) -> tuple[int, int]:
+    """Where `needle`, on line `line` (from 0) of the Markdown field at `place`, is in its file."""
+    positions = place.source.positions
+    return positions.text_position(place.loc, line, needle) if positions is not None else (1, 1)
+
+
+def _check_anchors(
+    guide_html: Mapping[str, RenderedMarkdown],
+    prose: Mapping[ProseKey, RenderedMarkdown],
+    places: Mapping[ProseKey, _Place],
+    playbook: Playbook,
+    targets: Targets,
+) -> Iterator[Diagnostic]:
+    """Links to a heading of a guide must name a heading that exists."""
+    found: list[tuple[RenderedMarkdown, str, int, _Place | None]] = []
+    for guide_id, rendered in guide_html.items():
+        path = playbook.sources.of("guide", guide_id).path
+        found.append((rendered, path, playbook.guides[guide_id].body_line, None))
+    for key, rendered in prose.items():
+        found.append((rendered, places[key].source.path, 0, places[key]))
+    headings: dict[str, tuple[frozenset[str], Suggestions]] = {}  # each guide's once, however many links name it
+    for rendered, path, first_line, place in found:
+        for check in rendered.anchor_checks:
+            target = guide_html.get(targets.guides[check.target])
+            if target is None:
+                continue  # the guide itself has errors, already reported
+            if check.target not in headings:
+                ids = [h.id for h in target.headings]
+                headings[check.target] = (frozenset(ids), Suggestions(ids))
+            ids_there, suggestions = headings[check.target]
+            if check.anchor in ids_there:
+                continue
+            line, col = (
+                (first_line + check.line, check.col) if place is None else _position(place, check.line, check.anchor)
+            )
+            hint = suggestions.did_you_mean(check.anchor) or "link to the guide without #, or to one of its headings"
+            yield Diagnostic(
+                path, line, col, f"'{check.target.removeprefix('content/')}' has no heading '#{check.anchor}'", hint
+            )
+
+
+def iter_prose(model: BaseModel, at: Loc = ()) -> Iterator[ProseField]:
+    """(location, Markdown text, is inline) of every Markdown field of a model, nested ones too."""
+    for name, info in type(model).model_fields.items():
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        yield from _prose_in(getattr(model, name), annotation, (*at, name))
+
+
+def _prose_in(
+    value: Any, annotation: Any, at: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
+    if value is None:
+        return
+    marks: list[Any] = []
+    while get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        marks.extend(extra)
+    if get_origin(annotation) in (Union, types.UnionType):
+        member = next((a for a in get_args(annotation) if _holds(a, value)), None)
+        if member is not None:
+            yield from _prose_in(value, member, at)
+    elif isinstance(value, str):
+        prose = next((m for m in marks if isinstance(m, Prose)), None)
+        if prose is not None and value:
+            yield at, value, prose.inline
+    elif isinstance(value, BaseModel):
+        yield from iter_prose(value, at)
+    elif isinstance(value, tuple):
+        for index, entry in enumerate(value):
+            yield from _prose_in(entry, get_args(annotation)[0], (*at, index))
+    elif isinstance(value, dict):
+        for key, entry in value.items():
+            yield from _prose_in(entry, get_args(annotation)[1], (*at, key))
+
+
+def _holds(annotation: Any, value: Any) -> bool:
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    origin = get_origin(annotation) or annotation
+    return isinstance(origin, type) and isinstance(value, origin)
