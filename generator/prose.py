@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,7 +25,6 @@ MarkdownText = tuple[str, str, bool]  # (Markdown, the path of the file it is wr
 ProseField = tuple[Loc, str, bool]  # (where in its model, Markdown, whether it is one line)
 ProseKey = tuple[str, bool, str]  # (folder of the file it is written in, whether it is one line, Markdown)
 RenderTexts = Callable[[MarkdownIt, Targets, Sequence[MarkdownText]], list[RenderedMarkdown]]
-ProseFieldsOf = Callable[[Source, "Program | Worksheet | Checklist"], list[ProseField]]
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,6 @@ def _render_text(shared: tuple[MarkdownIt, Targets], text: MarkdownText) -> Rend
 
 def _resolve_from(source: str, targets: Targets, href: str, is_image: bool) -> Link:
     return resolve(href, source, is_image, targets)
-
-
-def prose_fields(source: Source, model: Program | Worksheet | Checklist) -> list[ProseField]:
-    """The Markdown fields of a program, worksheet or checklist read from `source`, with where each is."""
-    return list(iter_prose(model))
 
 
 def link_targets(playbook: Playbook) -> Targets:
@@ -85,13 +80,11 @@ def render_content(
     playbook: Playbook,
     md: MarkdownIt,
     targets: Targets,
-    *,
     render: RenderTexts = render_texts,
-    fields: ProseFieldsOf = prose_fields,
 ) -> Content:
     """Render every guide and every Markdown field once, and check every link in them.
 
-    `render` and `fields` do the work: a reuse layer may hand back an earlier build's results instead.
+    `render` renders Markdown: a reuse layer may hand back an earlier build's results instead.
     """
     sources = playbook.sources
     guides = list(playbook.guides.values())
@@ -103,7 +96,7 @@ def render_content(
     ]
     for kind, model in items:
         source = sources.of(kind, model.id)
-        for loc, text, inline in fields(source, model):
+        for loc, text, inline in iter_prose(model):
             places.setdefault((posixpath.dirname(source.path), inline, text), _Place(source, loc))
     texts = [
         *((guide.body, sources.of("guide", guide.id).path, False) for guide in guides),
@@ -168,40 +161,71 @@ def _check_anchors(
 
 def iter_prose(model: BaseModel, at: Loc = ()) -> Iterator[ProseField]:
     """(location, Markdown text, is inline) of every Markdown field of a model, nested ones too."""
-    for name, info in type(model).model_fields.items():
-        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        yield from _prose_in(getattr(model, name), annotation, (*at, name))
+    for name, where in _plan(type(model)):
+        yield from _prose_in(getattr(model, name), where, (*at, name))
 
 
-def _prose_in(
-    value: Any, annotation: Any, at: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
-    if value is None:
-        return
-    marks: list[Any] = []
+@dataclass(frozen=True)
+class _Where:
+    """Where Markdown can be in a value of one annotated type, worked out once for each model class."""
+
+    inline: bool | None = None  # a Markdown text, on one line or not; None: a text here is not Markdown
+    entries: _Where | None = None  # in each entry of a tuple
+    values: _Where | None = None  # in each value of a mapping
+    members: tuple[tuple[type | None, _Where | None], ...] | None = None  # a union: the first type the value is
+
+
+@functools.cache
+def _plan(model_class: type[BaseModel]) -> tuple[tuple[str, _Where], ...]:
+    """The fields of a model class that can hold Markdown, in order, with where in them it can be."""
+    found = ((name, _where(info.annotation, list(info.metadata))) for name, info in model_class.model_fields.items())
+    return tuple((name, where) for name, where in found if where is not None)
+
+
+def _where(annotation: Any, marks: list[Any]) -> _Where | None:
+    """Where Markdown can be in a value of `annotation`; None when nowhere."""
     while get_origin(annotation) is Annotated:
         annotation, *extra = get_args(annotation)
-        marks.extend(extra)
+        marks = [*marks, *extra]
     if get_origin(annotation) in (Union, types.UnionType):
-        member = next((a for a in get_args(annotation) if _holds(a, value)), None)
-        if member is not None:
-            yield from _prose_in(value, member, at)
-    elif isinstance(value, str):
-        prose = next((m for m in marks if isinstance(m, Prose)), None)
-        if prose is not None and value:
-            yield at, value, prose.inline
-    elif isinstance(value, BaseModel):
-        yield from iter_prose(value, at)
-    elif isinstance(value, tuple):
-        for index, entry in enumerate(value):
-            yield from _prose_in(entry, get_args(annotation)[0], (*at, index))
-    elif isinstance(value, dict):
-        for key, entry in value.items():
-            yield from _prose_in(entry, get_args(annotation)[1], (*at, key))
+        members = tuple((_type_of(member), _where(member, [])) for member in get_args(annotation))
+        return _Where(members=members) if any(where for _, where in members) else None
+    prose = next((m for m in marks if isinstance(m, Prose)), None)
+    if annotation is str:
+        return _Where(inline=prose.inline) if prose is not None else None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _Where() if _plan(annotation) else None
+    if get_origin(annotation) is tuple:
+        entries = _where(get_args(annotation)[0], [])
+        return _Where(entries=entries) if entries else None
+    if get_origin(annotation) is dict:
+        values = _where(get_args(annotation)[1], [])
+        return _Where(values=values) if values else None
+    return None
 
 
-def _holds(annotation: Any, value: Any) -> bool:
+def _type_of(annotation: Any) -> type | None:
     while get_origin(annotation) is Annotated:
         annotation = get_args(annotation)[0]
     origin = get_origin(annotation) or annotation
-    return isinstance(origin, type) and isinstance(value, origin)
+    return origin if isinstance(origin, type) else None
+
+
+def _prose_in(value: Any, where: _Where, at: Loc) -> Iterator[ProseField]:
+    if value is None:
+        return
+    if where.members is not None:
+        member = next((w for kind, w in where.members if kind is not None and isinstance(value, kind)), None)
+        if member is not None:
+            yield from _prose_in(value, member, at)
+    elif isinstance(value, str):
+        if where.inline is not None and value:
+            yield at, value, where.inline
+    elif isinstance(value, BaseModel):
+        yield from iter_prose(value, at)
+    elif isinstance(value, tuple) and where.entries is not None:
+        for index, entry in enumerate(value):
+            yield from _prose_in(entry, where.entries, (*at, index))
+    elif isinstance(value, dict) and where.values is not None:
+        for key, entry in value.items():
+            yield from _prose_in(entry, where.values, (*at, key))

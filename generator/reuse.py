@@ -2,8 +2,7 @@
 
 The stages are pure: each takes its inputs and returns its result, doing its work through small
 units it is handed: reading one file (`load_project(read=)`), checking one file
-(`validate(check=)`), rendering Markdown and finding the Markdown fields of a file
-(`plan_site(render=, fields=)`). This layer is the one place that keeps their results between
+(`validate(check=)`) and rendering Markdown (`plan_site(render=)`). This layer is the one place that keeps their results between
 builds, each keyed by everything it was made from, so that a rebuild after an edit redoes only
 what the edit touched, and gives the same bytes as a build from nothing.
 """
@@ -22,12 +21,11 @@ from .links import Targets
 from .loader import Project, load_project, read_again
 from .markdown import RenderedMarkdown
 from .memo import Memo
-from .models import Checklist, Playbook, Program, Worksheet
-from .prose import MarkdownText, ProseField, prose_fields, render_texts
+from .models import Playbook
+from .prose import MarkdownText, render_texts
 from .reading import FoundFile, LoadedFile, SourceFile, read_file
 from .site import Site, plan_site
 from .validate import FileResult, check_file, validate
-from .values import Source
 
 # --- Reading, checking and planning the site ----------------------------------
 
@@ -38,7 +36,6 @@ class ContentReuse:
     def __init__(self) -> None:
         self.project: Project | None = None  # what the last build read
         self._checked: Memo[FileResult] = Memo()  # by (path, digest of the file)
-        self._fields: Memo[list[ProseField]] = Memo()  # by (path, digest of the file)
         self._markdown: Memo[RenderedMarkdown] = Memo()  # by (folder, is inline, text, where links can point)
         self._saved: tuple[LoadedFile, ...] = ()  # the files read, as the cache on disk holds them
 
@@ -65,7 +62,7 @@ class ContentReuse:
 
     def plan_site(self, playbook: Playbook, md: MarkdownIt, *, pdf: bool = False) -> tuple[Site, list[Diagnostic]]:
         """`site.plan_site`, rendering again only the Markdown that changed, or whose links may go elsewhere."""
-        return plan_site(playbook, md, pdf=pdf, render=self._render, fields=self._prose_fields)
+        return plan_site(playbook, md, pdf=pdf, render=self._render)
 
     def _render(self, md: MarkdownIt, targets: Targets, texts: Sequence[MarkdownText]) -> list[RenderedMarkdown]:
         # HTML depends on the text, the folder it was written in (links are relative to it), where
@@ -76,9 +73,6 @@ class ContentReuse:
         for key, rendered in zip(missing, render_texts(md, targets, list(missing.values()))):
             self._markdown.put(key, rendered)
         return [self._markdown.reuse(key) for key in keys]
-
-    def _prose_fields(self, source: Source, model: Program | Worksheet | Checklist) -> list[ProseField]:
-        return self._fields.get((source.path, source.digest), partial(prose_fields, source, model))
 
     def finish(self) -> None:
         """End a build whose checks passed: keep what it used, forget the rest."""
@@ -98,8 +92,8 @@ class ContentReuse:
             memo.changed = False
 
     @property
-    def _memos(self) -> tuple[Memo[FileResult], Memo[list[ProseField]], Memo[RenderedMarkdown]]:
-        return (self._checked, self._fields, self._markdown)
+    def _memos(self) -> tuple[Memo[FileResult], Memo[RenderedMarkdown]]:
+        return (self._checked, self._markdown)
 
 
 def _read_unless_same(

@@ -20,7 +20,7 @@ from .links import booklet_pdf_url, booklet_url, calendar_url, card_url, cards_u
 from .markdown import Heading, RenderedMarkdown
 from .models import Checklist, Month, Playbook, Program
 from .pages import Page, Use, plan_pages
-from .prose import ProseFieldsOf, ProseKey, RenderTexts, link_targets, prose_fields, render_content, render_texts
+from .prose import ProseKey, RenderTexts, link_targets, render_content, render_texts
 from .schedule import Meeting, browser_rule, due_offset, meetings
 from .values import Asset, Timing
 
@@ -224,14 +224,13 @@ def plan_site(
     *,
     pdf: bool = False,
     render: RenderTexts = render_texts,
-    fields: ProseFieldsOf = prose_fields,
 ) -> tuple[Site, list[Diagnostic]]:
     """Lay out every page, render all Markdown and check every link.
 
-    `render` and `fields` do the Markdown's work: a reuse layer may hand back an earlier build's results.
+    `render` renders Markdown: a reuse layer may hand back an earlier build's results instead.
     """
     targets = link_targets(playbook)
-    content = render_content(playbook, md, targets, render=render, fields=fields)
+    content = render_content(playbook, md, targets, render)
     problems = content.problems
     pages = tuple(plan_pages(playbook, pdf=pdf))
     assets = playbook.sources.assets
