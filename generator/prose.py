@@ -28,7 +28,7 @@ RenderTexts = Callable[[MarkdownIt, Targets, Sequence[MarkdownText]], list[Rende
 
 
 @dataclass(frozen=True)
-class Content:
+class RenderedContent:
     """The playbook's Markdown as HTML, and the problems of its links."""
 
     guides: dict[str, RenderedMarkdown]  # by guide id
@@ -81,23 +81,14 @@ def render_content(
     md: MarkdownIt,
     targets: Targets,
     render: RenderTexts = render_texts,
-) -> Content:
+) -> RenderedContent:
     """Render every guide and every Markdown field once, and check every link in them.
 
     `render` renders Markdown: a reuse layer may hand back an earlier build's results instead.
     """
     sources = playbook.sources
     guides = list(playbook.guides.values())
-    places: dict[ProseKey, _Place] = {}
-    items: list[tuple[str, Program | Worksheet | Checklist]] = [
-        *(("program", m) for m in playbook.programs.values()),
-        *(("worksheet", m) for m in playbook.worksheets.values()),
-        *(("checklist", m) for m in playbook.checklists.values()),
-    ]
-    for kind, model in items:
-        source = sources.of(kind, model.id)
-        for loc, text, inline in iter_prose(model):
-            places.setdefault((posixpath.dirname(source.path), inline, text), _Place(source, loc))
+    places = _markdown_fields(playbook)
     texts = [
         *((guide.body, sources.of("guide", guide.id).path, False) for guide in guides),
         *((text, place.source.path, inline) for (_, inline, text), place in places.items()),
@@ -115,7 +106,23 @@ def render_content(
             line, col = _position(place, p.line, p.href)
             problems.append(Diagnostic(place.source.path, line, col, p.message, p.hint, p.severity))  # type: ignore[arg-type]
     problems.extend(_check_anchors(guide_html, prose, places, playbook, targets))
-    return Content(guide_html, {key: result.html for key, result in prose.items()}, problems)
+    return RenderedContent(guide_html, {key: result.html for key, result in prose.items()}, problems)
+
+
+def _markdown_fields(playbook: Playbook) -> dict[ProseKey, _Place]:
+    """Each Markdown text of the programs, worksheets and checklists, where it is first met."""
+    places: dict[ProseKey, _Place] = {}
+    items: list[tuple[str, Program | Worksheet | Checklist]] = [
+        *(("program", m) for m in playbook.programs.values()),
+        *(("worksheet", m) for m in playbook.worksheets.values()),
+        *(("checklist", m) for m in playbook.checklists.values()),
+    ]
+    for kind, model in items:
+        source = playbook.sources.of(kind, model.id)
+        for loc, text, inline in iter_prose(model):
+            # The same text in the same folder renders the same: once, its problems reported where first met.
+            places.setdefault((posixpath.dirname(source.path), inline, text), _Place(source, loc))
+    return places
 
 
 def _position(place: _Place, line: int, needle: str) -> tuple[int, int]:

@@ -1,10 +1,11 @@
 """Reuse: what earlier builds made, handed back when what it was made from is the same.
 
-The stages are pure: each takes its inputs and returns its result, doing its work through small
-units it is handed: reading one file (`load_project(read=)`), checking one file
-(`validate(check=)`) and rendering Markdown (`plan_site(render=)`). This layer is the one place that keeps their results between
-builds, each keyed by everything it was made from, so that a rebuild after an edit redoes only
-what the edit touched, and gives the same bytes as a build from nothing.
+The stages are pure: each takes its inputs and returns its result, doing its work through a small
+unit it is handed: reading one file (`load_project(read=)`), checking one file
+(`validate(check=)`), rendering Markdown (`plan_site(render=)`). This layer is the one place
+that keeps their results between builds, each keyed by everything it was made from, so that a
+rebuild after an edit redoes only what the edit touched, and gives the same bytes as a build
+from nothing.
 """
 
 from __future__ import annotations
