@@ -22,11 +22,14 @@ ORDER = [
     "uptodate",
     "yaml_syntax",
     "yaml_reader",
+    "reading",
     "loader",
     "explain",
+    "crosscheck",
     "validate",
     "markdown",
     "links",
+    "prose",
     "guides",
     "pages",
     "site",
@@ -53,6 +56,7 @@ ORDER = [
     "output",
     "scaffold",
     "schema",
+    "reuse",
     "build",
     "serve_page",
     "serve_watch",
@@ -152,6 +156,14 @@ def test_errors_and_the_content_model_import_nothing_else_from_the_package() -> 
     assert package_imports("errors", trees["errors"]) == set()
     assert package_imports("values", trees["values"]) == set()
     assert package_imports("models", trees["models"]) == {"values"}
+
+
+def test_the_stages_after_validation_take_what_they_know_of_the_files_from_the_model() -> None:
+    trees = modules()
+    above = {"reuse", "build", "serve", "cli", "__main__", "__init__"}  # the recipe, and what wraps or runs it
+    after = [name for name in ORDER[ORDER.index("validate") + 1 :] if name not in above]
+    readers = {name for name in after if package_imports(trees[name]) & {"loader", "reading"}}
+    assert readers == set()
 
 
 def test_only_output_writes_to_disk() -> None:
