@@ -229,9 +229,9 @@ def test_verbose_logs_a_line_as_each_stage_ends_and_quiet_logs_none(
         ("generator.build", r"validated them: 0 problems"),
         ("generator.build", r"planned \d+ pages and checked their links: 0 problems"),
         ("generator.build", r"loaded the theme 'default'"),
-        ("generator.build", r"made the site's \d+ files, \d+ of them rendered anew"),
-        ("generator.output", r"put the new site in place in .*_site: \d+ files written as they were made, 0 kept"),
-        ("generator.output", r"saved the build cache in .*\.playbook-cache"),
+        ("generator.build", r"made and wrote the site's \d+ files, \d+ of them anew"),
+        ("generator.output.writer", r"put the new site in place in .*_site: \d+ files written as they were made, 0 kept"),
+        ("generator.output.upkeep", r"saved the build cache in .*\.playbook-cache"),
     ]
     # Only Playbook's own lines: markdown-it, for one, would log a line per rule.
     assert [logger for logger, _ in first] == [logger for logger, _ in stages], first
