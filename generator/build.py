@@ -23,7 +23,7 @@ from jinja2 import Environment
 from .cache import SIGNATURE_FILE, CacheContent, SignedWriter, cache_path, dump_cache, key_path, read_cache, signing_key
 from .errors import Diagnostic, PlaybookError, sort_diagnostics
 from .kinds import plan_pages
-from .loader import Project, load_project
+from .loader import Project
 from .markdown import create_markdown
 from .memo import Memo
 from .names import OUTPUT_FOLDER
@@ -42,11 +42,10 @@ from .output import (
     write_record,
 )
 from .pdf import load_weasyprint
-from .reuse import Rendered, RenderReuse, SiteFile
-from .site import Site, SiteMemo, plan_site
+from .reuse import ContentReuse, Rendered, RenderReuse, SiteFile
+from .site import Site
 from .theme import Theme
 from .uptodate import RECORD, input_record, written_files
-from .validate import FileResult, validate
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +84,9 @@ class BuildSession:
         self.root = project_dir
         self.strict = strict
         self.pdf = pdf
-        self.project: Project | None = None
-        self._validated: Memo[FileResult] = Memo()
-        self._site_memo = SiteMemo()
+        self.content = ContentReuse()
         self.cache = cache
         self.again = again
-        self._cached_files: tuple[object, ...] = ()
         # Parts of the search index are kept only for a cache: otherwise no later build will ask for them.
         self._render = RenderReuse(again=again, search_runs=Memo() if cache else None)
         if cache:
@@ -106,16 +102,16 @@ class BuildSession:
         # A session that builds again is told every change by its watcher, so it need not look at the rest.
         stage = _Stages()
         earlier = self.project.loaded if self.project else {}
-        self.project = project = load_project(self.root, self.project, changed, only_changed=self.again)
+        project = self.content.load(self.root, changed, only_changed=self.again)
         anew = sum(earlier.get(path) is not file for path, file in project.loaded.items())
         stage.done("read %d of the %d files of %s anew", anew, len(project.loaded), self.root)
-        playbook, problems = validate(project, self._validated)
+        playbook, problems = self.content.validate(project)
         stage.done("validated them: %d problems", len(problems))
         site = loaded = None
         if playbook is not None:
-            pages = tuple(plan_pages(playbook, project, pdf=self.pdf))
+            pages = tuple(plan_pages(playbook, pdf=self.pdf))
             md = create_markdown(allow_html=playbook.settings.markdown.allow_html)
-            site, link_problems = plan_site(playbook, project, md, pages, pdf=self.pdf, memo=self._site_memo)
+            site, link_problems = self.content.plan_site(playbook, md, pages, pdf=self.pdf)
             problems += link_problems
             html = sum(p.is_html for p in site.pages)
             stage.done("planned %d pages and checked their links: %d problems", html, len(link_problems))
@@ -123,15 +119,13 @@ class BuildSession:
             stage.done("loaded the theme '%s'", playbook.settings.theme)
         if any(p.is_error or self.strict for p in problems) or site is None or loaded is None:
             raise PlaybookError(problems)
-        self._validated.finish()
-        self._site_memo.finish()
+        self.content.finish()
         return Checked(site, *loaded, sort_diagnostics(problems))
 
     def render(self, checked: Checked, previous: Mapping[str, str] | None = None) -> Iterator[SiteFile]:
         """Every file of the checked site, reusing what this session made, and what the previous output
         holds (`previous`: its files' fingerprints), when it was made from the same inputs."""
-        assert self.project is not None
-        return self._render.render(checked.site, checked.env, checked.theme, self.project, previous or {})
+        return self._render.render(checked.site, checked.env, checked.theme, previous or {})
 
     def build(self, changed: Collection[str] = ()) -> tuple[Checked, Rendered]:
         """Check, then render every file of the site into memory (the dev server serves them from there)."""
@@ -141,12 +135,18 @@ class BuildSession:
         stage.done("made the site's %d files, %d of them rendered anew", rendered.count, len(rendered.fresh))
         return checked, rendered
 
-    def _start_from(self, content: CacheContent | None) -> None:
-        if content is None or getattr(content.project, "root", None) != self.root.resolve():
+    @property
+    def project(self) -> Project | None:
+        """The files the last build read."""
+        return self.content.project
+
+    def _start_from(self, cached: CacheContent | None) -> None:
+        if cached is None or not isinstance(cached.content, ContentReuse) or cached.content.project is None:
             return
-        self.project, self._validated, self._site_memo = content.project, content.validated, content.site
-        self._render = RenderReuse(again=self.again, search_runs=content.search_runs)
-        self._cached_files = tuple(self.project.loaded.values())
+        if cached.content.project.root != self.root.resolve():
+            return
+        self.content = cached.content
+        self._render = RenderReuse(again=self.again, search_runs=cached.search_runs)
 
     def save_cache(self) -> None:
         """Leave what this session read and made for the next build, if anything changed since it was loaded.
@@ -156,16 +156,14 @@ class BuildSession:
         search_runs = self._render.search_runs
         if not self.cache or self.project is None or search_runs is None:
             return
-        same_files = tuple(self.project.loaded.values()) == self._cached_files
-        memos = (self._validated, self._site_memo.markdown, self._site_memo.prose, search_runs)
-        if same_files and not any(memo.changed for memo in memos):
+        if not self.content.changed and not search_runs.changed:
             log.info("left the build cache as it was: nothing in it changed")
             return
         key = signing_key() or make_signing_key(key_path())
-        for memo in memos:
-            memo.changed = False
+        self.content.saved()
+        search_runs.changed = False
         search_runs.finish()
-        content = CacheContent(self.project, self._validated, self._site_memo, search_runs)
+        content = CacheContent(self.content, search_runs)
 
         def write_body(stream: BinaryIO) -> str:
             writer = SignedWriter(stream, key)

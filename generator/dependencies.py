@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from jinja2 import Environment, TemplateNotFound, meta
 
 from .kinds import KINDS
-from .loader import Project
-from .names import SETTINGS_FILE
 from .pages import Kind
 from .search import SEARCH_VERSION, Slot
 from .site import Site
+from .values import Input
 
 
 @dataclass(frozen=True)
@@ -62,16 +61,16 @@ def _closure(name: str, uses: Mapping[str, set[str]]) -> set[str]:
     return seen
 
 
-def fingerprints(
-    site: Site, project: Project, templates: Mapping[str, str], static: Mapping[str, bytes]
-) -> Fingerprints:
+def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, bytes]) -> Fingerprints:
     """The digest of every file of the site (`static`: the theme's static files), and of every search slot."""
     context = _digest([site.link_context, str(site.pdf)])
-    by_set: dict[frozenset[str], str] = {}  # one digest for each set of sources, however many pages share it
-    slots: dict[Slot, str] = {(source.kind, source.id): project.digest(source.path) for source in project.files}
-    search = _digest(
-        [SEARCH_VERSION, project.digest(SETTINGS_FILE), *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))]
+    by_set: dict[frozenset[Input], str] = {}  # one digest for each set of sources, however many pages share it
+    read = site.playbook.sources
+    slots: dict[Slot, str] = {("playbook", "playbook"): read.settings.digest}
+    slots.update(
+        ((kind, item_id), source.digest) for kind, files in read.files.items() for item_id, source in files.items()
     )
+    search = _digest([SEARCH_VERSION, read.settings.digest, *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))])
     pages = {}
     for page in site.pages:
         if page.kind is Kind.SEARCH_INDEX:  # made from each file's text, slot by slot
@@ -79,12 +78,12 @@ def fingerprints(
             continue
         sources = by_set.get(page.sources)
         if sources is None:
-            sources = by_set[page.sources] = _digest(_sources(page.sources, project))
-        own = "".join(project.digest(path) for path in page.own)
+            sources = by_set[page.sources] = _digest(_sources(page.sources))
+        own = "".join(part.digest for part in page.own)
         # Joined, not hashed again: a fingerprint only needs to compare equal, and pages are many.
         pages[page.url] = f"{templates.get(KINDS[page.kind].template, '')}{context}{sources}{own}"
     files = {url: _bytes_digest(data) for url, data in static.items()}
-    files.update({asset.url: project.digest(asset.path) for asset in site.assets})
+    files.update({asset.url: asset.digest for asset in site.assets})
     for page in site.pages:
         made_from = KINDS[page.kind].made_from
         if made_from is not None:
@@ -93,8 +92,8 @@ def fingerprints(
     return Fingerprints(pages, files, slots)
 
 
-def _sources(paths: Iterable[str], project: Project) -> list[str]:
-    return [f"{path}={project.digest(path)}" for path in sorted(paths)]
+def _sources(parts: Iterable[Input]) -> list[str]:
+    return [f"{name}={digest}" for name, digest in sorted(parts)]
 
 
 def _bytes_digest(data: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from collections.abc import Mapping
@@ -94,6 +95,17 @@ class Targets:
     months: Mapping[str, Mapping[int, str]]  # program source path -> month number -> URL
     assets: Mapping[str, str]  # source path -> URL
     guides: Mapping[str, str] = field(default_factory=dict)  # source path -> guide id
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of where every link can point: HTML made from Markdown depends on it."""
+        hasher = hashlib.blake2b(digest_size=16)
+        for mapping in (self.pages, self.assets, self.guides):
+            for key in sorted(mapping):
+                hasher.update(f"{key}\0{mapping[key]}\0".encode())
+        for program in sorted(self.months):
+            hasher.update(f"{program}:{sorted(self.months[program])}".encode())
+        return hasher.hexdigest()
 
     @cached_property
     def link_suggestions(self) -> Suggestions:

@@ -1,18 +1,16 @@
-"""Find a project's files and read them: strict UTF-8, YAML documents, guides' front matter."""
+"""Find a project's files, each with the kind of thing it holds and its id, and read them all."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from .errors import Diagnostic
-from .files import NotRegularFile, read_regular
 from .models import DEFAULT_MAX_FILE_MB
 from .names import (
     ASSETS_FOLDER,
@@ -23,12 +21,11 @@ from .names import (
     SETTINGS_FILE,
     WORKSHEETS_FOLDER,
 )
-from .values import WINDOWS_DEVICES
-from .yaml_reader import YamlDocument, parse_yaml
+from .reading import MEGABYTE, FoundFile, Kind, LoadedFile, SourceFile, Stamp, read_file
+from .values import WINDOWS_DEVICES, Asset
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["playbook", "program", "worksheet", "checklist", "guide"]
 YAML_FOLDERS: dict[str, Kind] = {
     PROGRAMS_FOLDER: "program",
     WORKSHEETS_FOLDER: "worksheet",
@@ -36,43 +33,7 @@ YAML_FOLDERS: dict[str, Kind] = {
 }
 # Used with fullmatch: `$` would also match before a final newline, and a file name may end in one.
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
-MEGABYTE = 1024 * 1024
-NOT_A_FILE = "not a regular file (it is a named pipe, a device or a socket), so it is not read"
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One content file of the project, read and parsed."""
-
-    path: str  # relative to the project, with forward slashes
-    kind: Kind
-    id: str
-    document: YamlDocument
-    body: str = ""  # a guide's Markdown
-    body_line: int = 1  # the file line where the body starts
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A file under content/assets, copied to the site as it is."""
-
-    path: str
-    url: str
-    data: bytes
-
-
-@dataclass(frozen=True)
-class LoadedFile:
-    """What reading one file gave: its parsed form (None when it failed), and its problems."""
-
-    path: str
-    stamp: tuple[int, int]  # (modification time in ns, size) when it was read
-    digest: str  # of its bytes: what a later build compares to know it is unchanged
-    source: SourceFile | None = None
-    asset: Asset | None = None
-    problems: tuple[Diagnostic, ...] = ()
-    meta_digest: str = ""  # of a guide's front matter alone: what lists of guides show
-    too_big: bool = False  # not read: larger than the project's file size limit
+ReadFile = Callable[[Path, FoundFile, int], LoadedFile]  # (project root, the file, the size limit) -> what it gave
 
 
 @dataclass(frozen=True)
@@ -101,44 +62,25 @@ class Project:
         return (*self.problems, *(d for f in self.loaded.values() for d in f.problems))
 
     def digest(self, path: str) -> str:
-        """The digest of a file's bytes, or '' when there is no such file.
-
-        For `meta:<path>`, the digest of what lists show of it: a guide's front matter.
-        """
-        if path.startswith("meta:"):
-            found = self.loaded.get(path[5:])
-            return (found.meta_digest or found.digest) if found else ""
+        """The digest of a file's bytes, or '' when there is no such file."""
         found = self.loaded.get(path)
         return found.digest if found else ""
 
 
-def load_project(
-    root: Path, previous: Project | None = None, changed: Collection[str] = (), *, only_changed: bool = False
-) -> Project:
-    """Read every file of the project at `root`; problems become diagnostics, not exceptions.
+def load_project(root: Path, read: ReadFile = read_file) -> Project:
+    """Find and read every file of the project at `root`; problems become diagnostics, not exceptions.
 
-    With `previous`, a file is read again only when its size or time changed or it is in `changed`.
-    With `only_changed` (the caller watches the files and names every change), nothing else is
-    even looked at, as long as every changed file is one `previous` had and still exists.
+    `read` reads one file: a reuse layer may hand back what an earlier build read instead.
     """
     root = root.resolve()
-    if (
-        only_changed
-        and previous is not None
-        and changed
-        and SETTINGS_FILE not in changed  # it may change the size limit, which applies to every file
-        and all(_edited(root, previous, rel) for rel in changed)
-    ):
-        return _with_edits(root, previous, changed)
     problems: list[Diagnostic] = []
     loaded: dict[str, LoadedFile] = {}
     known: dict[str, dict[str, str]] = {k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide")}
     limit = int(DEFAULT_MAX_FILE_MB * MEGABYTE)
     if (root / SETTINGS_FILE).is_file():
         known["playbook"]["playbook"] = SETTINGS_FILE
-        info = (root / SETTINGS_FILE).stat()
-        stamp = (info.st_mtime_ns, info.st_size)
-        loaded[SETTINGS_FILE] = _load(root, SETTINGS_FILE, "playbook", "playbook", stamp, previous, changed, limit)
+        settings = FoundFile(SETTINGS_FILE, "playbook", "playbook", _stamp(root, SETTINGS_FILE))
+        loaded[SETTINGS_FILE] = read(root, settings, limit)
         limit = _size_limit(loaded[SETTINGS_FILE])
     else:
         message = f"no {SETTINGS_FILE} in {root}"
@@ -154,15 +96,37 @@ def load_project(
             if _check_id(rel, kind, file_id, known, problems):
                 continue
             known[kind][file_id] = rel
-        loaded[rel] = _load(root, rel, kind, file_id, stamp, previous, changed, limit)
+        loaded[rel] = read(root, FoundFile(rel, kind, file_id, stamp), limit)
     return Project(root=root, loaded=loaded, found=known, problems=tuple(problems), size_limit=limit)
 
 
-def _amount(size: int) -> str:
-    """A number of bytes as people say it: '850 KB', '14.3 MB'."""
-    if size < MEGABYTE:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / MEGABYTE:.1f} MB".replace(".0 MB", " MB")
+def read_again(root: Path, previous: Project, changed: Collection[str]) -> Project | None:
+    """`previous` with the files in `changed` read again, and no other file even looked at.
+
+    None when that is not enough: a file was added or removed, or playbook.yaml changed (it sets
+    the size limit of every file); then the whole project must be loaded.
+    """
+    root = root.resolve()
+    if not changed or SETTINGS_FILE in changed or not all(_edited(root, previous, rel) for rel in changed):
+        return None
+    loaded = dict(previous.loaded)
+    for rel in changed:
+        earlier = previous.loaded[rel]
+        kind: Kind | Literal["asset"] = earlier.source.kind if earlier.source else _kind_of(rel) or "asset"
+        loaded[rel] = read_file(root, FoundFile(rel, kind, _file_id(rel, kind), _stamp(root, rel)), previous.size_limit)
+    return Project(
+        root=root, loaded=loaded, found=previous.found, problems=previous.problems, size_limit=previous.size_limit
+    )
+
+
+def _edited(root: Path, previous: Project, rel: str) -> bool:
+    """Whether `rel` is a file the previous build read that is still there (an edit, not an addition or removal)."""
+    return rel in previous.loaded and (root / rel).is_file()
+
+
+def _stamp(root: Path, rel: str) -> Stamp:
+    info = (root / rel).stat()
+    return (info.st_mtime_ns, info.st_size)
 
 
 def _size_limit(settings: LoadedFile) -> int:
@@ -173,72 +137,6 @@ def _size_limit(settings: LoadedFile) -> int:
     if isinstance(wanted, (int, float)) and not isinstance(wanted, bool) and 0 < wanted <= 1024:
         return int(wanted * MEGABYTE)
     return int(DEFAULT_MAX_FILE_MB * MEGABYTE)
-
-
-def _edited(root: Path, previous: Project, rel: str) -> bool:
-    """Whether `rel` is a file the previous build read that is still there (an edit, not an addition or removal)."""
-    return rel in previous.loaded and (root / rel).is_file()
-
-
-def _with_edits(root: Path, previous: Project, changed: Collection[str]) -> Project:
-    loaded = dict(previous.loaded)
-    for rel in changed:
-        earlier = previous.loaded[rel]
-        kind: Kind | Literal["asset"] = earlier.source.kind if earlier.source else _kind_of(rel) or "asset"
-        if rel == SETTINGS_FILE:
-            kind = "playbook"
-        info = (root / rel).stat()
-        stamp = (info.st_mtime_ns, info.st_size)
-        loaded[rel] = _load(root, rel, kind, _file_id(rel, kind), stamp, previous, changed, previous.size_limit)
-    return Project(
-        root=root, loaded=loaded, found=previous.found, problems=previous.problems, size_limit=previous.size_limit
-    )
-
-
-def _load(
-    root: Path,
-    rel: str,
-    kind: Kind | Literal["asset"],
-    file_id: str,
-    stamp: Stamp,
-    previous: Project | None,
-    changed: Collection[str],
-    limit: int,
-) -> LoadedFile:
-    """Read one file, or reuse what an earlier build read when the file has not changed since."""
-    earlier = previous.loaded.get(rel) if previous is not None else None
-    unchanged = earlier is not None and earlier.stamp == stamp and rel not in changed
-    if unchanged and earlier is not None and not earlier.too_big and stamp[1] <= limit:
-        return earlier
-    data = b""
-    if stamp[1] <= limit:
-        try:  # no more than the limit, even if the file grew since it was listed
-            data = read_regular(root / rel, limit, follow_links=True)
-        except NotRegularFile:  # reading a named pipe would wait for ever, a device might never end
-            problem = Diagnostic(rel, 1, 1, NOT_A_FILE, "replace it with a file, or remove it")
-            return LoadedFile(rel, stamp, f"not a file {stamp}", problems=(problem,))
-    if stamp[1] > limit or len(data) > limit:
-        size = max(stamp[1], len(data))
-        message = f"the file is {_amount(size)}, more than the {_amount(limit)} a file may be"
-        hint = "make it smaller or split it; or raise `limits: max_file_mb:` in playbook.yaml"
-        return LoadedFile(
-            rel, stamp, f"too big {stamp}", problems=(Diagnostic(rel, 1, 1, message, hint),), too_big=True
-        )
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    if kind == "asset":
-        return LoadedFile(rel, stamp, digest, asset=Asset(rel, rel.removeprefix(f"{CONTENT_FOLDER}/"), data))
-    text = read_text(data, rel)
-    if isinstance(text, Diagnostic):
-        return LoadedFile(rel, stamp, digest, problems=(text,))
-    if kind == "guide":
-        source, problems = _parse_guide(text, rel, file_id)
-        front = split_front_matter(text)[0] or ""
-        meta = hashlib.blake2b(front.encode("utf-8"), digest_size=16).hexdigest()
-        return LoadedFile(rel, stamp, digest, source, problems=tuple(problems), meta_digest=meta)
-    else:
-        document, problems = parse_yaml(text, rel)
-        source = SourceFile(rel, kind, file_id, document) if document is not None else None
-    return LoadedFile(rel, stamp, digest, source, problems=tuple(problems))
 
 
 def _file_id(rel: str, kind: str) -> str:
@@ -294,9 +192,6 @@ def _check_id(rel: str, kind: Kind, file_id: str, known: dict[str, dict[str, str
         )
         return True
     return False
-
-
-Stamp = tuple[int, int]  # (modification time in ns, size)
 
 
 def _content_files(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, Kind | Literal["asset"], Stamp]]:
@@ -362,52 +257,3 @@ def _kind_of(rel: str) -> Kind | Literal["asset"] | None:
 
 
 PLACEMENT_HINT = "programs, worksheets and checklists are .yaml files in their folders; guides are .md files; other files go in content/assets/"
-
-
-def read_text(data: bytes, rel: str) -> str | Diagnostic:
-    """A file's text as strict UTF-8 with a BOM dropped and line ends made `\\n`."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        byte = data[exc.start]
-        return Diagnostic(
-            rel,
-            line,
-            col,
-            f"not valid UTF-8: byte 0x{byte:02x} cannot start or continue a character",
-            "save the file as UTF-8",
-        )
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _parse_guide(text: str, rel: str, file_id: str) -> tuple[SourceFile | None, list[Diagnostic]]:
-    front, front_line, body, body_line = split_front_matter(text)
-    if front is None and re.match(r"---[ \t]*\n", text):
-        message = "the front matter that starts here has no closing `---` line"
-        return None, [Diagnostic(rel, 1, 1, message, "add a `---` line after its last `key: value` line")]
-    if front is None:
-        return SourceFile(rel, "guide", file_id, YamlDocument({}, 1), body, body_line), []
-    document, problems = parse_yaml(front, rel, first_line=front_line, empty_ok=True)
-    if document is None:
-        return None, problems
-    return SourceFile(rel, "guide", file_id, document, body, body_line), problems
-
-
-FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-
-
-def split_front_matter(text: str) -> tuple[str | None, int, str, int]:
-    """Split `---` front matter from a Markdown body: (front, its first line, body, its first line)."""
-    if not re.match(r"---[ \t]*\n", text):
-        return None, 1, text, 1
-    start = text.index("\n") + 1
-    end = FRONT_MATTER_END.search(text, start)
-    if end is None:
-        return None, 1, text, 1
-    front = text[start : end.start()]
-    body_start = text.find("\n", end.end())
-    body = "" if body_start == -1 else text[body_start + 1 :]
-    body_line = text.count("\n", 0, body_start + 1) + 1 if body_start != -1 else text.count("\n") + 2
-    return front, 2, body, body_line

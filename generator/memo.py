@@ -47,6 +47,3 @@ class Memo(Generic[V]):
         if len(self._used) != len(self._kept):
             self.changed = True
         self._kept, self._used = self._used, {}
-
-    def __len__(self) -> int:
-        return len(self._kept)

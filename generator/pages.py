@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .links import month_url
-from .models import Checklist, Guide, Month, Playbook, Program, Role, Worksheet
+from .models import Checklist, Guide, Month, Program, Role, Worksheet
+from .values import Input
 
 
 class Kind(str, Enum):
@@ -84,8 +84,8 @@ class Page:
     url: str
     kind: Kind
     title: str
-    sources: frozenset[str]  # files the page shows; often one set shared by many pages
-    own: tuple[str, ...] = ()  # files this page alone shows, beside `sources`
+    sources: frozenset[Input]  # what the page shows of the files; often one set shared by many pages
+    own: tuple[Input, ...] = ()  # what this page alone shows, beside `sources`
     program: Program | None = None
     month: Month | None = None
     worksheet: Worksheet | None = None
@@ -114,20 +114,3 @@ class Page:
     def is_html(self) -> bool:
         """Whether the page is an HTML page a reader opens (not an index, calendar or PDF)."""
         return self.url.endswith(".html")
-
-
-def find_uses(playbook: Playbook) -> dict[tuple[str, str], tuple[Use, ...]]:
-    """For each worksheet, checklist and guide (by kind and id): the months that use it, in order."""
-    uses: dict[tuple[str, str], list[Use]] = {}
-    for program in playbook.programs.values():
-        for month in program.months_in_order:
-            title = f"{program.title}, month {month.number}: {month.title}"
-            use = Use(program, month, title, month_url(program.id, month.number))
-            for kind, refs in (
-                ("worksheet", month.worksheets),
-                ("checklist", month.checklists),
-                ("guide", month.guides),
-            ):
-                for ref in dict.fromkeys(refs):
-                    uses.setdefault((kind, ref), []).append(use)
-    return {key: tuple(found) for key, found in uses.items()}

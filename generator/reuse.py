@@ -1,34 +1,133 @@
 """The reuse layer: what a build takes from earlier builds instead of making it again.
 
-The stages (load, validate, plan, render) are pure functions of their inputs; this layer
-wraps them and asks, for each part, whether its inputs changed since it was last made.
-What it keeps are `Memo`s: values by the inputs they were made from.
+The stages are pure functions of their inputs, each doing its work through a small unit it
+is handed: reading one file (`load_project(read=)`), checking one file (`validate(check=)`),
+rendering Markdown (`plan_site(render=)`), rendering pages (`render_site(pages)`). This layer is
+the one place that keeps their results between builds, each keyed by everything it was made
+from, so that a rebuild after an edit redoes only what the edit touched and gives the same bytes
+as a build from nothing. What it keeps are `Memo`s: values by the inputs they were made from.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import posixpath
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment
+from markdown_it import MarkdownIt
 
 from .errors import Diagnostic
 from .kinds import KINDS
-from .loader import Project
+from .links import Targets
+from .loader import Project, load_project, read_again
+from .markdown import RenderedMarkdown
 from .memo import Memo
+from .models import Playbook
 from .names import SETTINGS_FILE
 from .pages import Kind, Page
-from .site import Site
+from .prose import MarkdownText, render_texts
+from .reading import FoundFile, LoadedFile, SourceFile, read_file
+from .site import Site, plan_site
 from .theme import Theme, check_templates, create_environment, find_theme, static_files, template_stamps
+from .validate import FileResult, check_file, validate
 
 if TYPE_CHECKING:
     from .dependencies import Fingerprints
     from .search import RunResult, SearchIndex
 
 log = logging.getLogger(__name__)
+
+
+# --- Reading, checking and planning the site ----------------------------------
+
+
+class ContentReuse:
+    """What reading, checking and planning a project can reuse: files read, files checked, Markdown rendered."""
+
+    def __init__(self) -> None:
+        self.project: Project | None = None  # what the last build read
+        self._checked: Memo[FileResult] = Memo()  # by (path, digest of the file)
+        self._markdown: Memo[RenderedMarkdown] = Memo()  # by (folder, is inline, text, where links can point)
+        self._saved: tuple[LoadedFile, ...] = ()  # the files read, as the cache on disk holds them
+
+    def load(self, root: Path, changed: Collection[str] = (), *, only_changed: bool = False) -> Project:
+        """Read the project; a file read before is reused while its stamp is the same and it is not in `changed`.
+
+        With `only_changed` (the caller watches the files and names every change), no other file is
+        even looked at, as long as the changes are edits of files read before.
+        """
+        previous = self.project
+        project = read_again(root, previous, changed) if only_changed and previous is not None else None
+        if project is None:
+            project = load_project(root, partial(_read_unless_same, previous, changed))
+        self.project = project
+        return project
+
+    def validate(self, project: Project) -> tuple[Playbook | None, list[Diagnostic]]:
+        """`validate.validate`, checking again only the files that changed."""
+
+        def check(source: SourceFile) -> FileResult:
+            return self._checked.get((source.path, project.digest(source.path)), partial(check_file, source))
+
+        return validate(project, check)
+
+    def plan_site(
+        self, playbook: Playbook, md: MarkdownIt, pages: tuple[Page, ...], *, pdf: bool = False
+    ) -> tuple[Site, list[Diagnostic]]:
+        """`site.plan_site`, rendering again only the Markdown that changed, or whose links may go elsewhere."""
+        return plan_site(playbook, md, pages, pdf=pdf, render=self._render)
+
+    def _render(self, md: MarkdownIt, targets: Targets, texts: Sequence[MarkdownText]) -> list[RenderedMarkdown]:
+        # HTML depends on the text, the folder it was written in (links are relative to it), where
+        # links can point, and whether raw HTML is allowed.
+        context = (targets.digest, bool(md.options["html"]))
+        keys = [(posixpath.dirname(path), inline, text, context) for text, path, inline in texts]
+        missing = {key: text for key, text in zip(keys, texts) if key not in self._markdown}
+        for key, rendered in zip(missing, render_texts(md, targets, list(missing.values()))):
+            self._markdown.put(key, rendered)
+        return [self._markdown.reuse(key) for key in keys]
+
+    def finish(self) -> None:
+        """End a build whose checks passed: keep what it used, forget the rest."""
+        for memo in self._memos:
+            memo.finish()
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was read, checked or rendered anew since the cache on disk was made."""
+        files = tuple(self.project.loaded.values()) if self.project is not None else ()
+        return files != self._saved or any(memo.changed for memo in self._memos)
+
+    def saved(self) -> None:
+        """Note that the cache on disk now holds what is kept."""
+        self._saved = tuple(self.project.loaded.values()) if self.project is not None else ()
+        for memo in self._memos:
+            memo.changed = False
+
+    @property
+    def _memos(self) -> tuple[Memo[FileResult], Memo[RenderedMarkdown]]:
+        return (self._checked, self._markdown)
+
+
+def _read_unless_same(
+    previous: Project | None, changed: Collection[str], root: Path, found: FoundFile, limit: int
+) -> LoadedFile:
+    """What an earlier build read of the file, while its stamp is the same; else the file read now."""
+    earlier = previous.loaded.get(found.path) if previous is not None else None
+    if (
+        earlier is not None
+        and earlier.stamp == found.stamp
+        and found.path not in changed
+        and not earlier.too_big  # the size limit may have changed since
+        and found.stamp[1] <= limit
+    ):
+        return earlier
+    return read_file(root, found, limit)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,9 +209,7 @@ class RenderReuse:
         self._theme, self._template_stamps, self._template_digests = (theme, env), stamps, None
         return theme, env
 
-    def render(
-        self, site: Site, env: Environment, theme: Theme, project: Project, previous: Mapping[str, str]
-    ) -> Iterator[SiteFile]:
+    def render(self, site: Site, env: Environment, theme: Theme, previous: Mapping[str, str]) -> Iterator[SiteFile]:
         """Every file of the site: rendered, or reused when its fingerprint is the one it had before
         (`previous`: the fingerprints of the files an earlier build left in the output)."""
         # Imported here, not at the top: `playbook check` never renders, and need not load what rendering uses.
@@ -120,7 +217,7 @@ class RenderReuse:
 
         if self._template_digests is None:
             self._template_digests = template_digests(env)
-        prints = fingerprints(site, project, self._template_digests, static_files(theme))
+        prints = fingerprints(site, self._template_digests, static_files(theme))
         wanted: list[Page] = []
         search: Page | None = None
         for page in site.pages:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import logging
-import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,26 +15,19 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from .dates import DateStyle, date_style
-from .errors import Diagnostic, Suggestions
+from .errors import Diagnostic
 from .guides import guide_contents
-from .links import Targets, month_url, page_url, resolve
-from .loader import Asset, Project, SourceFile
-from .markdown import Heading, Link, RenderedMarkdown, render_markdown
-from .memo import Memo
-from .models import Checklist, Guide, Month, Playbook, Program, Worksheet
-from .names import CONTENT_FOLDER
-from .pages import Page, Use, find_uses
-from .parallel import map_across_cores
+from .links import month_url, page_url
+from .markdown import Heading, RenderedMarkdown
+from .models import Checklist, Month, Playbook, Program
+from .pages import Page, Use
+from .prose import ProsePlace, RenderTexts, link_targets, render_content, render_texts
 from .schedule import Meeting, browser_rule, due_offset, meetings
-from .values import Timing, iter_prose
+from .values import Asset, Timing
 
 log = logging.getLogger(__name__)
 
 TAG = re.compile(r"<[^>]*>")
-ProseKey = tuple[str, bool, str]  # (folder of the source file, is inline, Markdown text)
-# Where a Markdown field is: the id() of the model in the playbook that holds it, the field's name, then
-# the place in the field (an index or a key). The site holds the playbook, so these ids stay true while it lives.
-ProsePlace = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -47,7 +37,7 @@ class Site:
     playbook: Playbook
     pages: tuple[Page, ...]
     guide_html: Mapping[str, RenderedMarkdown]
-    prose: Mapping[ProsePlace, str]  # every Markdown field of the programs, worksheets and checklists as HTML
+    prose: Mapping[ProsePlace, str]  # each Markdown field's HTML, by where it is (see `html`)
     assets: tuple[Asset, ...]
     used_in: Mapping[tuple[str, str], tuple[Use, ...]] = field(default_factory=dict)
     pdf: bool = False  # whether the booklets are also made as PDF files
@@ -112,6 +102,17 @@ class Site:
     def storage_key(self) -> str:
         """What this playbook's saved ticks and answers are filed under in the browser."""
         return re.sub(r"[^a-z0-9]+", "-", self.playbook.settings.title.lower()).strip("-") or "playbook"
+
+    def first_use(self, program: Program, kind: str) -> dict[str, int]:
+        """For each worksheet, checklist or guide (`kind`) the program uses: the number of the first month using it."""
+        found = {}
+        for (used_kind, item_id), months in self.playbook.uses.items():
+            number = (
+                next((n for program_id, n in months if program_id == program.id), None) if used_kind == kind else None
+            )
+            if number is not None:
+                found[item_id] = number
+        return found
 
     def checklist_uses(self, program: Program, months: Iterable[Month], only: str = "") -> list[dict[str, Any]]:
         """What the browser needs to count ticks for these months: checklist, use, item keys and their owners."""
@@ -194,208 +195,42 @@ def _plain_text(rendered: str) -> str:
     return html.unescape(TAG.sub("", rendered))
 
 
-@dataclass
-class SiteMemo:
-    """What planning a site can reuse from the last build: Markdown rendered, and where Markdown is in YAML files."""
-
-    markdown: Memo[RenderedMarkdown] = field(default_factory=Memo)
-    prose: Memo[list[tuple[tuple[str | int, ...], str, bool]]] = field(default_factory=Memo)
-
-    def finish(self) -> None:
-        """End a build: keep what it used."""
-        self.markdown.finish()
-        self.prose.finish()
-
-
 def plan_site(
     playbook: Playbook,
-    project: Project,
     md: MarkdownIt,
     pages: tuple[Page, ...],
     *,
     pdf: bool = False,
-    memo: SiteMemo | None = None,
+    render: RenderTexts = render_texts,
 ) -> tuple[Site, list[Diagnostic]]:
     """The site of `pages` (planned by the page kinds): render all Markdown and check every link.
 
-    With `memo`, Markdown rendered by an earlier build is reused while its text and
-    the set of files links can point at are the same.
+    `render` renders Markdown: a reuse layer may hand back an earlier build's results instead.
     """
-    sources = {f.path: f for f in project.files}
-    targets = _targets(playbook, project)
-    memo = memo if memo is not None else SiteMemo()
-    markdown = _MarkdownMaker(md, targets, memo.markdown)
-    problems: list[Diagnostic] = []
-    guide_html = {}
-    markdown.render_ahead([(g.body, project.found["guide"][g.id], False) for g in playbook.guides.values()])
-    for guide in playbook.guides.values():
-        source = project.found["guide"][guide.id]
-        guide_html[guide.id] = _render_guide(guide, source, markdown, problems)
-    prose_html: dict[ProsePlace, str] = {}
-    prose = _render_prose(playbook, project, markdown, sources, problems, memo.prose, prose_html)
-    problems.extend(_check_anchors(guide_html, prose, playbook, project, sources, targets))
-    problems.extend(_collisions(pages, project.assets))
-    uses = find_uses(playbook)
+    targets = link_targets(playbook)
+    content = render_content(playbook, md, targets, render)
+    problems = content.problems
+    assets = playbook.sources.assets
+    problems.extend(_collisions(pages, assets))
     dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}
-    site = Site(playbook, pages, guide_html, prose_html, project.assets, uses, pdf, markdown.context[0], dates)
+    site = Site(playbook, pages, content.guides, content.prose, assets, _uses(playbook), pdf, targets.digest, dates)
     return site, problems
 
 
-def _targets(playbook: Playbook, project: Project) -> Targets:
-    pages: dict[str, str] = {}
-    for kind in ("program", "worksheet", "checklist", "guide"):
-        for item_id, path in project.found[kind].items():
-            pages[path] = page_url(kind, item_id)
-    months = {
-        project.found["program"][p.id]: {m.number: month_url(p.id, m.number) for m in p.months}
-        for p in playbook.programs.values()
-    }
-    assets = {a.path: a.url for a in project.assets}
-    guides = {path: guide_id for guide_id, path in project.found["guide"].items()}
-    return Targets(pages, months, assets, guides)
-
-
-class _MarkdownMaker:
-    """Renders Markdown written in a source file, reusing an earlier build's result for the same text."""
-
-    def __init__(self, md: MarkdownIt, targets: Targets, memo: Memo[RenderedMarkdown]) -> None:
-        self.md, self.targets, self.memo = md, targets, memo
-        # Rendered HTML depends on the text, the folder it was written in (links are relative to it),
-        # what links can point at, and whether raw HTML is allowed.
-        self.context = (_targets_digest(targets), bool(md.options["html"]))
-
-    def render(self, text: str, source: str, inline: bool = False) -> RenderedMarkdown:
-        return self.memo.get(self._key(text, source, inline), lambda: self._make((text, source, inline)))
-
-    def render_ahead(self, wanted: list[tuple[str, str, bool]]) -> None:
-        """Render whatever of (text, source, inline) is not kept yet, across the computer's cores."""
-        missing = [item for item in wanted if self._key(*item) not in self.memo]
-        for item, rendered in zip(missing, map_across_cores(_render_for, missing, self)):
-            self.memo.put(self._key(*item), rendered)
-
-    def _key(self, text: str, source: str, inline: bool) -> tuple[object, ...]:
-        return (posixpath.dirname(source), inline, text, self.context)
-
-    def _make(self, item: tuple[str, str, bool]) -> RenderedMarkdown:
-        text, source, inline = item
-        return render_markdown(self.md, text, partial(_resolve_from, source, self.targets), inline=inline)
-
-
-def _render_for(maker: _MarkdownMaker, item: tuple[str, str, bool]) -> RenderedMarkdown:
-    return maker._make(item)
-
-
-def _targets_digest(targets: Targets) -> str:
-    hasher = hashlib.blake2b(digest_size=16)
-    for mapping in (targets.pages, targets.assets, targets.guides):
-        for key in sorted(mapping):
-            hasher.update(f"{key}\0{mapping[key]}\0".encode())
-    for program in sorted(targets.months):
-        hasher.update(f"{program}:{sorted(targets.months[program])}".encode())
-    return hasher.hexdigest()
-
-
-def _render_guide(guide: Guide, source: str, markdown: _MarkdownMaker, problems: list[Diagnostic]) -> RenderedMarkdown:
-    rendered = markdown.render(guide.body, source)
-    for p in rendered.problems:
-        problems.append(Diagnostic(source, guide.body_line + p.line, p.col, p.message, p.hint, p.severity))
-    return rendered
-
-
-def _resolve_from(source: str, targets: Targets, href: str, is_image: bool) -> Link:
-    return resolve(href, source, is_image, targets)
-
-
-@dataclass(frozen=True)
-class _Prose:
-    rendered: RenderedMarkdown
-    source: SourceFile
-    loc: tuple[str | int, ...]
-
-
-def _render_prose(
-    playbook: Playbook,
-    project: Project,
-    markdown: _MarkdownMaker,
-    sources: Mapping[str, SourceFile],
-    problems: list[Diagnostic],
-    fields: Memo[list[tuple[tuple[str | int, ...], str, bool]]],
-    shown: dict[ProsePlace, str],
-) -> dict[ProseKey, _Prose]:
-    """Render every Markdown text of every program, worksheet and checklist once; put each field's HTML in `shown`."""
-    found: dict[ProseKey, _Prose] = {}
-    models: list[tuple[str, Program | Worksheet | Checklist]] = [
-        *(("program", m) for m in playbook.programs.values()),
-        *(("worksheet", m) for m in playbook.worksheets.values()),
-        *(("checklist", m) for m in playbook.checklists.values()),
-    ]
-    for kind, model in models:
-        source = sources[project.found[kind][model.id]]
-        folder = posixpath.dirname(source.path)
-        where = (source.path, project.digest(source.path))
-        for loc, text, inline in fields.get(where, partial(_prose_fields, model)):
-            key = (folder, inline, text)
-            if key not in found:
-                rendered = markdown.render(text, source.path, inline)
-                found[key] = _Prose(rendered, source, loc)
-                for p in rendered.problems:
-                    line, col = source.document.text_position(loc, p.line, p.href)
-                    problems.append(Diagnostic(source.path, line, col, p.message, p.hint, p.severity))
-            shown[_place(model, loc)] = found[key].rendered.html
+def _uses(playbook: Playbook) -> dict[tuple[str, str], tuple[Use, ...]]:
+    """For each worksheet, checklist and guide (by kind and id): the months that use it, as pages show them."""
+    months = {p.id: {m.number: m for m in p.months_in_order} for p in playbook.programs.values()}
+    found: dict[tuple[str, str], tuple[Use, ...]] = {}
+    for key, uses in playbook.uses.items():
+        found[key] = tuple(
+            _use(playbook.programs[program_id], months[program_id][number]) for program_id, number in uses
+        )
     return found
 
 
-def _place(model: BaseModel, loc: tuple[str | int, ...]) -> ProsePlace:
-    """Where the field at `loc` in `model` is: the innermost model that holds it, then the path from there."""
-    holder, start, value = model, 0, model
-    for index, step in enumerate(loc):
-        if isinstance(value, BaseModel):
-            holder, start = value, index
-            value = getattr(value, str(step))
-        else:
-            value = value[step]
-    return (id(holder), *loc[start:])
-
-
-def _prose_fields(model: Program | Worksheet | Checklist) -> list[tuple[tuple[str | int, ...], str, bool]]:
-    return list(iter_prose(model))
-
-
-def _check_anchors(
-    guide_html: Mapping[str, RenderedMarkdown],
-    prose: Mapping[ProseKey, _Prose],
-    playbook: Playbook,
-    project: Project,
-    sources: Mapping[str, SourceFile],
-    targets: Targets,
-) -> Iterator[Diagnostic]:
-    """Links to a heading of a guide must name a heading that exists."""
-    places: list[tuple[RenderedMarkdown, str, int, SourceFile | None, tuple[str | int, ...]]] = []
-    for guide_id, rendered in guide_html.items():
-        places.append((rendered, project.found["guide"][guide_id], playbook.guides[guide_id].body_line, None, ()))
-    for item in prose.values():
-        places.append((item.rendered, item.source.path, 0, item.source, item.loc))
-    headings: dict[str, tuple[frozenset[str], Suggestions]] = {}  # each guide's once, however many links name it
-    for rendered, path, first_line, source, loc in places:
-        for check in rendered.anchor_checks:
-            target = guide_html.get(targets.guides[check.target])
-            if target is None:
-                continue  # the guide itself has errors, already reported
-            if check.target not in headings:
-                ids = [h.id for h in target.headings]
-                headings[check.target] = (frozenset(ids), Suggestions(ids))
-            ids_there, suggestions = headings[check.target]
-            if check.anchor in ids_there:
-                continue
-            line, col = (
-                (first_line + check.line, check.col)
-                if source is None
-                else source.document.text_position(loc, check.line, check.anchor)
-            )
-            hint = suggestions.did_you_mean(check.anchor) or "link to the guide without #, or to one of its headings"
-            yield Diagnostic(
-                path, line, col, f"'{check.target.removeprefix('content/')}' has no heading '#{check.anchor}'", hint
-            )
+def _use(program: Program, month: Month) -> Use:
+    title = f"{program.title}, month {month.number}: {month.title}"
+    return Use(program, month, title, month_url(program.id, month.number))
 
 
 def _collisions(pages: tuple[Page, ...], assets: tuple[Asset, ...]) -> Iterator[Diagnostic]:
@@ -405,7 +240,7 @@ def _collisions(pages: tuple[Page, ...], assets: tuple[Asset, ...]) -> Iterator[
         key = url.lower()  # a case-insensitive disk would merge these
         if key in owners:
             yield Diagnostic(
-                owner if "/" in owner else CONTENT_FOLDER,
+                owner if "/" in owner else "content",
                 0,
                 0,
                 f"{owner} and {owners[key]} would both be written to {url}",

@@ -1,18 +1,19 @@
 """The kinds of values content files hold: ids, role owners, timings, colors and Markdown text.
 
-Also the base of every content model. No I/O, and nothing imported from the rest of the package.
+Also the base of every content model, and where each part of a playbook was read from. No I/O,
+and nothing imported from the rest of the package.
 """
 
 from __future__ import annotations
 
 import re
-import types
 import zoneinfo
-from collections.abc import Iterator
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal, NamedTuple, Protocol
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, WithJsonSchema
+from pydantic_core import PydanticCustomError, core_schema
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 GUIDE_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)*$"
@@ -237,42 +238,69 @@ ClockTime = Annotated[
 HexColor = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$", description="A CSS hex color, e.g. `#1d4f91`.")]
 
 
-def iter_prose(model: BaseModel, at: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
-    """(location, Markdown text, is inline) of every Markdown field of a model, nested ones too."""
-    for name, info in type(model).model_fields.items():
-        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-        yield from _prose_in(getattr(model, name), annotation, (*at, name))
+# --- Sources ------------------------------------------------------------------
 
 
-def _prose_in(
-    value: Any, annotation: Any, at: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], str, bool]]:
-    if value is None:
-        return
-    marks: list[Any] = []
-    while get_origin(annotation) is Annotated:
-        annotation, *extra = get_args(annotation)
-        marks.extend(extra)
-    if get_origin(annotation) in (Union, types.UnionType):
-        member = next((a for a in get_args(annotation) if _holds(a, value)), None)
-        if member is not None:
-            yield from _prose_in(value, member, at)
-    elif isinstance(value, str):
-        prose = next((m for m in marks if isinstance(m, Prose)), None)
-        if prose is not None and value:
-            yield at, value, prose.inline
-    elif isinstance(value, BaseModel):
-        yield from iter_prose(value, at)
-    elif isinstance(value, tuple):
-        for index, entry in enumerate(value):
-            yield from _prose_in(entry, get_args(annotation)[0], (*at, index))
-    elif isinstance(value, dict):
-        for key, entry in value.items():
-            yield from _prose_in(entry, get_args(annotation)[1], (*at, key))
+class Positions(Protocol):
+    """Where the values of a YAML file were written, for messages about them."""
+
+    def text_position(self, loc: Sequence[str | int], line: int, needle: str) -> tuple[int, int]:
+        """Where `needle`, on line `line` (from 0) of the text value at `loc`, is in the file."""
+        ...
 
 
-def _holds(annotation: Any, value: Any) -> bool:
-    while get_origin(annotation) is Annotated:
-        annotation = get_args(annotation)[0]
-    origin = get_origin(annotation) or annotation
-    return isinstance(origin, type) and isinstance(value, origin)
+class Input(NamedTuple):
+    """What pages can be made from, as the dependency map compares it: a name, and the digest of its content."""
+
+    name: str  # a file's path; `meta:` and a guide's path for its front matter alone
+    digest: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file a part of the playbook was read from."""
+
+    path: str  # from the project folder, with forward slashes
+    digest: str  # of the file's bytes: a later build compares it to know the file is unchanged
+    front_digest: str = ""  # a guide's: of its front matter alone, which is all that lists of guides show
+    positions: Positions | None = None  # a YAML file's: where each value was written
+
+    @property
+    def whole(self) -> Input:
+        """The whole file, as pages that show all of it depend on it."""
+        return Input(self.path, self.digest)
+
+    @property
+    def listed(self) -> Input:
+        """What a list of guides shows of a guide: its front matter; for other files, the whole file."""
+        return Input(f"meta:{self.path}", self.front_digest) if self.front_digest else self.whole
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file under content/assets, copied to the site as it is."""
+
+    path: str
+    url: str
+    data: bytes
+    digest: str = ""  # of `data`
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the parts of a playbook come from: what later stages know of its files."""
+
+    settings: Source = Source("playbook.yaml", "")
+    # kind -> id -> file, for every program, worksheet, checklist and guide found, even one that
+    # failed validation: a link to it is not broken, the file is.
+    files: Mapping[str, Mapping[str, Source]] = field(default_factory=dict)
+    assets: tuple[Asset, ...] = ()
+
+    def of(self, kind: str, item_id: str) -> Source:
+        """The file of the program, worksheet, checklist or guide (`kind`) with this id."""
+        return self.files[kind][item_id]
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        # Taken as it is: validation made it from the files, not from anything a person wrote.
+        return core_schema.is_instance_schema(cls)

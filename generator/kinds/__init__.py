@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..loader import Project
 from ..models import Playbook
 from ..pages import Kind, Page
 from . import made, materials, programs, sections
@@ -47,9 +46,9 @@ ALL: tuple[PageKind[Any], ...] = (*SITE, *EACH_PROGRAM, *EACH_MONTH, *MATERIALS)
 KINDS: dict[Kind, PageKind[Any]] = {kind.kind: kind for kind in ALL}
 
 
-def plan_pages(playbook: Playbook, project: Project, *, pdf: bool = False) -> Iterator[Page]:
+def plan_pages(playbook: Playbook, *, pdf: bool = False) -> Iterator[Page]:
     """Every page of the site, in a stable order; with `pdf`, the booklets as PDF files too."""
-    plan = site_plan(playbook, project, pdf)
+    plan = site_plan(playbook, pdf)
     for kind in SITE:
         yield from kind.plan(plan)
     for program in playbook.programs.values():

@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from ..links import month_url, page_url
-from ..loader import Project
 from ..models import Month, Playbook, Program, Role
-from ..names import SETTINGS_FILE
 from ..pages import Kind, NavLink, Page
 from ..site import Site
+from ..values import Input, Sources
 
-SETTINGS = SETTINGS_FILE
 HOME = NavLink("Home", page_url("home"))
 T = TypeVar("T")
 S = TypeVar("S", "Plan", "ProgramPlan", "MonthPlan")
@@ -52,25 +50,26 @@ class Plan:
     """What planning the pages of the site may use: the playbook, where its sources are, what pages share."""
 
     playbook: Playbook
-    project: Project
     pdf: bool  # whether the booklets are also made as PDF files
     roles: tuple[Role, ...]  # each role once
-    everything: frozenset[str]  # the sources of a page that lists everything
-    shared: frozenset[str]  # what every page shows: the settings and the programs (their titles are in the navigation)
+    everything: frozenset[Input]  # the sources of a page that lists everything
+    shared: frozenset[
+        Input
+    ]  # what every page shows: the settings and the programs (their titles are in the navigation)
 
 
-def site_plan(playbook: Playbook, project: Project, pdf: bool) -> Plan:
+def site_plan(playbook: Playbook, pdf: bool) -> Plan:
     """What every kind plans its pages from."""
-    found = project.found
+    found = playbook.sources.files
     everything = frozenset(
         [
-            SETTINGS,
-            *(p for kind in ("program", "worksheet", "checklist") for p in found[kind].values()),
-            *(f"meta:{p}" for p in found["guide"].values()),  # lists show a guide's title and summary only
+            playbook.sources.settings.whole,
+            *(s.whole for kind in ("program", "worksheet", "checklist") for s in found[kind].values()),
+            *(s.listed for s in found["guide"].values()),  # lists show a guide's title and summary only
         ]
     )
-    shared = frozenset([SETTINGS, *found["program"].values()])
-    return Plan(playbook, project, pdf, first_of_each(playbook.settings.roles, "id"), everything, shared)
+    shared = frozenset([playbook.sources.settings.whole, *(s.whole for s in found["program"].values())])
+    return Plan(playbook, pdf, first_of_each(playbook.settings.roles, "id"), everything, shared)
 
 
 @dataclass(frozen=True)
@@ -80,14 +79,14 @@ class ProgramPlan:
     site: Plan
     program: Program
     link: NavLink
-    sources: frozenset[str]
+    sources: frozenset[Input]
     months: tuple[Month, ...]  # in order, each number once
 
 
 def program_plan(plan: Plan, program: Program) -> ProgramPlan:
     """Where the kinds made once for each program plan their pages."""
     link = NavLink(program.title, page_url("program", program.id))
-    sources = frozenset([*plan.shared, *material_sources(program.months, plan.project)])
+    sources = frozenset([*plan.shared, *material_sources(program.months, plan.playbook.sources)])
     return ProgramPlan(plan, program, link, sources, first_of_each(program.months_in_order, "number"))
 
 
@@ -98,7 +97,7 @@ class MonthPlan:
     program: ProgramPlan
     month: Month
     link: NavLink
-    sources: frozenset[str]
+    sources: frozenset[Input]
     previous: NavLink | None
     next: NavLink | None
 
@@ -110,7 +109,7 @@ def month_plans(plan: ProgramPlan) -> Iterable[MonthPlan]:
     for index, month in enumerate(months):
         before = months[index - 1] if index > 0 else None
         after = months[index + 1] if index + 1 < len(months) else None
-        sources = frozenset([*shared, *material_sources((month,), plan.site.project)])
+        sources = frozenset([*shared, *material_sources((month,), plan.site.playbook.sources)])
         link = _month_link(plan.program, month)
         previous = _month_link(plan.program, before) if before else None
         after_link = _month_link(plan.program, after) if after else None
@@ -129,12 +128,12 @@ def first_of_each(items: Iterable[T], attribute: str) -> tuple[T, ...]:
     return tuple(seen.values())
 
 
-def material_sources(months: Iterable[Month], project: Project) -> list[str]:
+def material_sources(months: Iterable[Month], sources: Sources) -> list[Input]:
     """The files of the worksheets, checklists and guides that these months show."""
     return [
-        f"meta:{project.found[kind][ref]}" if kind == "guide" else project.found[kind][ref]
+        sources.files[kind][ref].listed if kind == "guide" else sources.files[kind][ref].whole
         for month in months
         for kind, refs in (("worksheet", month.worksheets), ("checklist", month.checklists), ("guide", month.guides))
         for ref in refs
-        if ref in project.found[kind]
+        if ref in sources.files[kind]
     ]

@@ -16,7 +16,7 @@ LISTED_GUIDES_AT_MOST = 60
 
 
 def _guides(plan: Plan) -> Iterator[Page]:
-    playbook, found = plan.playbook, plan.project.found
+    playbook, found = plan.playbook, plan.playbook.sources.files
     order = reading_order(playbook.guides.values())
     links = [NavLink(guide.title, page_url("guide", guide.id)) for guide in order]
     listed = tuple(ListedGuide(link.title, link.url, guide.meta.roles) for guide, link in zip(order, links))
@@ -25,7 +25,7 @@ def _guides(plan: Plan) -> Iterator[Page]:
     everyone = _pagers(order, links, "")
     # Which guides come before and after depends on every guide's order and roles, and the list shows
     # every title: so a guide page shows every guide's front matter (not its body).
-    sources = frozenset([*plan.shared, *(f"meta:{p}" for p in found["guide"].values())])
+    sources = frozenset([*plan.shared, *(s.listed for s in found["guide"].values())])
     section = NavLink("Guides", page_url("guides"))
     place = {guide.id: index for index, guide in enumerate(order)}
     for guide in playbook.guides.values():
@@ -35,7 +35,7 @@ def _guides(plan: Plan) -> Iterator[Page]:
             Kind.GUIDE,
             guide.title,
             sources,
-            (found["guide"][guide.id],),
+            (found["guide"][guide.id].whole,),
             guide=guide,
             previous=everyone[index].previous,
             next=everyone[index].next,
@@ -57,7 +57,7 @@ def _pagers(order: tuple[Guide, ...], links: list[NavLink], role_id: str) -> lis
 def _worksheets(plan: Plan) -> Iterator[Page]:
     section = NavLink("Worksheets", page_url("worksheets"))
     for item_id, item in plan.playbook.worksheets.items():
-        own = (plan.project.found["worksheet"][item_id],)
+        own = (plan.playbook.sources.of("worksheet", item_id).whole,)
         url = page_url("worksheet", item_id)
         yield Page(url, Kind.WORKSHEET, item.title, plan.shared, own, trail=(HOME, section), worksheet=item)
 
@@ -65,7 +65,7 @@ def _worksheets(plan: Plan) -> Iterator[Page]:
 def _checklists(plan: Plan) -> Iterator[Page]:
     section = NavLink("Checklists", page_url("checklists"))
     for item_id, item in plan.playbook.checklists.items():
-        own = (plan.project.found["checklist"][item_id],)
+        own = (plan.playbook.sources.of("checklist", item_id).whole,)
         url = page_url("checklist", item_id)
         yield Page(url, Kind.CHECKLIST, item.title, plan.shared, own, trail=(HOME, section), checklist=item)
 

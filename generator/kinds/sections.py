@@ -23,9 +23,9 @@ def _list_of(kind: Kind, title: str, listed: str) -> PageKind[Plan]:
     """The page listing every item of a kind (guides, worksheets, checklists)."""
 
     def plan_list(plan: Plan) -> Iterator[Page]:
-        paths = plan.project.found[listed].values()
+        found = plan.playbook.sources.files[listed].values()
         # A list shows a guide's title and summary, not its body.
-        files = frozenset([*plan.shared, *(f"meta:{p}" if listed == "guide" else p for p in paths)])
+        files = frozenset([*plan.shared, *(s.listed if listed == "guide" else s.whole for s in found)])
         yield Page(page_url(kind), kind, title, files, trail=(HOME,))
 
     return PageKind(kind, plan_list, f"{kind}.html")

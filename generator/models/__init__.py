@@ -28,7 +28,7 @@ from .materials import (
     Worksheet,
     WorksheetField,
 )
-from .playbook import DOCUMENT_MODELS, FIRST_GUIDE, Playbook
+from .playbook import DOCUMENT_MODELS, FIRST_GUIDE, MonthOf, Playbook
 from .program import CADENCE_STEP, AgendaItem, Month, PerRole, Phase, Program, Schedule
 from .settings import (
     DEFAULT_MAX_FILE_MB,
@@ -61,6 +61,7 @@ __all__ = [
     "LongTextField",
     "MarkdownSettings",
     "Month",
+    "MonthOf",
     "PerRole",
     "Phase",
     "Playbook",

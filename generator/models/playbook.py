@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from ..values import Model
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
+
+from ..values import Model, Sources
 from .materials import Checklist, Guide, GuideMeta, Worksheet
 from .program import Program
 from .settings import Role, SiteSettings
@@ -13,6 +16,9 @@ from .settings import Role, SiteSettings
 # --- The whole playbook -------------------------------------------------------
 
 FIRST_GUIDE = "getting-started"  # the guide every role's "Start here" page lists first
+
+
+MonthOf = tuple[str, int]  # a month of a program: (program id, month number)
 
 
 class Playbook(Model):
@@ -23,6 +29,14 @@ class Playbook(Model):
     worksheets: dict[str, Worksheet]
     checklists: dict[str, Checklist]
     guides: dict[str, Guide]
+    uses: SkipJsonSchema[dict[tuple[str, str], tuple[MonthOf, ...]]] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="For each worksheet, checklist and guide (by kind and id): the months that use it, in order.",
+    )
+    sources: SkipJsonSchema[Sources] = Field(
+        default_factory=Sources, exclude=True, description="Where each part was read from."
+    )
 
     def start_date(self, program: Program) -> dt.date | None:
         """When the program's first meeting is: its own start date, else the playbook's."""

@@ -1,0 +1,214 @@
+"""Checks that look past one value: references between files, values that must be unique, unused files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from .errors import Diagnostic, Severity, Suggestions, did_you_mean
+from .loader import Project
+from .models import CADENCE_STEP, Checklist, Playbook, Program, ScaleField, SiteSettings, Worksheet
+from .reading import SourceFile
+from .yaml_reader import Loc
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem at a place in a loaded file, before it is turned into a `Diagnostic`."""
+
+    loc: Loc
+    message: str
+    hint: str = ""
+    key: bool = False
+    severity: Severity = "error"
+
+
+def locate(source: SourceFile, problem: Problem) -> Diagnostic:
+    """The problem at its line and column in the file."""
+    line, col = source.document.position(problem.loc, key=problem.key)
+    return Diagnostic(source.path, line, col, problem.message, problem.hint, problem.severity)
+
+
+# --- References between files -----------------------------------------------
+
+# Where each kind of file names other things, as paths through its YAML data:
+# "*" is every entry of a list, "{key}" every key of a mapping. Checked on the raw
+# data, so a reference is reported even when the file has other errors.
+REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "program": (
+        (("months", "*", "worksheets", "*"), "worksheet"),
+        (("months", "*", "checklists", "*"), "checklist"),
+        (("months", "*", "guides", "*"), "guide"),
+        (("months", "*", "agenda", "*", "owner"), "role"),
+        (("months", "*", "prepare", "{key}"), "role"),
+        (("months", "*", "follow_up", "{key}"), "role"),
+        (("commitments", "{key}"), "role"),
+    ),
+    "worksheet": ((("owner",), "role"), (("sections", "*", "owner"), "role")),
+    "checklist": ((("items", "*", "owner"), "role"),),
+    "guide": ((("roles", "*"), "role"),),
+}
+
+
+def _declared_roles(project: Project) -> list[str] | None:
+    """Role ids from playbook.yaml, read even if the rest of it is invalid; None if unknown."""
+    settings = next((f for f in project.files if f.kind == "playbook"), None)
+    roles = settings.document.data.get("roles") if settings else None
+    if not isinstance(roles, list):
+        return None
+    return [r["id"] for r in roles if isinstance(r, dict) and isinstance(r.get("id"), str)]
+
+
+def check_references(project: Project) -> Iterator[Diagnostic]:
+    """References, in every file read, to ids that do not exist."""
+    roles = _declared_roles(project)
+    hints: dict[str, Suggestions] = {}
+    for source in project.files:
+        yield from (locate(source, p) for p in _check_references(source, project, roles, hints))
+
+
+def _check_references(
+    source: SourceFile, project: Project, roles: list[str] | None, hints: dict[str, Suggestions]
+) -> Iterator[Problem]:
+    """References to ids that do not exist; `hints` keeps each kind's did-you-mean index for the next file."""
+    for pattern, kind in REFERENCES.get(source.kind, ()):
+        known = roles if kind == "role" else project.found[kind]
+        if known is None:
+            continue
+        for loc, value, is_key in _values_at(source.document.data, pattern, ()):
+            if value not in known:
+                what = "role" if kind == "role" else kind
+                choices = hints.setdefault(kind, Suggestions(known))
+                yield Problem(
+                    loc, f"unknown {what} '{value}'", choices.did_you_mean(value) or choices.one_of(), key=is_key
+                )
+
+
+def _values_at(data: Any, pattern: tuple[str, ...], at: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str, bool]]:
+    """Every text value (or key) the pattern reaches, with its location; a list at the end counts entry by entry."""
+    if not pattern:
+        if isinstance(data, str):
+            yield at, data, False
+        elif isinstance(data, list):
+            yield from ((((*at, i)), v, False) for i, v in enumerate(data) if isinstance(v, str))
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step == "*" and isinstance(data, list):
+        for index, entry in enumerate(data):
+            yield from _values_at(entry, rest, (*at, index))
+    elif step == "{key}" and isinstance(data, dict):
+        yield from (((*at, key), key, True) for key in data if isinstance(key, str))
+    elif isinstance(data, dict) and step in data:
+        yield from _values_at(data[step], rest, (*at, step))
+
+
+# --- Consistency within a file ------------------------------------------------
+
+
+def check_consistency(project: Project, models: Mapping[str, BaseModel]) -> Iterator[Diagnostic]:
+    """Values within each valid file (by path in `models`) that contradict each other or repeat."""
+    for source in project.files:
+        model = models.get(source.path)
+        if model is not None:
+            yield from (locate(source, p) for p in _check_consistency(model, project))
+
+
+def _check_consistency(model: BaseModel, project: Project) -> Iterator[Problem]:
+    if isinstance(model, SiteSettings):
+        yield from _check_settings(model, project)
+    elif isinstance(model, Program):
+        yield from _check_program(model)
+    elif isinstance(model, Worksheet):
+        yield from _check_worksheet(model)
+    elif isinstance(model, Checklist):
+        yield from _unique(((item.id, ("items", i, "id")) for i, item in enumerate(model.items) if item.id), "item id")
+
+
+def _check_settings(settings: SiteSettings, project: Project) -> Iterator[Problem]:
+    yield from _unique(((r.id, ("roles", i, "id")) for i, r in enumerate(settings.roles)), "role")
+    if settings.logo is not None:
+        urls = [a.url for a in project.assets]
+        if settings.logo not in urls:
+            yield Problem(
+                ("logo",),
+                f"no file '{settings.logo}' under content/",
+                did_you_mean(settings.logo, urls) or "put the image in content/assets/",
+            )
+
+
+def _check_program(program: Program) -> Iterator[Problem]:
+    yield from _unique(((m.number, ("months", i, "number")) for i, m in enumerate(program.months)), "month")
+    yield from _unique(((p.id, ("phases", i, "id")) for i, p in enumerate(program.phases)), "phase")
+    numbers = {m.number for m in program.months}
+    phase_of: dict[int, str] = {}
+    for i, phase in enumerate(program.phases):
+        for j, number in enumerate(phase.months):
+            loc = ("phases", i, "months", j)
+            if number not in numbers:
+                yield Problem(loc, f"phase '{phase.id}' lists month {number}, which the program does not have")
+            elif number in phase_of:
+                yield Problem(
+                    loc, f"month {number} is already in phase '{phase_of[number]}'", "a month belongs to one phase"
+                )
+            else:
+                phase_of[number] = phase.id
+    yield from _check_schedule(program)
+
+
+def _check_schedule(program: Program) -> Iterator[Problem]:
+    schedule = program.schedule
+    both = "every" in schedule.model_fields_set and "cadence" in program.model_fields_set
+    if both and CADENCE_STEP[program.cadence] != schedule.every:
+        yield Problem(
+            ("schedule", "every"),
+            f"'every: {schedule.every}' disagrees with 'cadence: {program.cadence}'",
+            "keep one of them",
+        )
+    on = schedule.on
+    if on is not None and program.step != "month" and (on.nth is not None or on.day is not None):
+        yield Problem(
+            ("schedule", "on"),
+            f"meetings every {program.step} fall on a weekday, not on '{on.label}'",
+            "write a weekday, e.g. `on: thursday`",
+        )
+
+
+def _check_worksheet(worksheet: Worksheet) -> Iterator[Problem]:
+    places = (
+        (f.id, ("sections", i, "fields", j, "id"))
+        for i, s in enumerate(worksheet.sections)
+        for j, f in enumerate(s.fields)
+    )
+    yield from _unique(places, "field id")
+    for i, section in enumerate(worksheet.sections):
+        for j, field in enumerate(section.fields):
+            if isinstance(field, ScaleField) and field.min >= field.max:
+                yield Problem(
+                    ("sections", i, "fields", j, "max"), f"'max' ({field.max}) must be greater than 'min' ({field.min})"
+                )
+
+
+def _unique(values: Iterable[tuple[Any, Loc]], what: str) -> Iterator[Problem]:
+    seen: set[Any] = set()
+    for value, loc in values:
+        if value in seen:
+            shown = value if isinstance(value, int) else f"'{value}'"
+            yield Problem(loc, f"{what} {shown} appears more than once", "each must be unique")
+        seen.add(value)
+
+
+def unused(playbook: Playbook, project: Project) -> Iterator[Diagnostic]:
+    """Warn about worksheets and checklists that no month uses: readers would never find them."""
+    for source in project.files:
+        if source.kind in ("worksheet", "checklist") and (source.kind, source.id) not in playbook.uses:
+            yield Diagnostic(
+                source.path,
+                1,
+                1,
+                f"{source.kind} '{source.id}' is not used by any month",
+                f"list it under a month's `{source.kind}s:` so readers find it",
+                "warning",
+            )
