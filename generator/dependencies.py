@@ -79,7 +79,7 @@ def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, 
         sources = by_set.get(page.sources)
         if sources is None:
             sources = by_set[page.sources] = _digest(_sources(page.sources))
-        own = "".join(part.digest for part in page.own)
+        own = "".join(page.own)
         # Joined, not hashed again: a fingerprint only needs to compare equal, and pages are many.
         pages[page.url] = f"{templates.get(KINDS[page.kind].template, '')}{context}{sources}{own}"
     files = {url: _bytes_digest(data) for url, data in static.items()}
@@ -93,7 +93,7 @@ def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, 
 
 
 def _sources(parts: Iterable[Input]) -> list[str]:
-    return [f"{name}={digest}" for name, digest in sorted(parts)]
+    return sorted(parts)
 
 
 def _bytes_digest(data: bytes) -> str:

@@ -20,6 +20,7 @@ from .guides import guide_contents
 from .links import month_url, page_url
 from .markdown import Heading, RenderedMarkdown
 from .models import Checklist, Month, Playbook, Program
+from .names import CONTENT_FOLDER
 from .pages import Page, Use
 from .prose import ProsePlace, RenderTexts, link_targets, render_content, render_texts
 from .schedule import Meeting, browser_rule, due_offset, meetings
@@ -235,15 +236,22 @@ def _use(program: Program, month: Month) -> Use:
 
 def _collisions(pages: tuple[Page, ...], assets: tuple[Asset, ...]) -> Iterator[Diagnostic]:
     """Two things that would be written to the same file."""
-    owners: dict[str, str] = {}
-    for url, owner in [*((p.url, f"the {p.kind} page '{p.title}'") for p in pages), *((a.url, a.path) for a in assets)]:
+    owners: dict[str, Page | Asset] = {}
+    made: list[tuple[str, Page | Asset]] = [*((p.url, p) for p in pages), *((a.url, a) for a in assets)]
+    for url, owner in made:
         key = url.lower()  # a case-insensitive disk would merge these
         if key in owners:
+            where = owner.path if isinstance(owner, Asset) else CONTENT_FOLDER
             yield Diagnostic(
-                owner if "/" in owner else "content",
+                where,
                 0,
                 0,
-                f"{owner} and {owners[key]} would both be written to {url}",
+                f"{_named(owner)} and {_named(owners[key])} would both be written to {url}",
                 "rename one of them",
             )
         owners[key] = owner
+
+
+def _named(owner: Page | Asset) -> str:
+    """How a message names what a file of the site is made from: a page by its kind and title, an asset by its path."""
+    return owner.path if isinstance(owner, Asset) else f"the {owner.kind} page '{owner.title}'"

@@ -10,7 +10,7 @@ import re
 import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, NamedTuple, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, GetCoreSchemaHandler, WithJsonSchema
 from pydantic_core import PydanticCustomError, core_schema
@@ -249,11 +249,10 @@ class Positions(Protocol):
         ...
 
 
-class Input(NamedTuple):
-    """What pages can be made from, as the dependency map compares it: a name, and the digest of its content."""
-
-    name: str  # a file's path; `meta:` and a guide's path for its front matter alone
-    digest: str
+# What pages can be made from, as the dependency map compares it: a name (a file's path; `meta:` and a
+# guide's path for its front matter alone), a NUL, and the digest of its content. A string, not a tuple:
+# sets of thousands of them are hashed and compared on every rebuild, and a string keeps its hash.
+Input = str
 
 
 @dataclass(frozen=True)
@@ -268,12 +267,12 @@ class Source:
     @property
     def whole(self) -> Input:
         """The whole file, as pages that show all of it depend on it."""
-        return Input(self.path, self.digest)
+        return f"{self.path}\0{self.digest}"
 
     @property
     def listed(self) -> Input:
         """What a list of guides shows of a guide: its front matter; for other files, the whole file."""
-        return Input(f"meta:{self.path}", self.front_digest) if self.front_digest else self.whole
+        return f"meta:{self.path}\0{self.front_digest}" if self.front_digest else self.whole
 
 
 @dataclass(frozen=True)
