@@ -57,6 +57,32 @@ def pytest_configure(config: pytest.Config) -> None:
     set_hypothesis_home_dir(folder)
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With pytest-xdist's `--dist loadscope`, deal the tests out one by one, except where a module shares a fixture.
+
+    A module that makes something once for all its tests (a PDF build, a big corpus, a printed
+    booklet) runs whole in one worker, so that it is made once; every other test goes to whichever
+    worker is free, which keeps both cores busy to the end.
+    """
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    shared = {
+        path.relative_to(config.rootpath).as_posix()
+        for path in TESTS.glob("test_*.py")
+        if 'scope="module"' in path.read_text(encoding="utf-8")
+    }
+
+    class OneByOne(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::")[0]
+            return module if module in shared else nodeid
+
+    return OneByOne(config, log)
+
+
 @pytest.fixture(autouse=True)
 def own_cache_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test signs build caches with a key of its own, not the account's (~/.cache/playbook)."""

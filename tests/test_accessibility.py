@@ -17,9 +17,10 @@ from sitecheck import PAGE_TYPES, SCHEMES, WIDTHS, view
 RUNNING = "guides/mentor/running-a-meeting/index.html"  # a table and a block of preformatted text
 
 
-def violations(page: Any) -> list[str]:
+def violations(page: Any, part: str | None = None) -> list[str]:
+    """What axe-core finds wrong on the open page, or only in the part that `part` (a CSS selector) picks."""
     axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is a test extra")
-    result = axe.Axe().run(page)
+    result = axe.Axe().run(page, context=part)
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
         for v in result.response["violations"]
@@ -41,13 +42,16 @@ def tabs(browser: Any) -> Iterator[dict[tuple[int, str], Any]]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_on_a_phone_with_the_menu_open(browser: Any, example_site: Path, scheme: str) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, color_scheme=scheme)
+    # Opening the menu changes only the header: the rest of these page types is checked at 360 px by
+    # the matrix below, so axe looks at the header here; the guide with a table, not in it, whole.
+    context = browser.new_context(**view(360, scheme))
     try:
         page = context.new_page()
         for target in (*(PAGE_TYPES[kind] for kind in ("home", "month", "meeting card", "worksheet")), RUNNING):
             page.goto(f"{example_site.as_uri()}/{target}")
             page.get_by_text("Menu", exact=True).click()
-            assert violations(page) == [], target
+            assert page.locator(".site-nav").is_visible()
+            assert violations(page, None if target == RUNNING else ".site-header") == [], target
     finally:
         context.close()
 

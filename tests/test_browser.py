@@ -100,13 +100,15 @@ def test_every_field_type_keeps_its_answer(page: Any, example_site: Path) -> Non
             box = field.locator("input, textarea").first
             box.fill("2027-03-01" if kind == "date" else f"answer for {kind}")
             filled[kind] = box.input_value()
+    assert "Saved in this browser" in page.inner_text(".toolbar__status")
     page.reload()
     for kind, value in filled.items():
         field = form.locator(f".field--{kind}").first
         if kind in ("scale", "choice"):
             assert field.locator("input:checked").get_attribute("value") == value
         else:
-            assert field.locator("input, textarea").first.input_value() == value
+            assert field.locator("input, textarea").first.input_value() == value, kind
+    assert page.errors == []
 
 
 def open_actions(page: Any) -> None:

@@ -62,6 +62,29 @@ def page_size(page: Any, site: Path, target: str) -> tuple[float, float]:
     return round(float(box.width)), round(float(box.height))
 
 
+BOOKLET = "programs/twelve-months/booklet/index.html"
+MENTOR_BOOKLET = "programs/twelve-months/booklet/mentor/index.html"
+
+
+@pytest.fixture(scope="module")
+def booklets(browser: Any, example_site: Path) -> dict[str, tuple[list[str], list[str]]]:
+    """The booklet and the mentor's booklet as printed for a first-time reader: their pages and screen-only text.
+
+    Printing a booklet takes seconds and gives the same pages every time in a fresh browser
+    profile, so this module prints each once for the tests that only read the paper.
+    """
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        made = {}
+        for target in (BOOKLET, MENTOR_BOOKLET):
+            screen: list[str] = []
+            made[target] = (printed(tab, example_site, target, screen), screen)
+        return made
+    finally:
+        context.close()
+
+
 def test_a_printed_checklist_has_its_items_and_no_navigation(page: Any, example_site: Path) -> None:
     screen: list[str] = []
     text = "\n".join(printed(page, example_site, "checklists/first-meeting/index.html", screen))
@@ -80,9 +103,10 @@ def test_ticked_items_print_as_empty_boxes(page: Any, example_site: Path) -> Non
     assert box.evaluate("b => getComputedStyle(b).borderTopStyle") == "solid"
 
 
-def test_the_booklet_has_contents_and_starts_each_month_on_a_new_page(page: Any, example_site: Path) -> None:
-    screen: list[str] = []
-    pages = printed(page, example_site, "programs/twelve-months/booklet/index.html", screen)
+def test_the_booklet_has_contents_and_starts_each_month_on_a_new_page(
+    booklets: dict[str, tuple[list[str], list[str]]],
+) -> None:
+    pages, screen = booklets[BOOKLET]
     first_lines = [p.strip().splitlines()[0] if p.strip() else "" for p in pages]
     contents = next(i for i, text in enumerate(pages) if text.strip().startswith("Contents"))
     assert contents <= 1
@@ -95,9 +119,9 @@ def test_the_booklet_has_contents_and_starts_each_month_on_a_new_page(page: Any,
     assert [line for line in screen if line in text] == []
 
 
-def test_a_role_booklet_keeps_only_that_roles_part(page: Any, example_site: Path) -> None:
-    mentor = "\n".join(printed(page, example_site, "programs/twelve-months/booklet/mentor/index.html"))
-    everyone = "\n".join(printed(page, example_site, "programs/twelve-months/booklet/index.html"))
+def test_a_role_booklet_keeps_only_that_roles_part(booklets: dict[str, tuple[list[str], list[str]]]) -> None:
+    mentor = "\n".join(booklets[MENTOR_BOOKLET][0])
+    everyone = "\n".join(booklets[BOOKLET][0])
     assert "The mentor's booklet" in mentor
     assert len(mentor) < len(everyone)
     assert "Send your mentor a half-page note" not in mentor  # a protégé's checklist item
@@ -154,7 +178,7 @@ def test_the_printed_checklist_names_the_month_it_is_ticked_for(page: Any, examp
 
 
 def test_checkboxes_stay_square_beside_items_of_two_lines(page: Any, example_site: Path) -> None:
-    page.goto(f"{example_site.as_uri()}/programs/twelve-months/booklet/index.html")
+    page.goto(f"{example_site.as_uri()}/{BOOKLET}")
     page.emulate_media(media="print")
     boxes = page.locator(".check input[type=checkbox], .check .box").evaluate_all(
         """boxes => boxes.map(box => {
@@ -168,7 +192,7 @@ def test_checkboxes_stay_square_beside_items_of_two_lines(page: Any, example_sit
 
 
 def test_the_contents_numbers_fit_in_the_margin_of_the_list(page: Any, example_site: Path) -> None:
-    page.goto(f"{example_site.as_uri()}/programs/twelve-months/booklet/index.html")
+    page.goto(f"{example_site.as_uri()}/{BOOKLET}")
     page.emulate_media(media="print")
     room, needed = page.locator(".booklet__toc > ol").evaluate(
         """list => {
@@ -184,8 +208,8 @@ def test_the_contents_numbers_fit_in_the_margin_of_the_list(page: Any, example_s
     assert room >= needed
 
 
-def test_the_booklet_prints_a_checklist_of_every_month_once(page: Any, example_site: Path) -> None:
-    pages = printed(page, example_site, "programs/twelve-months/booklet/index.html")
+def test_the_booklet_prints_a_checklist_of_every_month_once(booklets: dict[str, tuple[list[str], list[str]]]) -> None:
+    pages = booklets[BOOKLET][0]
     assert len(pages) < 76  # it was 76 when the monthly checklist was printed twelve times
     text = "\n".join(pages)
     months = [i for n in range(1, 13) for i, p in enumerate(pages) if p.strip().startswith(f"Month {n}: ")]
@@ -197,8 +221,8 @@ def test_the_booklet_prints_a_checklist_of_every_month_once(page: Any, example_s
     assert "Checklists used in several months" in body
 
 
-def test_a_role_booklet_prints_a_shared_checklist_once_too(page: Any, example_site: Path) -> None:
-    pages = printed(page, example_site, "programs/twelve-months/booklet/mentor/index.html")
+def test_a_role_booklet_prints_a_shared_checklist_once_too(booklets: dict[str, tuple[list[str], list[str]]]) -> None:
+    pages = booklets[MENTOR_BOOKLET][0]
     text = "\n".join(pages)
     assert len(pages) < 36  # it was 36 with the monthly checklist twelve times
     assert text.count("Read the protégé’s worksheet and your notes from last time.") == 1
