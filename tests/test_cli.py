@@ -230,7 +230,10 @@ def test_verbose_logs_a_line_as_each_stage_ends_and_quiet_logs_none(
         ("generator.build", r"planned \d+ pages and checked their links: 0 problems"),
         ("generator.build", r"loaded the theme 'default'"),
         ("generator.build", r"made and wrote the site's \d+ files, \d+ of them anew"),
-        ("generator.output.writer", r"put the new site in place in .*_site: \d+ files written as they were made, 0 kept"),
+        (
+            "generator.output.writer",
+            r"put the new site in place in .*_site: \d+ files written as they were made, 0 kept",
+        ),
         ("generator.output.upkeep", r"saved the build cache in .*\.playbook-cache"),
     ]
     # Only Playbook's own lines: markdown-it, for one, would log a line per rule.
