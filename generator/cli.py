@@ -31,7 +31,7 @@ examples:
 
 exit status: 0 done, 1 problems in the content, 2 wrong use of the command"""
 
-KINDS = ("playbook", "program", "worksheet", "checklist", "guide")
+KINDS = ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
 VERBOSE_HELP = "log each stage as it ends, with the time it took"
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from .errors import Diagnostic, Severity, Suggestions, did_you_mean
 from .loader import Project
-from .models import CADENCE_STEP, Checklist, Playbook, Program, ScaleField, SiteSettings, Worksheet
+from .models import CADENCE_STEP, Checklist, Cohort, Playbook, Program, ScaleField, SiteSettings, Worksheet
 from .reading import SourceFile
 from .yaml_reader import Loc
 
@@ -46,10 +46,14 @@ REFERENCES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
         (("months", "*", "prepare", "{key}"), "role"),
         (("months", "*", "follow_up", "{key}"), "role"),
         (("commitments", "{key}"), "role"),
+        (("tasks", "*", "owner"), "role"),
+        (("tasks", "*", "worksheet"), "worksheet"),
+        (("expect_each_month", "*"), "role"),
     ),
     "worksheet": ((("owner",), "role"), (("sections", "*", "owner"), "role")),
     "checklist": ((("items", "*", "owner"), "role"),),
     "guide": ((("roles", "*"), "role"),),
+    "cohort": ((("program",), "program"), (("pairs", "*", "names", "{key}"), "role")),
 }
 
 
@@ -123,6 +127,8 @@ def _check_consistency(model: BaseModel, project: Project) -> Iterator[Problem]:
         yield from _check_program(model)
     elif isinstance(model, Worksheet):
         yield from _check_worksheet(model)
+    elif isinstance(model, Cohort):
+        yield from _check_cohort(model)
     elif isinstance(model, Checklist):
         yield from _unique(((item.id, ("items", i, "id")) for i, item in enumerate(model.items) if item.id), "item id")
 
@@ -189,6 +195,19 @@ def _check_worksheet(worksheet: Worksheet) -> Iterator[Problem]:
                 yield Problem(
                     ("sections", i, "fields", j, "max"), f"'max' ({field.max}) must be greater than 'min' ({field.min})"
                 )
+
+
+def _check_cohort(cohort: Cohort) -> Iterator[Problem]:
+    yield from _unique(((p.id, ("pairs", i, "id")) for i, p in enumerate(cohort.pairs)), "pair id")
+    for i, pair in enumerate(cohort.pairs):
+        if cohort.start_date and pair.start_date and pair.start_date < cohort.start_date:
+            yield Problem(
+                ("pairs", i, "start_date"),
+                f"pair '{pair.id}' starts on {pair.start_date}, before the cohort does ({cohort.start_date})",
+                "give the pair a later start date, or move the cohort's `start_date` earlier",
+            )
+    if cohort.start_date and cohort.end_date and cohort.end_date <= cohort.start_date:
+        yield Problem(("end_date",), f"the cohort ends ({cohort.end_date}) before it starts ({cohort.start_date})")
 
 
 def _unique(values: Iterable[tuple[Any, Loc]], what: str) -> Iterator[Problem]:

@@ -62,6 +62,51 @@ def calendar_url(program_id: str) -> str:
     return f"programs/{program_id}/calendar.ics"
 
 
+def cohort_url(cohort_id: str) -> str:
+    """The output path of a cohort's page: its roster and timeline."""
+    return f"cohorts/{cohort_id}/index.html"
+
+
+def cohort_tasks_url(cohort_id: str) -> str:
+    """The output path of the list of a cohort's dated tasks."""
+    return f"cohorts/{cohort_id}/tasks/index.html"
+
+
+def lead_calendar_url(cohort_id: str) -> str:
+    """The output path of a cohort's calendar of tasks."""
+    return f"cohorts/{cohort_id}/tasks.ics"
+
+
+def tasks_csv_url(cohort_id: str) -> str:
+    """The output path of a cohort's tasks as a spreadsheet."""
+    return f"cohorts/{cohort_id}/tasks.csv"
+
+
+def dashboard_url(cohort_id: str) -> str:
+    """The output path of a cohort's dashboard, where the lead imports the pairs' progress files."""
+    return f"cohorts/{cohort_id}/dashboard/index.html"
+
+
+def pair_url(cohort_id: str, pair_id: str) -> str:
+    """The output path of a pair's page: its dated meetings."""
+    return f"cohorts/{cohort_id}/pairs/{pair_id}/index.html"
+
+
+def pair_pack_url(cohort_id: str, pair_id: str) -> str:
+    """The output path of a pair's printable pack: its meeting cards with their dates."""
+    return f"cohorts/{cohort_id}/pairs/{pair_id}/pack/index.html"
+
+
+def pair_pack_pdf_url(cohort_id: str, pair_id: str) -> str:
+    """The output path of a pair's printable pack as a PDF file."""
+    return f"cohorts/{cohort_id}/pairs/{pair_id}/pack.pdf"
+
+
+def pair_calendar_url(cohort_id: str, pair_id: str) -> str:
+    """The output path of a pair's calendar of meetings."""
+    return f"cohorts/{cohort_id}/pairs/{pair_id}/calendar.ics"
+
+
 def relative_url(from_page: str, target: str) -> str:
     """`target` (a path from the site root, maybe with #fragment) as seen from the page `from_page`."""
     path, hash_sign, fragment = target.partition("#")

@@ -15,6 +15,7 @@ from .models import DEFAULT_MAX_FILE_MB
 from .names import (
     ASSETS_FOLDER,
     CHECKLISTS_FOLDER,
+    COHORTS_FOLDER,
     CONTENT_FOLDER,
     GUIDES_FOLDER,
     PROGRAMS_FOLDER,
@@ -30,6 +31,7 @@ YAML_FOLDERS: dict[str, Kind] = {
     PROGRAMS_FOLDER: "program",
     WORKSHEETS_FOLDER: "worksheet",
     CHECKLISTS_FOLDER: "checklist",
+    COHORTS_FOLDER: "cohort",
 }
 # Used with fullmatch: `$` would also match before a final newline, and a file name may end in one.
 ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -75,7 +77,9 @@ def load_project(root: Path, read: ReadFile = read_file) -> Project:
     root = root.resolve()
     problems: list[Diagnostic] = []
     loaded: dict[str, LoadedFile] = {}
-    known: dict[str, dict[str, str]] = {k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide")}
+    known: dict[str, dict[str, str]] = {
+        k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
+    }
     limit = int(DEFAULT_MAX_FILE_MB * MEGABYTE)
     if (root / SETTINGS_FILE).is_file():
         known["playbook"]["playbook"] = SETTINGS_FILE
@@ -256,4 +260,4 @@ def _kind_of(rel: str) -> Kind | Literal["asset"] | None:
     return None
 
 
-PLACEMENT_HINT = "programs, worksheets and checklists are .yaml files in their folders; guides are .md files; other files go in content/assets/"
+PLACEMENT_HINT = "programs, worksheets, checklists and cohorts are .yaml files in their folders; guides are .md files; other files go in content/assets/"

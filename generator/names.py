@@ -9,6 +9,7 @@ PROGRAMS_FOLDER = "programs"
 WORKSHEETS_FOLDER = "worksheets"
 CHECKLISTS_FOLDER = "checklists"
 GUIDES_FOLDER = "guides"
+COHORTS_FOLDER = "cohorts"
 ASSETS_FOLDER = "assets"
 TEMPLATES_FOLDER = "templates"  # a project's own templates, and a theme's
 THEMES_FOLDER = "themes"  # a project's own themes, beside the built-in ones

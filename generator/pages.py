@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from .models import Checklist, Guide, Month, Program, Role, Worksheet
+from .models import Checklist, Cohort, Guide, Month, Pair, Program, Role, Worksheet
 from .values import Input
 
 
@@ -31,6 +31,15 @@ class Kind(str, Enum):
     GUIDE = "guide"
     WORKSHEET = "worksheet"
     CHECKLIST = "checklist"
+    COHORT = "cohort"
+    COHORT_TASKS = "cohort-tasks"
+    LEAD_CALENDAR = "lead-calendar"
+    TASKS_CSV = "tasks-csv"
+    DASHBOARD = "dashboard"
+    PAIR = "pair"
+    PAIR_PACK = "pair-pack"
+    PAIR_PACK_PDF = "pair-pack-pdf"
+    PAIR_CALENDAR = "pair-calendar"
 
     def __str__(self) -> str:
         # What templates and messages show: `page-guide`, not `page-Kind.GUIDE`.
@@ -92,6 +101,8 @@ class Page:
     checklist: Checklist | None = None
     guide: Guide | None = None
     role: Role | None = None
+    cohort: Cohort | None = None
+    pair: Pair | None = None
     previous: NavLink | None = None
     next: NavLink | None = None
     trail: tuple[NavLink, ...] = ()  # the breadcrumb: pages above this one

@@ -42,8 +42,12 @@ def missing_weasyprint() -> str | None:
 
 def render_booklet_pdf(program_id: str, role_id: str, files: Mapping[str, bytes]) -> bytes:
     """The booklet of a program (for everyone, or one role) as PDF bytes."""
+    return render_pdf(booklet_url(program_id, role_id), files)
+
+
+def render_pdf(page: str, files: Mapping[str, bytes]) -> bytes:
+    """A printable page of the site (a booklet, a pair's pack) as PDF bytes, with `files` the site's files it uses."""
     weasyprint = load_weasyprint()
-    page = booklet_url(program_id, role_id)
     log.info("making the PDF of %s", page)
     try:
         document = weasyprint.HTML(

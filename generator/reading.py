@@ -14,7 +14,7 @@ from .names import CONTENT_FOLDER
 from .values import Asset
 from .yaml_reader import YamlDocument, parse_yaml
 
-Kind = Literal["playbook", "program", "worksheet", "checklist", "guide"]
+Kind = Literal["playbook", "program", "worksheet", "checklist", "guide", "cohort"]
 Stamp = tuple[int, int]  # (modification time in ns, size)
 MEGABYTE = 1024 * 1024
 NOT_A_FILE = "not a regular file (it is a named pipe, a device or a socket), so it is not read"

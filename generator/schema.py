@@ -7,7 +7,15 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from .models import DOCUMENT_MODELS
-from .names import CHECKLISTS_FOLDER, CONTENT_FOLDER, GUIDES_FOLDER, PROGRAMS_FOLDER, SETTINGS_FILE, WORKSHEETS_FOLDER
+from .names import (
+    CHECKLISTS_FOLDER,
+    COHORTS_FOLDER,
+    CONTENT_FOLDER,
+    GUIDES_FOLDER,
+    PROGRAMS_FOLDER,
+    SETTINGS_FILE,
+    WORKSHEETS_FOLDER,
+)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TITLES = {
@@ -16,6 +24,7 @@ TITLES = {
     "worksheet": f"{CONTENT_FOLDER}/{WORKSHEETS_FOLDER}/*.yaml: a worksheet",
     "checklist": f"{CONTENT_FOLDER}/{CHECKLISTS_FOLDER}/*.yaml: a checklist",
     "guide": f"{CONTENT_FOLDER}/{GUIDES_FOLDER}/**/*.md: a guide's front matter",
+    "cohort": f"{CONTENT_FOLDER}/{COHORTS_FOLDER}/*.yaml: a cohort of pairs",
 }
 
 

@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
+from .cohort_dates import CohortDates, Occurrence, cohort_dates, occurrences
 from .dates import DateStyle, date_style
 from .errors import Diagnostic
 from .guides import guide_contents
 from .links import month_url, page_url
 from .markdown import Heading, RenderedMarkdown
-from .models import Checklist, Month, Playbook, Program
+from .models import Checklist, Month, Playbook, Program, Worksheet
 from .names import CONTENT_FOLDER
 from .pages import Page, Use
 from .prose import ProsePlace, RenderTexts, link_targets, render_content, render_texts
@@ -44,6 +45,17 @@ class Site:
     pdf: bool = False  # whether the booklets are also made as PDF files
     link_context: str = ""  # a digest of what links in content can point at
     meetings: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)  # by program id, month by month
+    cohorts: Mapping[str, CohortDates] = field(default_factory=dict)  # by cohort id: every pair's dates
+
+    def instances(self, worksheet: Worksheet) -> tuple[Occurrence, ...]:
+        """A repeating worksheet's instances, dated by the first program that uses it when it has a start date."""
+        if worksheet.repeat is None:
+            return ()
+        programs = self.playbook.programs_using(worksheet.id) or tuple(self.playbook.programs.values())
+        if not programs:
+            return ()
+        program = programs[0]
+        return occurrences(worksheet.repeat, program, self.meetings.get(program.id, ()))
 
     def start_date(self, program: Program) -> dt.date | None:
         """When the program's first meeting is: its own start date, else the playbook's."""
@@ -214,7 +226,10 @@ def plan_site(
     assets = playbook.sources.assets
     problems.extend(_collisions(pages, assets))
     dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}
-    site = Site(playbook, pages, content.guides, content.prose, assets, _uses(playbook), pdf, targets.digest, dates)
+    cohorts = {c.id: cohort_dates(playbook, c) for c in playbook.cohorts.values()}
+    site = Site(
+        playbook, pages, content.guides, content.prose, assets, _uses(playbook), pdf, targets.digest, dates, cohorts
+    )
     return site, problems
 
 

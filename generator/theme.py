@@ -19,10 +19,19 @@ from .links import (
     calendar_url,
     card_url,
     cards_url,
+    cohort_tasks_url,
+    cohort_url,
+    dashboard_url,
+    lead_calendar_url,
     month_url,
     page_url,
+    pair_calendar_url,
+    pair_pack_pdf_url,
+    pair_pack_url,
+    pair_url,
     relative_url,
     relative_urls,
+    tasks_csv_url,
 )
 from .models import Checklist, Guide, Worksheet
 from .names import TEMPLATES_FOLDER, THEMES_FOLDER
@@ -72,6 +81,7 @@ def create_environment(theme: Theme) -> Environment:
     )
     env.globals["relurl"] = relurl
     env.globals["relroot"] = relroot
+    env.globals["zip"] = zip
     # Where each page is, from the site root; `relurl` makes it relative to the page being rendered.
     env.globals.update(
         page_url=page_url,
@@ -81,6 +91,15 @@ def create_environment(theme: Theme) -> Environment:
         booklet_url=booklet_url,
         booklet_pdf_url=booklet_pdf_url,
         calendar_url=calendar_url,
+        cohort_url=cohort_url,
+        cohort_tasks_url=cohort_tasks_url,
+        lead_calendar_url=lead_calendar_url,
+        tasks_csv_url=tasks_csv_url,
+        dashboard_url=dashboard_url,
+        pair_url=pair_url,
+        pair_pack_url=pair_pack_url,
+        pair_pack_pdf_url=pair_pack_pdf_url,
+        pair_calendar_url=pair_calendar_url,
     )
     env.filters["relurl"] = relurl
     env.filters["site_html"] = site_html

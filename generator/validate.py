@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 FileResult = tuple[BaseModel | None, list[Diagnostic]]  # a file's model (None when it is invalid), its problems
 CheckFile = Callable[[SourceFile], FileResult]
-ITEM_KINDS: tuple[Kind, ...] = ("program", "worksheet", "checklist", "guide")
+NAMED_BY_FILE = ("program", "worksheet", "checklist", "cohort")  # YAML files whose id is their file name
+ITEM_KINDS: tuple[Kind, ...] = ("program", "worksheet", "checklist", "guide", "cohort")
 
 
 def check_file(source: SourceFile) -> FileResult:
@@ -57,7 +58,7 @@ def validate(project: Project, check: CheckFile = check_file) -> tuple[Playbook 
 def _validate_file(source: SourceFile, diagnostics: list[Diagnostic]) -> BaseModel | None:
     model_class = DOCUMENT_MODELS[source.kind]
     data: dict[str, Any] = dict(source.document.data)
-    if "id" in data and source.kind in ("program", "worksheet", "checklist"):
+    if "id" in data and source.kind in NAMED_BY_FILE:
         diagnostics.append(
             locate(
                 source,
@@ -65,7 +66,7 @@ def _validate_file(source: SourceFile, diagnostics: list[Diagnostic]) -> BaseMod
             )
         )
         return None
-    if source.kind in ("program", "worksheet", "checklist"):
+    if source.kind in NAMED_BY_FILE:
         data["id"] = source.id
     try:
         meta = model_class.model_validate(data)
@@ -130,12 +131,15 @@ def _assemble(settings: SiteSettings, project: Project, models: dict[str, BaseMo
     worksheets = sorted(by_kind["worksheet"], key=lambda w: (first_use("worksheet", w.id), w.title.lower()))
     checklists = sorted(by_kind["checklist"], key=lambda c: (first_use("checklist", c.id), c.title.lower()))
     guides = sorted(by_kind["guide"], key=lambda g: (g.meta.order, g.title.lower(), g.id))
+    # A cohort of a program that is not there (an error already) has no dates to plan.
+    cohorts = sorted((c for c in by_kind["cohort"] if c.program in place), key=lambda c: (c.title.lower(), c.id))
     return Playbook(
         settings=settings,
         programs={p.id: p for p in programs},
         worksheets={w.id: w for w in worksheets},
         checklists={c.id: c for c in checklists},
         guides={g.id: g for g in guides},
+        cohorts={c.id: c for c in cohorts},
         uses=uses,
         sources=_sources(project),
     )

@@ -29,13 +29,13 @@ PACKAGE = Path(__file__).parent.parent / "generator"
 # ones; inside a layer the order is free (the cycle test below keeps it a tree). A subpackage
 # (`models`, `kinds`, `output`) counts as one module; `__init__` is the package's version.
 LAYERS: dict[str, tuple[str, ...]] = {
-    "foundation": ("__init__", "names", "errors", "files", "values", "memo", "parallel", "resources"),
-    "content model": ("models", "dates", "schedule"),
+    "foundation": ("__init__", "names", "errors", "files", "values", "recurrence", "memo", "parallel", "resources"),
+    "content model": ("models", "dates", "schedule", "cohort_dates"),
     "read": ("yaml_syntax", "yaml_reader", "reading", "loader"),
     "check": ("explain", "crosscheck", "validate"),
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "site"),
-        *("search_words", "search_entries", "search_files", "search_index", "search", "ics", "pdf"),
+        *("search_words", "search_entries", "search_files", "search_index", "search", "ics", "tasks_csv", "pdf"),
     ),
     "render": ("theme", "kinds", "dependencies", "render"),
     "write": ("output", "cache", "uptodate"),
@@ -173,7 +173,7 @@ def test_no_modules_import_each_other_round_a_cycle() -> None:
 def test_errors_names_and_values_import_nothing_from_the_package_and_models_only_values_and_names() -> None:
     found = imports()
     assert {name: found[name] for name in ("errors", "names", "values") if found[name]} == {}
-    assert found["models"] <= {"values", "names"}
+    assert found["models"] <= {"values", "recurrence", "names"}
 
 
 def test_nothing_after_validation_reads_the_files_again() -> None:

@@ -99,7 +99,7 @@ def test_schema_describes_the_yaml_files(playbook: Callable[..., Run]) -> None:
     assert schema["$defs"]["Month"]["properties"]["goal"]["description"]
 
     everything = json.loads(playbook("schema").out)
-    assert len(everything["anyOf"]) == 5
+    assert len(everything["anyOf"]) == 6  # settings, program, worksheet, checklist, guide, cohort
     assert playbook("schema", "recipe").code == 2
 
 

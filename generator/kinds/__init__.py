@@ -6,7 +6,7 @@ theme, or by code (`make`). To add a feature, add a kind here and its template; 
 the dependency map and the writer need no change.
 
 The order below is the order of `Site.pages`, which the sitemap lists: the site's sections,
-then each program's pages (each month's together), then the guides, worksheets and checklists.
+then each program's pages (each month's together), then each cohort's (each pair's together), then the guides, worksheets and checklists.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 from ..models import Playbook
 from ..pages import Kind, Page
-from . import made, materials, programs, sections
+from . import cohorts, made, materials, programs, sections
 from .kind import MonthPlan, PageKind, Plan, ProgramPlan, SiteFiles, month_plans, program_plan, site_plan
 
 __all__ = ["KINDS", "PageKind", "SiteFiles", "plan_pages"]
@@ -40,9 +40,22 @@ EACH_PROGRAM: tuple[PageKind[ProgramPlan], ...] = (
     made.CALENDAR,
 )
 EACH_MONTH: tuple[PageKind[MonthPlan], ...] = (programs.MONTH, programs.CARD)
+EACH_COHORT: tuple[PageKind[cohorts.CohortPlan], ...] = (
+    cohorts.COHORT,
+    cohorts.COHORT_TASKS,
+    cohorts.LEAD_CALENDAR,
+    cohorts.TASKS_CSV,
+    cohorts.DASHBOARD,
+)
+EACH_PAIR: tuple[PageKind[cohorts.PairPlan], ...] = (
+    cohorts.PAIR,
+    cohorts.PAIR_PACK,
+    cohorts.PAIR_PACK_PDF,
+    cohorts.PAIR_CALENDAR,
+)
 MATERIALS: tuple[PageKind[Plan], ...] = (materials.GUIDE, materials.WORKSHEET, materials.CHECKLIST)
 
-ALL: tuple[PageKind[Any], ...] = (*SITE, *EACH_PROGRAM, *EACH_MONTH, *MATERIALS)
+ALL: tuple[PageKind[Any], ...] = (*SITE, *EACH_PROGRAM, *EACH_MONTH, *EACH_COHORT, *EACH_PAIR, *MATERIALS)
 KINDS: dict[Kind, PageKind[Any]] = {kind.kind: kind for kind in ALL}
 
 
@@ -58,5 +71,12 @@ def plan_pages(playbook: Playbook, *, pdf: bool = False) -> Iterator[Page]:
         for in_month in month_plans(in_program):
             for month_kind in EACH_MONTH:
                 yield from month_kind.plan(in_month)
+    for cohort in playbook.cohorts.values():
+        in_cohort = cohorts.cohort_plan(plan, cohort)
+        for cohort_kind in EACH_COHORT:
+            yield from cohort_kind.plan(in_cohort)
+        for in_pair in cohorts.pair_plans(in_cohort):
+            for pair_kind in EACH_PAIR:
+                yield from pair_kind.plan(in_pair)
     for kind in MATERIALS:
         yield from kind.plan(plan)

@@ -19,7 +19,7 @@ from ..values import Input, Sources
 
 HOME = NavLink("Home", page_url("home"))
 T = TypeVar("T")
-S = TypeVar("S", "Plan", "ProgramPlan", "MonthPlan")
+S = TypeVar("S")  # where a kind is planned: the site, a program, a month, a cohort or a pair
 
 
 class SiteFiles(Protocol):

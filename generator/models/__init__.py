@@ -9,6 +9,7 @@ files of a project: settings, programs, materials, and the whole playbook.
 
 from __future__ import annotations
 
+from .cohort import Cohort, Pair
 from .materials import (
     FIELD_TYPES,
     Checklist,
@@ -29,7 +30,7 @@ from .materials import (
     WorksheetField,
 )
 from .playbook import DOCUMENT_MODELS, FIRST_GUIDE, MonthOf, Playbook
-from .program import CADENCE_STEP, AgendaItem, Month, PerRole, Phase, Program, Schedule
+from .program import CADENCE_STEP, AgendaItem, Month, PerRole, Phase, Program, Schedule, Task
 from .settings import (
     DEFAULT_MAX_FILE_MB,
     Colors,
@@ -51,6 +52,7 @@ __all__ = [
     "ChecklistGroup",
     "ChecklistItem",
     "ChoiceField",
+    "Cohort",
     "Colors",
     "DateField",
     "FieldBase",
@@ -62,6 +64,7 @@ __all__ = [
     "MarkdownSettings",
     "Month",
     "MonthOf",
+    "Pair",
     "PerRole",
     "Phase",
     "Playbook",
@@ -74,6 +77,7 @@ __all__ = [
     "ShortTextField",
     "SiteSettings",
     "TableField",
+    "Task",
     "Worksheet",
     "WorksheetField",
 ]

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from ..recurrence import Recurrence
 from ..values import (
     GUIDE_ID_PATTERN,
     InlineMarkdown,
@@ -107,6 +108,10 @@ class Worksheet(Model):
     owner: Owners
     instructions: Markdown = Field("", description="How to use the worksheet (Markdown).")
     sections: tuple[Section, ...] = Field(min_length=1)
+    repeat: Recurrence | None = Field(
+        None,
+        description="Fill it in again and again, each time on its own: `after-each-meeting` or `every 60 days`.",
+    )
 
     @property
     def fields(self) -> tuple[FieldBase, ...]:

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
 from ..values import Model, Sources
+from .cohort import Cohort
 from .materials import Checklist, Guide, GuideMeta, Worksheet
 from .program import Program
 from .settings import Role, SiteSettings
@@ -29,6 +30,7 @@ class Playbook(Model):
     worksheets: dict[str, Worksheet]
     checklists: dict[str, Checklist]
     guides: dict[str, Guide]
+    cohorts: dict[str, Cohort] = Field(default_factory=dict)
     uses: SkipJsonSchema[dict[tuple[str, str], tuple[MonthOf, ...]]] = Field(
         default_factory=dict,
         exclude=True,
@@ -41,6 +43,10 @@ class Playbook(Model):
     def start_date(self, program: Program) -> dt.date | None:
         """When the program's first meeting is: its own start date, else the playbook's."""
         return program.start_date or self.settings.start_date
+
+    def cohort_program(self, cohort: Cohort) -> Program:
+        """The program a cohort runs."""
+        return self.programs[cohort.program]
 
     def role(self, role_id: str) -> Role:
         """The declared role with this id."""
@@ -91,4 +97,5 @@ DOCUMENT_MODELS: dict[str, type[Model]] = {
     "worksheet": Worksheet,
     "checklist": Checklist,
     "guide": GuideMeta,
+    "cohort": Cohort,
 }

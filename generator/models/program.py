@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 from pydantic.json_schema import SkipJsonSchema
 
+from ..recurrence import Recurrence
 from ..values import (
     ChecklistId,
     ClockTime,
@@ -72,6 +73,10 @@ class Month(Model):
         """The roles that lead some part of the meeting."""
         return union(item.owner for item in self.agenda)
 
+    def roles_with_items(self) -> tuple[str, ...]:
+        """The roles with something to do this month: before, during or after the meeting."""
+        return union((self.prepare_roles(), self.agenda_roles(), self.follow_up_roles()))
+
     def agenda_for(self, role_id: str) -> tuple[AgendaItem, ...]:
         """The parts of the meeting `role_id` leads; all of them for '' (everyone)."""
         return tuple(item for item in self.agenda if not role_id or role_id in item.owner)
@@ -110,6 +115,16 @@ class Schedule(Model):
     )
 
 
+class Task(Model):
+    """Something a role does for each pair, dated from the pair's start: a pulse check, a closing review."""
+
+    task: Text = Field(description="What to do, in a few words.")
+    owner: Owners
+    when: Recurrence = Field(description="When, counted from each pair's first meeting.")
+    details: InlineMarkdown | None = Field(None, description="A sentence of guidance (Markdown).")
+    worksheet: WorksheetId | None = Field(None, description="The worksheet the task uses, if any.")
+
+
 class Program(Model):
     """A program: a plan of monthly meetings (content/programs/<id>.yaml)."""
 
@@ -125,6 +140,17 @@ class Program(Model):
     commitments: PerRole = Field(default_factory=dict, description="What each role commits to, per role.")
     phases: tuple[Phase, ...] = ()
     months: tuple[Month, ...] = Field(min_length=1)
+    tasks: tuple[Task, ...] = Field(
+        (), description="What the program lead (or another role) does for each pair of a cohort."
+    )
+    follow_up_after_days: WholeNumber = Field(
+        90, ge=7, le=366, description="A pair that has not met for this many days needs a follow-up from the lead."
+    )
+    expect_each_month: tuple[RoleId, ...] | None = Field(
+        None,
+        description="The roles that should have something to do (agenda, preparation or follow-up) every month; "
+        "`check` warns of a month without. Defaults to the roles with commitments.",
+    )
 
     @property
     def step(self) -> str:
@@ -142,6 +168,11 @@ class Program(Model):
             return f"{often} on day {on.day}"
         *nth, weekday = on.label.split()
         return " ".join([often, "on", *(["the", *nth] if nth else []), weekday.capitalize()])
+
+    @property
+    def expected_roles(self) -> tuple[str, ...]:
+        """The roles that should have something to do every month."""
+        return self.expect_each_month if self.expect_each_month is not None else tuple(self.commitments)
 
     @property
     def minutes(self) -> int:

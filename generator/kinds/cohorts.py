@@ -1,0 +1,176 @@
+"""A cohort's pages: its roster and timeline, the lead's tasks (a page, a calendar, a spreadsheet) and
+dashboard, and for each pair its dated meetings, calendar and printable pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..links import (
+    cohort_tasks_url,
+    cohort_url,
+    dashboard_url,
+    lead_calendar_url,
+    page_url,
+    pair_calendar_url,
+    pair_pack_pdf_url,
+    pair_pack_url,
+    pair_url,
+    tasks_csv_url,
+)
+from ..models import Cohort, Pair
+from ..pages import Kind, NavLink, Page
+from ..pdf import render_pdf
+from ..site import Site
+from ..theme import STATIC_PREFIX
+from ..values import Input
+from .kind import HOME, PageKind, Plan, SiteFiles, material_sources
+
+STYLESHEET = STATIC_PREFIX + "playbook.css"
+
+
+@dataclass(frozen=True)
+class CohortPlan:
+    """Planning the pages of one cohort: the cohort, its link, and what its pages show."""
+
+    site: Plan
+    cohort: Cohort
+    link: NavLink
+    sources: frozenset[Input]  # the settings, the cohort and its program
+
+
+@dataclass(frozen=True)
+class PairPlan:
+    """Planning the pages of one pair of a cohort."""
+
+    cohort: CohortPlan
+    pair: Pair
+    link: NavLink
+
+
+def cohort_plan(plan: Plan, cohort: Cohort) -> CohortPlan:
+    """Where the kinds made once for each cohort plan their pages."""
+    files = plan.playbook.sources.files
+    sources = frozenset([*plan.shared, files["cohort"][cohort.id].whole, files["program"][cohort.program].whole])
+    return CohortPlan(plan, cohort, NavLink(cohort.title, cohort_url(cohort.id)), sources)
+
+
+def pair_plans(plan: CohortPlan) -> Iterable[PairPlan]:
+    """Where the kinds made once for each pair plan their pages."""
+    cohort = plan.cohort
+    people = tuple(role.id for role in plan.site.roles)
+    for pair in cohort.pairs:
+        title = f"{cohort.title}: {cohort.pair_label(pair, people)}"
+        yield PairPlan(plan, pair, NavLink(title, pair_url(cohort.id, pair.id)))
+
+
+def _trail(plan: CohortPlan) -> tuple[NavLink, ...]:
+    program = plan.site.playbook.programs[plan.cohort.program]
+    return (HOME, NavLink(program.title, page_url("program", program.id)))
+
+
+def _page(
+    plan: CohortPlan,
+    url: str,
+    kind: Kind,
+    title: str,
+    *,
+    pair: Pair | None = None,
+    sources: frozenset[Input] | None = None,
+) -> Page:
+    program = plan.site.playbook.programs[plan.cohort.program]
+    trail = (*_trail(plan), plan.link) if url != plan.link.url else _trail(plan)
+    return Page(url, kind, title, sources or plan.sources, program=program, cohort=plan.cohort, pair=pair, trail=trail)
+
+
+def _cohort(plan: CohortPlan) -> Iterator[Page]:
+    yield _page(plan, plan.link.url, Kind.COHORT, plan.cohort.title)
+
+
+def _tasks(plan: CohortPlan) -> Iterator[Page]:
+    yield _page(plan, cohort_tasks_url(plan.cohort.id), Kind.COHORT_TASKS, f"{plan.cohort.title}: tasks")
+
+
+def _lead_calendar(plan: CohortPlan) -> Iterator[Page]:
+    yield _page(plan, lead_calendar_url(plan.cohort.id), Kind.LEAD_CALENDAR, f"{plan.cohort.title}: tasks")
+
+
+def _tasks_csv(plan: CohortPlan) -> Iterator[Page]:
+    yield _page(plan, tasks_csv_url(plan.cohort.id), Kind.TASKS_CSV, f"{plan.cohort.title}: tasks")
+
+
+def _dashboard(plan: CohortPlan) -> Iterator[Page]:
+    program = plan.site.playbook.programs[plan.cohort.program]
+    # It counts ticks in the program's checklists and reads its check-in worksheets.
+    sources = frozenset([*plan.sources, *material_sources(program.months, plan.site.playbook.sources)])
+    yield _page(plan, dashboard_url(plan.cohort.id), Kind.DASHBOARD, f"{plan.cohort.title}: dashboard", sources=sources)
+
+
+def _pair(plan: PairPlan) -> Iterator[Page]:
+    yield _page(plan.cohort, plan.link.url, Kind.PAIR, plan.link.title, pair=plan.pair)
+
+
+def _pack_sources(plan: PairPlan) -> frozenset[Input]:
+    program = plan.cohort.site.playbook.programs[plan.cohort.cohort.program]
+    return frozenset([*plan.cohort.sources, *material_sources(program.months, plan.cohort.site.playbook.sources)])
+
+
+def _pack(plan: PairPlan) -> Iterator[Page]:
+    url = pair_pack_url(plan.cohort.cohort.id, plan.pair.id)
+    title = f"{plan.link.title}: meeting cards"
+    yield _page(plan.cohort, url, Kind.PAIR_PACK, title, pair=plan.pair, sources=_pack_sources(plan))
+
+
+def _pack_pdf(plan: PairPlan) -> Iterator[Page]:
+    if plan.cohort.site.pdf:
+        url = pair_pack_pdf_url(plan.cohort.cohort.id, plan.pair.id)
+        title = f"{plan.link.title}: meeting cards"
+        yield _page(plan.cohort, url, Kind.PAIR_PACK_PDF, title, pair=plan.pair, sources=_pack_sources(plan))
+
+
+def _pair_calendar(plan: PairPlan) -> Iterator[Page]:
+    url = pair_calendar_url(plan.cohort.cohort.id, plan.pair.id)
+    yield _page(plan.cohort, url, Kind.PAIR_CALENDAR, f"{plan.link.title}: calendar", pair=plan.pair)
+
+
+def _make_lead_calendar(page: Page, site: Site, files: SiteFiles) -> Iterable[tuple[str, bytes]]:
+    from ..ics import render_task_calendar
+
+    assert page.cohort is not None
+    return [(page.url, render_task_calendar(site, site.cohorts[page.cohort.id]))]
+
+
+def _make_tasks_csv(page: Page, site: Site, files: SiteFiles) -> Iterable[tuple[str, bytes]]:
+    from ..tasks_csv import render_tasks_csv
+
+    assert page.cohort is not None
+    return [(page.url, render_tasks_csv(site, site.cohorts[page.cohort.id]))]
+
+
+def _make_pair_calendar(page: Page, site: Site, files: SiteFiles) -> Iterable[tuple[str, bytes]]:
+    from ..ics import render_pair_calendar
+
+    assert page.cohort is not None and page.pair is not None
+    return [(page.url, render_pair_calendar(site, site.cohorts[page.cohort.id], page.pair.id))]
+
+
+def _pack_made_from(page: Page) -> tuple[str, ...]:
+    assert page.cohort is not None and page.pair is not None
+    return pair_pack_url(page.cohort.id, page.pair.id), STYLESHEET
+
+
+def _make_pack_pdf(page: Page, site: Site, files: SiteFiles) -> Iterable[tuple[str, bytes]]:
+    made_from = {url: files.file(url) for url in _pack_made_from(page)}
+    return [(page.url, render_pdf(_pack_made_from(page)[0], made_from))]
+
+
+COHORT = PageKind(Kind.COHORT, _cohort, "cohort.html")
+COHORT_TASKS = PageKind(Kind.COHORT_TASKS, _tasks, "cohort-tasks.html")
+LEAD_CALENDAR = PageKind(Kind.LEAD_CALENDAR, _lead_calendar, make=_make_lead_calendar)
+TASKS_CSV = PageKind(Kind.TASKS_CSV, _tasks_csv, make=_make_tasks_csv)
+DASHBOARD = PageKind(Kind.DASHBOARD, _dashboard, "dashboard.html")
+PAIR = PageKind(Kind.PAIR, _pair, "pair.html")
+PAIR_PACK = PageKind(Kind.PAIR_PACK, _pack, "pair-pack.html")
+PAIR_PACK_PDF = PageKind(Kind.PAIR_PACK_PDF, _pack_pdf, make=_make_pack_pdf, made_from=_pack_made_from)
+PAIR_CALENDAR = PageKind(Kind.PAIR_CALENDAR, _pair_calendar, make=_make_pair_calendar)
