@@ -64,7 +64,7 @@ def site_plan(playbook: Playbook, pdf: bool) -> Plan:
     everything = frozenset(
         [
             playbook.sources.settings.whole,
-            *(s.whole for kind in ("program", "worksheet", "checklist") for s in found[kind].values()),
+            *(s.whole for kind in ("program", "worksheet", "checklist", "cohort") for s in found[kind].values()),
             *(s.listed for s in found["guide"].values()),  # lists show a guide's title and summary only
         ]
     )

@@ -12,6 +12,7 @@ from ..values import Model, Sources
 from .cohort import Cohort
 from .materials import Checklist, Guide, GuideMeta, Worksheet
 from .program import Program
+from .roles import union
 from .settings import Role, SiteSettings
 
 # --- The whole playbook -------------------------------------------------------
@@ -47,6 +48,11 @@ class Playbook(Model):
     def cohort_program(self, cohort: Cohort) -> Program:
         """The program a cohort runs."""
         return self.programs[cohort.program]
+
+    def cohort_roles(self) -> tuple[str, ...]:
+        """The roles that run cohorts: the owners of the tasks of the programs cohorts run."""
+        programs = dict.fromkeys(c.program for c in self.cohorts.values())
+        return union(task.owner for p in programs if p in self.programs for task in self.programs[p].tasks)
 
     def role(self, role_id: str) -> Role:
         """The declared role with this id."""
