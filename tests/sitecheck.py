@@ -123,6 +123,7 @@ PAGE_TYPES = {
     "role booklet": "programs/twelve-months/booklet/mentor/index.html",
     "guide": "guides/protege/why-not-your-manager/index.html",
     "worksheet": "worksheets/role-and-compensation/index.html",
+    "repeating worksheet": "worksheets/pulse-check/index.html",
     "checklist": "checklists/monthly-meeting/index.html",
     "guides": "guides/index.html",
     "worksheets": "worksheets/index.html",
@@ -131,7 +132,7 @@ PAGE_TYPES = {
 }
 """One page of each kind in the example playbook, by the name tests and screenshots give it."""
 
-PRINTED = ("checklist", "meeting card", "meeting cards", "booklet", "worksheet")
+PRINTED = ("checklist", "meeting card", "meeting cards", "booklet", "worksheet", "repeating worksheet")
 """The page types made to be printed."""
 
 WIDTHS = (360, 1280)

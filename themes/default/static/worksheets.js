@@ -1,13 +1,24 @@
 /* Playbook: worksheet answers kept in this browser as the reader types, with
    export to a file (JSON to import again, Markdown to read or share), import,
-   clear, and printing with the answers or blank. */
+   clear, and printing with the answers or blank. A repeating worksheet keeps each instance (?n=3)
+   on its own. */
 (function () {
   "use strict";
   const P = window.Playbook;
   const FORMAT = "playbook-worksheet";
 
   function keyOf(form) {
-    return "worksheet:" + (form.dataset.program || "all") + ":" + form.dataset.worksheet;
+    const instance = form.dataset.instance ? "@" + form.dataset.instance : "";
+    return "worksheet:" + (form.dataset.program || "all") + ":" + form.dataset.worksheet + instance;
+  }
+
+  /* What the page and its files call the answers shown: "Pulse check 3", or the worksheet's title. */
+  function nameOf(form) {
+    return form.dataset.name || form.dataset.title;
+  }
+
+  function fileStem(form) {
+    return form.dataset.worksheet + (form.dataset.instance ? "-" + form.dataset.instance : "");
   }
 
   function collect(form) {
@@ -49,7 +60,7 @@
   /* The worksheet as Markdown: headings, each question in bold, then its answer. */
   function markdown(form) {
     const answers = collect(form);
-    const lines = ["# " + form.dataset.title, ""];
+    const lines = ["# " + nameOf(form) + (form.dataset.when ? " · " + form.dataset.when : ""), ""];
     form.querySelectorAll(".worksheet__section").forEach(function (section) {
       lines.push("## " + section.querySelector("h2, h3, h4, h5").textContent.trim(), "");
       section.querySelectorAll(".field[data-field]").forEach(function (field) {
@@ -84,9 +95,10 @@
     const file = {
       format: FORMAT, version: 1, playbook: P.site, program: form.dataset.program,
       worksheet: form.dataset.worksheet, title: form.dataset.title,
+      instance: form.dataset.instance ? Number(form.dataset.instance) : undefined,
       exported: new Date().toISOString(), answers: collect(form),
     };
-    P.download(form.dataset.worksheet + "-answers.json", JSON.stringify(file, null, 2) + "\n", "application/json");
+    P.download(fileStem(form) + "-answers.json", JSON.stringify(file, null, 2) + "\n", "application/json");
   }
 
   function importFile(form, input, say) {
@@ -94,6 +106,8 @@
       const before = collect(form);
       if (data.worksheet !== form.dataset.worksheet) {
         say("That file holds answers for “" + (data.title || data.worksheet) + "”, not this worksheet; nothing was changed.");
+      } else if (data.instance !== undefined && String(data.instance) !== (form.dataset.instance || "")) {
+        say("That file holds " + form.dataset.title + " " + data.instance + ", not " + nameOf(form) + ": choose it above, then restore; nothing was changed.");
       } else if (!P.isMap(data.answers)) {
         say("This backup has no answers; nothing was changed.");
       } else if (!P.isMap(data.answers, P.isAnswer)) {
@@ -109,7 +123,7 @@
           say(P.noRoom);
         } else {
           save(form);
-          say("Restored the answers from " + file.name + ".");
+          say("Restored the answers " + (form.dataset.instance ? "to " + nameOf(form) + " " : "") + "from " + file.name + ".");
         }
       }
     }, say);
@@ -120,6 +134,70 @@
     fill(form, {});
     window.print();
     fill(form, answers);
+  }
+
+  /* --- A repeating worksheet's instances --------------------------------- */
+
+  function isoDay(date) { return date.toISOString().slice(0, 10); }
+
+  /* Date the instances again from the start date the reader picked, as the build dates them from its own:
+     after a meeting, or so many days after the first one (a weekend day moving to the Monday). */
+  function redateInstances() {
+    const schedule = JSON.parse((document.getElementById("schedule-data") || {}).textContent || "{}");
+    document.querySelectorAll("[data-instance-of]").forEach(function (element) {
+      const id = element.dataset.instanceOf;
+      const start = P.dates && schedule.programs && schedule.programs[id] && P.dates.parseDate(P.getText("start:" + id));
+      if (!start) return;
+      const rule = schedule.programs[id];
+      const days = P.dates.meetingDays(rule, start);
+      let day = days[rule.months.indexOf(Number(element.dataset.month))];
+      if (element.dataset.offset) {
+        day = new Date(days[0].getTime() + Number(element.dataset.offset) * 86400000);
+        day = new Date(day.getTime() + [1, 0, 0, 0, 0, 0, 2][day.getUTCDay()] * 86400000);
+      }
+      if (!day) return;
+      element.dataset.day = isoDay(day);
+      element.textContent = element.dataset.name + " · " + P.dates.formatDate(day);
+    });
+  }
+
+  /* The instance asked for (?n=3), else the one due now by today's date (the last begun), else the first. */
+  function chosenInstance(select) {
+    const options = Array.from(select.options);
+    const wanted = options.find(function (option) { return option.value === P.param("n"); });
+    if (wanted) return wanted;
+    const now = new Date();
+    const today = isoDay(new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate())));
+    return options.filter(function (option) { return option.dataset.day && option.dataset.day <= today; }).pop() || options[0];
+  }
+
+  function showInstance(form, option) {
+    const when = option.textContent.split(" · ").slice(1).join(" · ");
+    form.dataset.instance = option.value;
+    form.dataset.name = option.dataset.name;
+    form.dataset.when = when;
+    document.querySelector(".instance-number").textContent = " " + option.value;
+    document.querySelector(".instance-now__when").textContent =
+      when.charAt(0).toUpperCase() + when.slice(1) + " · " + option.value + " of " + option.parentNode.options.length;
+    document.querySelector(".instance-now__blank").hidden = true;
+    load(form);
+  }
+
+  function setUpInstances(form, say) {
+    const select = document.getElementById("instance");
+    if (!select || form.dataset.repeat === undefined) return form.dataset.repeat === undefined;
+    select.value = chosenInstance(select).value;
+    showInstance(form, select.selectedOptions[0]);
+    select.addEventListener("change", function () {
+      showInstance(form, select.selectedOptions[0]);
+      say("Showing " + nameOf(form) + ". Your answers are saved in this browser as you type.");
+      const params = new URLSearchParams(window.location.search);
+      params.set("n", select.value);
+      // So that a reload shows the same one; some browsers refuse this on pages opened from disk.
+      try { window.history.replaceState(null, "", "?" + params); } catch (error) { /* the choice still holds */ }
+    });
+    select.closest("[hidden]").hidden = false;
+    return true;
   }
 
   function setUp(form) {
@@ -135,27 +213,28 @@
     } else if (P.param("for") && toolbar) {
       form.dataset.program = form.dataset.program || P.param("for");
     }
-    load(form);
+    if (!setUpInstances(form, say)) return; // a repeating worksheet printed in a booklet keeps nothing
+    if (form.dataset.instance === undefined) load(form);
     form.addEventListener("input", function () {
       const kept = save(form);
-      say(kept ? "Saved in this browser at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + "."
+      say(kept ? (form.dataset.instance ? nameOf(form) + " saved" : "Saved") + " in this browser at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + "."
         : "This browser does not keep answers for this page: save a backup file before you leave it.");
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     if (!toolbar) return;
     toolbar.hidden = false;
     P.onAction(toolbar, {
-      "export-json": function () { exportJson(form); say("Your answers are in the backup file " + form.dataset.worksheet + "-answers.json, among your downloads."); },
+      "export-json": function () { exportJson(form); say("Your answers to " + nameOf(form) + " are in the backup file " + fileStem(form) + "-answers.json, among your downloads."); },
       "export-markdown": function () {
-        P.download(form.dataset.worksheet + ".md", markdown(form), "text/markdown");
-        say("Your answers are in the text document " + form.dataset.worksheet + ".md, among your downloads.");
+        P.download(fileStem(form) + ".md", markdown(form), "text/markdown");
+        say("Your answers to " + nameOf(form) + " are in the text document " + fileStem(form) + ".md, among your downloads.");
       },
       "print-blank": function () { printBlank(form); },
       clear: function () {
-        if (!window.confirm("Clear every answer on this worksheet? This cannot be undone.")) return;
+        if (!window.confirm("Clear every answer on " + nameOf(form) + "? This cannot be undone.")) return;
         fill(form, {});
         P.remove(keyOf(form));
-        say("Answers cleared.");
+        say("Answers to " + nameOf(form) + " cleared.");
       },
     });
     toolbar.querySelector("[data-action='import']").addEventListener("change", function (event) {
@@ -163,6 +242,7 @@
     });
   }
 
+  redateInstances();
   document.querySelectorAll("form.worksheet[data-worksheet]").forEach(setUp);
   window.addEventListener("storage", function (event) {
     document.querySelectorAll("form.worksheet[data-worksheet]").forEach(function (form) {
