@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_accessibility import violations
 
 from sitecheck import storage_key
 
@@ -133,6 +134,7 @@ def test_three_files_at_once_make_three_rows(page: Any, example_site: Path, file
     assert row(page, "chidi-and-sofia").locator(".dashboard__file").inner_text().startswith("File saved")
     kept = page.evaluate("key => localStorage.getItem(key)", f"playbook:{storage_key(example_site)}:dashboard:{COHORT}")
     assert "Goals for the year" in kept and "Private thoughts" not in kept  # only what the dashboard reads
+    assert violations(page) == []  # axe, with the rows filled in
     assert page.errors == []
 
 
@@ -208,6 +210,7 @@ def test_a_pair_page_makes_the_backup_name_the_pair(page: Any, example_site: Pat
     assert "does not say yet" in claim.locator("[role=status]").inner_text()
     page.get_by_role("button", name="This is our pair").click()
     assert "This browser belongs to Amara Osei & Jon Whitaker." in claim.locator("[role=status]").inner_text()
+    assert violations(page, ".pair-claim") == []
     page.goto(f"{example_site.as_uri()}/progress/index.html")
     with page.expect_download() as download:
         page.get_by_role("button", name="Save a backup file").click()

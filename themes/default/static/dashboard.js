@@ -297,8 +297,9 @@
         entries.set(r.pair, r.entry);
         taken.push(r);
       });
+    const names = Array.from(roster.keys()).filter(function (id) { return taken.some(function (r) { return r.pair === id; }); });
     let text = taken.length ? "Imported " + taken.length + " of " + results.length + " files: " +
-      taken.map(function (r) { return roster.get(r.pair).label; }).join(", ") + "." : "No file was imported.";
+      names.map(function (id) { return roster.get(id).label; }).join(", ") + "." : "No file was imported.";
     if (taken.length && !P.writeAll([[STORE, JSON.stringify({ pairs: Object.fromEntries(entries) })]])) text = P.noRoom;
     status.textContent = text + (notes.length ? " Skipped:" : "");
     messages.replaceChildren.apply(messages, notes.map(function (note) { return element("li", note); }));
