@@ -108,7 +108,9 @@ def visible_pairs(page: Any) -> list[str]:
     return found
 
 
-def test_three_files_at_once_make_three_rows(page: Any, example_site: Path, files: list[Path]) -> None:
+def test_three_files_at_once_make_three_rows(
+    page: Any, example_site: Path, data: dict[str, Any], files: list[Path], tmp_path: Path
+) -> None:
     open_dashboard(page, example_site)
     assert row(page, "amara-and-jon").locator(".dashboard__month").inner_text() == "No file yet"
 
@@ -135,6 +137,17 @@ def test_three_files_at_once_make_three_rows(page: Any, example_site: Path, file
     kept = page.evaluate("key => localStorage.getItem(key)", f"playbook:{storage_key(example_site)}:dashboard:{COHORT}")
     assert "Goals for the year" in kept and "Private thoughts" not in kept  # only what the dashboard reads
     assert violations(page) == []  # axe, with the rows filled in
+
+    # The pair's other person sends a file too, later: the ticks of both count, and their newer check-in.
+    mentor = {
+        "pair:spring-2027": "amara-and-jon",
+        **ticks(data, 4, 1),
+        "worksheet:twelve-months:pulse-check@2": {"useful": "2"},
+    }
+    import_files(page, [write(tmp_path, "mentor.json", backup(example_site, mentor, "2027-05-31T08:00:00Z"))])
+    assert amara.locator(".dashboard__month").inner_text() == "Month 4"
+    assert "Month 1: 2 of" in " ".join(amara.locator(".ticks .visually-hidden").all_text_contents())
+    assert amara.locator(".dashboard__check-in").inner_text().endswith("2/5")
     assert page.errors == []
 
 
@@ -201,6 +214,11 @@ def test_sort_filter_and_spreadsheet(page: Any, example_site: Path, files: list[
     assert rows[0]["last meeting"] == "2027-03-11" and rows[0]["days since last meeting"] == "82"
     assert rows[1]["pair"] == "Chidi Okonkwo & Sofía Ramírez"
     assert rows[3]["file saved"] == "no file yet" and rows[3]["follow-up"] == "needs follow-up: no file yet"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Forget the imported files").click()
+    page.reload()
+    assert page.locator(".dashboard__month").all_inner_texts() == ["No file yet"] * 4
     assert page.errors == []
 
 

@@ -178,7 +178,7 @@
     if (found.met) cells[4].append(time(found.met), element("span", ago(found.since), "dashboard__ago"));
     else if (entry) cells[4].textContent = "None recorded";
     if (found.followUp) cells[5].append(element("strong", "Needs follow-up"), element("span", found.followUp, "dashboard__why"));
-    else cells[5].textContent = "No";
+    else cells[5].textContent = found.pair.meetings[0] > today ? "Not yet: first meeting " + longDay(found.pair.meetings[0]) : "No";
     row.classList.toggle("dashboard__row--follow-up", Boolean(found.followUp));
   }
 
@@ -201,6 +201,7 @@
       if (rows.has(id)) fill(rows.get(id), found);
     });
     table.querySelector(".dashboard__today").replaceChildren(time(today));
+    toolbar.querySelector("[data-action='forget']").hidden = !entries.size;
     applyFilters();
   }
 
@@ -280,23 +281,27 @@
     });
   }
 
-  /* Keep the newest file of each pair, against what is kept already; every file is all in or all out. */
+  /* Two files of one pair, e.g. the mentor's and the protégé's: each checklist's ticks from both, and for
+     everything else the newer file's. */
+  function merge(a, b) {
+    const older = a.exported <= b.exported ? a : b;
+    const newer = older === a ? b : a;
+    const items = Object.assign({}, older.items);
+    Object.keys(newer.items).forEach(function (name) {
+      const both = name.startsWith("checklist:") && items[name] !== undefined;
+      items[name] = both ? JSON.stringify(Object.assign({}, parsed(items[name]), parsed(newer.items[name]))) : newer.items[name];
+    });
+    return { exported: newer.exported, items: items };
+  }
+
+  /* Add every good file to what is kept already, or none when the browser has no room; each file is all in or all out. */
   function keep(results) {
     const notes = results.filter(function (r) { return r.error; }).map(function (r) { return r.error; });
     const entries = imported();
-    const taken = [];
-    results.filter(function (r) { return r.pair; })
-      .sort(function (a, b) { return a.entry.exported < b.entry.exported ? 1 : -1; })
-      .forEach(function (r) {
-        const label = roster.get(r.pair).label;
-        const before = entries.get(r.pair);
-        if (taken.some(function (t) { return t.pair === r.pair; }) || (before && before.exported > r.entry.exported)) {
-          notes.push(r.file.name + " is older than the file of " + label + " already shown; kept the newer one.");
-          return;
-        }
-        entries.set(r.pair, r.entry);
-        taken.push(r);
-      });
+    const taken = results.filter(function (r) { return r.pair; });
+    taken.forEach(function (r) {
+      entries.set(r.pair, entries.has(r.pair) ? merge(entries.get(r.pair), r.entry) : r.entry);
+    });
     const names = Array.from(roster.keys()).filter(function (id) { return taken.some(function (r) { return r.pair === id; }); });
     let text = taken.length ? "Imported " + taken.length + " of " + results.length + " files: " +
       names.map(function (id) { return roster.get(id).label; }).join(", ") + "." : "No file was imported.";
@@ -352,6 +357,7 @@
       messages.replaceChildren();
       status.textContent = "The imported files are forgotten.";
       showAll();
+      document.getElementById("dashboard-files").focus(); // the button pressed is gone
     },
   });
   document.getElementById("dashboard-files").addEventListener("change", function (event) { importFiles(event.target); });
