@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context
 from markupsafe import Markup
 
+from .dashboard_data import dashboard_data
 from .errors import Diagnostic
 from .links import (
     booklet_pdf_url,
@@ -82,6 +83,7 @@ def create_environment(theme: Theme) -> Environment:
     env.globals["relurl"] = relurl
     env.globals["relroot"] = relroot
     env.globals["zip"] = zip
+    env.globals["dashboard_data"] = dashboard_data
     # Where each page is, from the site root; `relurl` makes it relative to the page being rendered.
     env.globals.update(
         page_url=page_url,

@@ -129,6 +129,7 @@ PAGE_TYPES = {
     "worksheets": "worksheets/index.html",
     "checklists": "checklists/index.html",
     "my progress": "progress/index.html",
+    "dashboard": "cohorts/spring-2027/dashboard/index.html",
 }
 """One page of each kind in the example playbook, by the name tests and screenshots give it."""
 

@@ -35,7 +35,17 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "check": ("explain", "crosscheck", "validate"),
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "site"),
-        *("search_words", "search_entries", "search_files", "search_index", "search", "ics", "tasks_csv", "pdf"),
+        *(
+            "search_words",
+            "search_entries",
+            "search_files",
+            "search_index",
+            "search",
+            "ics",
+            "tasks_csv",
+            "dashboard_data",
+            "pdf",
+        ),
     ),
     "render": ("theme", "kinds", "dependencies", "render"),
     "write": ("output", "cache", "uptodate"),

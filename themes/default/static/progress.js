@@ -7,7 +7,7 @@
   const toolbar = document.querySelector(".toolbar[data-for='progress']");
   if (!toolbar) return;
   const status = toolbar.querySelector(".toolbar__status");
-  const KEPT = /^(checklist|worksheet|guide|start):/;
+  const KEPT = P.kept; // and P.fits: store.js, which the dashboard shares
 
   function say(message) { status.textContent = message; }
 
@@ -31,24 +31,12 @@
     say("The backup file " + P.site + "-progress.json, among your downloads, holds " + Object.keys(items).length + " checklists, worksheets and guides.");
   }
 
-  function isTick(value) { return typeof value === "boolean"; }
-
-  /* Whether `text` is what this playbook keeps under `name`: a checklist's ticks, a guide's, a worksheet's answers, a start date. */
-  function fits(name, text) {
-    const kind = (KEPT.exec(name) || [])[1];
-    if (!kind || typeof text !== "string") return false;
-    if (kind === "start") return /^\d{4}-\d\d-\d\d$/.test(text);
-    let value;
-    try { value = JSON.parse(text); } catch (error) { return false; }
-    return kind === "guide" ? Array.isArray(value) && value.every(isTick) : P.isMap(value, kind === "checklist" ? isTick : P.isAnswer);
-  }
-
   function importAll(input) {
     P.readBackup(input, FORMAT, function (data) {
       const items = data.items;
       if (!P.isMap(items)) return say("This backup has no checklists, worksheets or guides in it; nothing was changed.");
       const names = Object.keys(items);
-      const damaged = names.find(function (name) { return !fits(name, items[name]); });
+      const damaged = names.find(function (name) { return !P.fits(name, items[name]); });
       if (damaged !== undefined) return say("This backup is damaged (at “" + damaged + "”); nothing was changed.");
       if (data.playbook !== P.site && !window.confirm("This file comes from another playbook (" + data.playbook + "). Restore it anyway?")) return;
       if (!window.confirm("Restore " + names.length + " checklists, worksheets and guides? They replace what this browser has for the same ones.")) return;

@@ -85,6 +85,23 @@
     return typeof value === "string" || Array.isArray(value) && value.every(function (v) { return typeof v === "string"; });
   }
 
+  /* What the progress backup carries: ticks, answers, guides read, a start date, the pair this browser belongs to. */
+  const KEPT = /^(checklist|worksheet|guide|start|pair):/;
+
+  function isTick(value) { return typeof value === "boolean"; }
+
+  /* Whether `text` is what this playbook keeps under `name`: a checklist's ticks, a guide's, a worksheet's answers,
+     a start date, a pair's id. */
+  function fits(name, text) {
+    const kind = (KEPT.exec(name) || [])[1];
+    if (!kind || typeof text !== "string") return false;
+    if (kind === "start") return /^\d{4}-\d\d-\d\d$/.test(text);
+    if (kind === "pair") return /^[a-z0-9]+(-[a-z0-9]+)*$/.test(text);
+    let value;
+    try { value = JSON.parse(text); } catch (error) { return false; }
+    return kind === "guide" ? Array.isArray(value) && value.every(isTick) : isMap(value, kind === "checklist" ? isTick : isAnswer);
+  }
+
   const KINDS = {
     "playbook-progress": "a backup of all your progress: restore it on the My progress page",
     "playbook-worksheet": "the backup of one worksheet: restore it on that worksheet’s page",
@@ -128,7 +145,7 @@
 
   window.Playbook = {
     site: site, saves: Boolean(local), read: read, write: write, remove: remove,
-    getText: getText, setText: setText, entries: entries, download: download, writeAll: writeAll, isMap: isMap, isAnswer: isAnswer, readBackup: readBackup,
+    getText: getText, setText: setText, entries: entries, download: download, writeAll: writeAll, isMap: isMap, isAnswer: isAnswer, kept: KEPT, fits: fits, readBackup: readBackup,
     noRoom: "Your browser has no room to keep this backup; nothing was changed.",
     param: param, onAction: onAction, reveal: reveal,
     key: function (name) { return prefix + name; },
