@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import inspect
@@ -11,9 +12,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .errors import did_you_mean, one_of
+from .errors import closest, did_you_mean, one_of
 from .models import FIELD_TYPES
-from .values import SLUG_PATTERN
+from .values import ORDINALS, SLUG_PATTERN, WEEKDAYS
 
 PATTERN_MEANINGS = {
     SLUG_PATTERN: "lowercase letters, digits and hyphens, like 'first-meeting'",
@@ -54,8 +55,14 @@ def explain(error: Any, model_class: type[BaseModel]) -> tuple[str, str]:
         return _out_of_range(name, value, ctx, model_class, loc)
     if kind == "device_name":
         return f"'{name}' {error['msg']}", f"rename it, e.g. to '{value}-team'"
-    if kind in ("timing", "meeting_day"):
+    if kind == "timing":
         return f"'{name}' {error['msg']}{got}", ""
+    if kind == "meeting_day":
+        return f"'{name}' {error['msg']}{got}", _meeting_day_hint(value)
+    if kind in ("date_parsing", "date_from_datetime_parsing") and isinstance(value, str):
+        if _not_a_day(value):
+            return f"'{name}' must be a day of the calendar{got}", _not_a_day(value)
+        return f"'{name}' must be a date like 2027-01-14{got}", "write the year, month and day in digits: YYYY-MM-DD"
     if kind == "time_zone":
         return str(error["msg"]), ""
     expected = EXPECTED.get(kind)
@@ -86,6 +93,38 @@ EXPECTED = {
     "model_type": "a mapping of `key: value` lines",
     "model_attributes_type": "a mapping of `key: value` lines",
 }
+
+
+def _meeting_day_hint(value: Any) -> str:
+    """`did you mean 'second thursday'?` for `2nd thursdy`: each word put right, when each is close to one."""
+    words = str(value).strip().lower().split()
+    if len(words) == 1:
+        meant = [_closest_word(words[0], WEEKDAYS)]
+    elif len(words) == 2 and words[0] != "day":
+        meant = [_closest_word(words[0], tuple(ORDINALS)), _closest_word(words[1], WEEKDAYS)]
+    else:
+        return ""
+    if None in meant or meant == words:
+        return ""
+    return f"did you mean '{' '.join(w for w in meant if w)}'?"
+
+
+def _closest_word(word: str, choices: tuple[str, ...]) -> str | None:
+    """The choice that starts with `word` (`thurs`), else the one spelt most like it (`thursdy`)."""
+    starting = [c for c in choices if len(word) >= 2 and c.startswith(word)]
+    return starting[0] if len(starting) == 1 else closest(word, choices)
+
+
+def _not_a_day(value: str) -> str:
+    """Why a date written as YYYY-MM-DD names no day (`February 2027 has 28 days`), or '' when it is not one."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", value.strip())
+    if match is None:
+        return ""
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return "a date is written YYYY-MM-DD, with the month from 01 to 12"
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days" if not 1 <= day <= days else ""
 
 
 def _or(options: list[str]) -> str:

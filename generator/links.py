@@ -132,6 +132,13 @@ def relative_urls(html: str, from_page: str) -> str:
     return SITE_LINK.sub(lambda m: f'{m[1]}="{relative_url(from_page, m[2])}"', html)
 
 
+def site_links(html: str) -> set[str]:
+    """The pages of the site that rendered HTML links to, from the site root, without their #fragments."""
+    if SITE_PREFIX not in html:
+        return set()
+    return {target.partition("#")[0] for attribute, target in SITE_LINK.findall(html) if attribute == "href"}
+
+
 @dataclass(frozen=True)
 class Targets:
     """What a link in content may point at: source files and where each is published."""

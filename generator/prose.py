@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from .errors import Diagnostic, Suggestions
-from .links import Targets, month_url, page_url, resolve
+from .links import Targets, month_url, page_url, resolve, site_links
 from .markdown import Link, RenderedMarkdown, render_markdown
 from .models import Checklist, Playbook, Program, Worksheet
 from .parallel import map_across_cores
@@ -110,6 +110,17 @@ def render_content(
             problems.append(Diagnostic(place.source.path, line, col, p.message, p.hint, p.severity))
     problems.extend(_check_anchors(guide_html, prose, places, playbook, targets))
     return RenderedContent(guide_html, {place: prose[key].html for place, key in shown}, problems)
+
+
+def guides_linked(playbook: Playbook, content: RenderedContent) -> set[str]:
+    """The guides (by id) that Markdown links to from another file: a guide's link to itself sends nobody there."""
+    guide_at = {page_url("guide", guide_id): guide_id for guide_id in playbook.guides}
+    found: set[str] = set()
+    for guide_id, rendered in content.guides.items():
+        found.update(guide_at[url] for url in site_links(rendered.html) if guide_at.get(url, guide_id) != guide_id)
+    for html in content.prose.values():
+        found.update(guide_at[url] for url in site_links(html) if url in guide_at)
+    return found
 
 
 def _markdown_fields(playbook: Playbook) -> tuple[dict[ProseKey, _Place], list[tuple[ProsePlace, ProseKey]]]:

@@ -19,11 +19,12 @@ from .dates import DateStyle, date_style
 from .errors import Diagnostic
 from .guides import guide_contents
 from .links import month_url, page_url
+from .lint import unlinked_guides
 from .markdown import Heading, RenderedMarkdown
 from .models import Checklist, Month, Playbook, Program, Worksheet
 from .names import CONTENT_FOLDER
 from .pages import Page, Use
-from .prose import ProsePlace, RenderTexts, link_targets, render_content, render_texts
+from .prose import ProsePlace, RenderTexts, guides_linked, link_targets, render_content, render_texts
 from .schedule import Meeting, browser_rule, due_offset, meetings
 from .values import Asset, Timing
 
@@ -225,6 +226,7 @@ def plan_site(
     problems = content.problems
     assets = playbook.sources.assets
     problems.extend(_collisions(pages, assets))
+    problems.extend(unlinked_guides(playbook, guides_linked(playbook, content)))
     dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}
     cohorts = {c.id: cohort_dates(playbook, c) for c in playbook.cohorts.values()}
     site = Site(

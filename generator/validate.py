@@ -11,8 +11,9 @@ from pydantic import BaseModel, ValidationError
 from .crosscheck import Problem, check_consistency, check_references, locate, unused
 from .errors import Diagnostic, closest, one_of
 from .explain import allowed_keys, explain
+from .lint import lint
 from .loader import Project
-from .models import DOCUMENT_MODELS, Guide, GuideMeta, MonthOf, Playbook, Program, SiteSettings
+from .models import DOCUMENT_MODELS, Cohort, Guide, GuideMeta, MonthOf, Playbook, Program, SiteSettings
 from .names import SETTINGS_FILE
 from .reading import Kind, SourceFile
 from .values import Source, Sources
@@ -44,15 +45,25 @@ def validate(project: Project, check: CheckFile = check_file) -> tuple[Playbook 
         diagnostics.extend(found)
         if model is not None:
             models[source.path] = model
-    diagnostics.extend(check_references(project))
+    references = list(check_references(project))
+    diagnostics.extend(references)
     settings = next((m for m in models.values() if isinstance(m, SiteSettings)), None)
     if settings is None:
         return None, diagnostics
-    playbook = _assemble(settings, project, models)
-    diagnostics.extend(check_consistency(project, models))
+    consistency = list(check_consistency(project, models))
+    diagnostics.extend(consistency)
+    # A cohort with an error gets no pages (they would show wrong dates, or two pairs at one address);
+    # its errors are reported, and the rest of the playbook is checked and built as usual.
+    broken = {d.path for d in (*references, *consistency) if d.is_error}
+    playbook = _assemble(settings, project, {p: m for p, m in models.items() if not _broken_cohort(p, m, broken)})
     if len(playbook.programs) == len(project.found["program"]):
         diagnostics.extend(unused(playbook, project))
+    diagnostics.extend(lint(playbook, project))
     return playbook, diagnostics
+
+
+def _broken_cohort(path: str, model: BaseModel, broken: set[str]) -> bool:
+    return isinstance(model, Cohort) and path in broken
 
 
 def _validate_file(source: SourceFile, diagnostics: list[Diagnostic]) -> BaseModel | None:

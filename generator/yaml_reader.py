@@ -38,6 +38,17 @@ SafeLoader.add_implicit_resolver(
 )
 
 
+def _timestamp_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A date or time, or its text when it names no real day (`2027-02-30`): validation then says what is wrong."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
 MAX_YAML_VALUES = 1_000_000  # a document whose aliases expand past this is refused
 MAX_YAML_DEPTH = 100  # and one whose values nest deeper than this
 Loc = Sequence[str | int]

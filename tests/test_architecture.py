@@ -32,7 +32,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("__init__", "names", "errors", "files", "values", "recurrence", "memo", "parallel", "resources"),
     "content model": ("models", "dates", "schedule", "cohort_dates"),
     "read": ("yaml_syntax", "yaml_reader", "reading", "loader"),
-    "check": ("explain", "crosscheck", "validate"),
+    "check": ("explain", "crosscheck", "lint", "validate"),
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "site"),
         *(

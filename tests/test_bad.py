@@ -1,6 +1,7 @@
 """The bad input gallery (tests/bad/): each broken project gets its exact messages, exit 1 and no traceback.
 
 Cases that are hostile but not wrong (`~~~ expect build`) must build, with the hostile part made harmless.
+Cases that are probably a mistake (`~~~ expect strict`) get warnings, and fail only under `--strict`.
 The format is described in tests/bad/README.md.
 """
 
@@ -40,6 +41,7 @@ class Case:
     pipes: list[str] = field(default_factory=list)  # named pipes (FIFOs): a build that opens one waits for ever
     expected: list[str] = field(default_factory=list)
     site: list[SiteCheck] | None = None  # None: `check` and `build` must fail with `expected`
+    strict: bool = False  # `expected` are warnings: they fail `check` and `build` only with `--strict`
 
 
 def split_sections(text: str) -> list[tuple[str, list[str], list[str]]]:
@@ -79,8 +81,9 @@ def site_check(line: str) -> SiteCheck:
 def read_case(path: Path) -> Case:
     case = Case()
     for name, options, body in split_sections(path.read_text(encoding="utf-8")):
-        if name == "expect":
+        if name in ("expect", "expect strict"):
             case.expected = [line for line in body if line]
+            case.strict = name == "expect strict"
         elif name == "expect build":
             case.site = [site_check(line) for line in body if line]
         elif options == ["symlink"]:
@@ -147,6 +150,8 @@ def test_every_case_says_what_must_happen(path: Path) -> None:
     assert case.files or case.links or case.pipes
     assert case.expected or case.site, "a case needs `~~~ expect` lines or `~~~ expect build` checks"
     assert not (case.expected and case.site is not None), "a case is either an error case or a build case"
+    if case.strict:
+        assert all(": warning: " in line for line in case.expected), "a strict case expects warnings only"
 
 
 ERROR_CASES = [c for c in CASES if read_case(c).site is None]
@@ -165,12 +170,20 @@ def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "site"
 
 
+def strict(case: Case) -> tuple[str, ...]:
+    """The option that makes a case's warnings fail the command."""
+    return ("--strict",) if case.strict else ()
+
+
 @pytest.mark.parametrize("path", ERROR_CASES, ids=[c.stem for c in ERROR_CASES])
 def test_check_prints_exactly_the_expected_messages(path: Path, tmp_path: Path, playbook: Callable[..., Run]) -> None:
     case = read_case(path)
     root = make_project(tmp_path / "project", case)
 
-    run = playbook("check", root)
+    if case.strict:  # warnings: a plain check passes and says them, a strict one fails on them
+        warned = playbook("check", root)
+        assert (warned.code, warned.diagnostics) == (0, case.expected)
+    run = playbook("check", root, *strict(case))
 
     assert run.diagnostics == case.expected
     assert run.code == 1
@@ -185,9 +198,10 @@ def test_a_failed_build_keeps_the_previous_site(
     site = tmp_path / "site"
     shutil.copytree(good_site, site)
     before = snapshot(site)
-    root = make_project(tmp_path / "project", read_case(path))
+    case = read_case(path)
+    root = make_project(tmp_path / "project", case)
 
-    run = playbook("build", root, "-o", site)
+    run = playbook("build", root, "-o", site, *strict(case))
 
     assert run.code == 1
     assert "Traceback" not in run.err
