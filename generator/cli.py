@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, parser))
     except PlaybookError as exc:
-        _report(exc.diagnostics)
+        _report(exc.diagnostics, failed=True)
         return 1
     except KeyboardInterrupt:
         print(f"playbook: interrupted{_kept(args.command)}", file=sys.stderr)
@@ -252,7 +252,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         result = build(project, args.output, strict=args.strict, pdf=args.pdf, cache=not args.no_cache)
     except PlaybookError as exc:
-        _report(exc.diagnostics)
+        _report(exc.diagnostics, failed=True)
         if had_site and not args.quiet:
             print(f"The previous site in {out_dir} was kept as it was.", file=sys.stderr)
         return 1
@@ -324,13 +324,16 @@ def _schema(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
-def _report(diagnostics: Sequence[Diagnostic]) -> None:
+def _report(diagnostics: Sequence[Diagnostic], *, failed: bool = False) -> None:
+    """Print each problem, then how many there are when they stopped the command."""
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     if errors:
         print(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}", file=sys.stderr)
+    elif failed and warnings:
+        print(f"{_count(warnings, 'warning')}, which --strict treats as errors", file=sys.stderr)
 
 
 def _count(n: int, word: str) -> str:
