@@ -135,7 +135,17 @@ PAGE_TYPES = {
 }
 """One page of each kind in the example playbook, by the name tests and screenshots give it."""
 
-PRINTED = ("checklist", "meeting card", "meeting cards", "booklet", "worksheet", "cohort", "cohort tasks", "pair", "pair pack")
+PRINTED = (
+    "checklist",
+    "meeting card",
+    "meeting cards",
+    "booklet",
+    "worksheet",
+    "cohort",
+    "cohort tasks",
+    "pair",
+    "pair pack",
+)
 """The page types made to be printed."""
 
 WIDTHS = (360, 1280)

@@ -44,7 +44,7 @@
 
   const today = document.querySelector(".cohort-timeline__today");
   if (today) {
-    today.replaceChild(timeOf(now), today.querySelector("time"));
+    today.querySelector("span").replaceWith(timeOf(now));
     today.hidden = false;
   }
   document.querySelectorAll(".timeline__pair[data-meetings]").forEach(showPair);
