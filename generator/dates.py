@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_skeleton, format_time
 
 DATE_FORMAT = "full"  # "Thursday, January 14, 2027" in English: the weekday matters for a meeting
 
@@ -35,6 +35,10 @@ class DateStyle:
     def date(self, day: dt.date) -> str:
         """A day as the playbook's language writes it, e.g. `Thursday, January 14, 2027`."""
         return str(format_date(day, self.pattern, locale=self.locale))
+
+    def month_year(self, day: dt.date) -> str:
+        """The month and year of a day, e.g. `January 2027`: a heading over a month's dates."""
+        return str(format_skeleton("yMMMM", day, locale=self.locale))
 
     def time(self, moment: dt.datetime) -> str:
         """A time of day as the language writes it, e.g. `10:00 AM`."""

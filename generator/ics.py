@@ -53,7 +53,8 @@ def render_task_calendar(site: Site, cohort: CohortDates) -> bytes:
         event.add("dtend", task.day + dt.timedelta(days=1))
         pair = cohort.pair(task.pair.id)
         event.add("summary", f"{task.task.task}: {pair.label}")
-        lines = [task.task.details or "", f"Pair: {pair.label} ({task.pair.id})"]
+        named = f"{pair.label} ({task.pair.id})" if pair.label != task.pair.id else pair.label
+        lines = [task.task.details or "", f"Pair: {named}"]
         if task.task.worksheet:
             lines.append(f"Worksheet: {_where(site, page_url('worksheet', task.task.worksheet))}")
         lines.append(f"In the playbook: {_where(site, page)}")

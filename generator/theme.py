@@ -106,6 +106,7 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["relurl"] = relurl
     env.filters["site_html"] = site_html
     env.filters["long_date"] = long_date
+    env.filters["month_year"] = month_year
     env.filters["clock"] = clock
     env.filters["lens_roles"] = lens_roles
     return env
@@ -144,6 +145,12 @@ def site_html(context: Any, html: str) -> Markup:
 def long_date(context: Any, day: dt.date) -> str:
     """A date in the playbook's one date style, e.g. `Thursday, January 14, 2027`."""
     return str(context["site"].date_style.date(day))
+
+
+@pass_context
+def month_year(context: Any, day: dt.date) -> str:
+    """A date's month and year in the playbook's language, e.g. `January 2027`."""
+    return str(context["site"].date_style.month_year(day))
 
 
 @pass_context

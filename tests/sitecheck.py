@@ -130,10 +130,25 @@ PAGE_TYPES = {
     "checklists": "checklists/index.html",
     "my progress": "progress/index.html",
     "dashboard": "cohorts/spring-2027/dashboard/index.html",
+    "cohort": "cohorts/spring-2027/index.html",
+    "cohort tasks": "cohorts/spring-2027/tasks/index.html",
+    "pair": "cohorts/spring-2027/pairs/beatriz-and-lena/index.html",
+    "pair pack": "cohorts/spring-2027/pairs/beatriz-and-lena/pack/index.html",
 }
 """One page of each kind in the example playbook, by the name tests and screenshots give it."""
 
-PRINTED = ("checklist", "meeting card", "meeting cards", "booklet", "worksheet", "repeating worksheet")
+PRINTED = (
+    "checklist",
+    "meeting card",
+    "meeting cards",
+    "booklet",
+    "worksheet",
+    "repeating worksheet",
+    "cohort",
+    "cohort tasks",
+    "pair",
+    "pair pack",
+)
 """The page types made to be printed."""
 
 WIDTHS = (360, 1280)

@@ -148,3 +148,12 @@ def test_without_weasyprint_pdf_says_how_to_install_it(example_project: Path, tm
     assert "pip install 'mentor-playbook[pdf]'" in result.stderr and "pip install '.[pdf]'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pairs_pack_is_a_pdf_of_its_dated_cards_one_a_page(pdf_site: Path) -> None:
+    folder = pdf_site / "cohorts" / "spring-2027" / "pairs" / "beatriz-and-lena"
+    pages, _ = read(folder / "pack.pdf")
+    titles = [re.findall(r"^Month (\d+): ", page, re.MULTILINE) for page in pages]
+    assert titles == [[str(n)] for n in range(1, 13)]  # one card a page, in order, none spilling over
+    assert "Tuesday, January 26, 2027" in pages[0] and "Tuesday, December 28, 2027" in pages[11]
+    assert 'href="pack.pdf"' in (folder / "index.html").read_text()

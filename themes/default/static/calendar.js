@@ -375,5 +375,5 @@
       P.download(id + ".ics", calendarFile(programData(id), start), "text/calendar");
     },
   });
-  P.dates = { meetingDays: meetingDays, instant: instant, formatDate: formatDate, parseDate: parseDate };
+  P.dates = { meetingDays: meetingDays, instant: instant, formatDate: formatDate, parseDate: parseDate, isoDate: isoDate, today: today };
 })();
