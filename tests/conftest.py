@@ -163,13 +163,46 @@ def context(browser: Any) -> Iterator[Any]:
     made.close()
 
 
+STORAGE = "JSON.stringify(Object.keys(localStorage).sort().map(k => [k, localStorage.getItem(k)]))"
+
+
+def _wait_for_storage(tab: Any, witness: list[Any], folder: Path) -> None:
+    """Wait until another tab of the profile sees the storage `tab` has written.
+
+    Chromium sends a tab's localStorage writes to the browser process on a channel of their own,
+    and the page a reload or a link opens asks for storage on another one: on a busy machine it
+    has been seen to ask first, and miss a tick made just before. A second tab is told of a write
+    only once the browser process has it, so once it sees the same entries the next page will too.
+    """
+    if not tab.url.startswith("file:"):
+        return
+    written = tab.evaluate(STORAGE)
+    if not witness:
+        page = tab.context.new_page()
+        blank = folder / "witness.html"
+        blank.write_text("<!DOCTYPE html><title>witness</title>", encoding="utf-8")
+        page.goto(blank.as_uri())
+        witness.append(page)
+    witness[0].wait_for_function(f"written => {STORAGE} === written", arg=written)
+
+
 @pytest.fixture
-def page(context: Any) -> Any:
-    """A tab that fails the test on any script error."""
+def page(context: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A tab that fails the test on any script error, and whose next page always sees what it saved."""
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.errors = errors
+    witness: list[Any] = []
+    folder = tmp_path_factory.mktemp("witness")
+    for name in ("goto", "reload", "go_back"):
+        navigate = getattr(tab, name)
+
+        def settled(*args: Any, _navigate: Any = navigate, **kwargs: Any) -> Any:
+            _wait_for_storage(tab, witness, folder)
+            return _navigate(*args, **kwargs)
+
+        setattr(tab, name, settled)
     return tab
 
 

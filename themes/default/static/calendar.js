@@ -155,6 +155,25 @@
     document.querySelectorAll(".first-meeting").forEach(function (line) {
       line.hidden = !line.querySelector("time");
     });
+    redateInstances();
+  }
+
+  /* A repeating worksheet's instances, dated again from a start the reader picked as the build dates them:
+     at a month's meeting, or so many days after the first one (a weekend day moving to the Monday). */
+  function redateInstances() {
+    document.querySelectorAll("[data-instance-of]").forEach(function (element) {
+      const id = element.dataset.instanceOf;
+      const dates = parseDate(P.getText("start:" + id)) && datesOf(id);
+      if (!dates) return;
+      let day = dates.get(Number(element.dataset.month));
+      if (element.dataset.offset) {
+        day = addDays(dates.get(schedule.programs[id].months[0]), Number(element.dataset.offset));
+        day = addDays(day, [1, 0, 0, 0, 0, 0, 2][day.getUTCDay()]);
+      }
+      if (!day) return;
+      element.dataset.day = isoDate(day);
+      element.textContent = element.dataset.name + " · " + formatDate(day);
+    });
   }
 
   /* --- This month, and what is overdue for the chosen role --------------- */

@@ -140,27 +140,6 @@
 
   function isoDay(date) { return date.toISOString().slice(0, 10); }
 
-  /* Date the instances again from the start date the reader picked, as the build dates them from its own:
-     after a meeting, or so many days after the first one (a weekend day moving to the Monday). */
-  function redateInstances() {
-    const schedule = JSON.parse((document.getElementById("schedule-data") || {}).textContent || "{}");
-    document.querySelectorAll("[data-instance-of]").forEach(function (element) {
-      const id = element.dataset.instanceOf;
-      const start = P.dates && schedule.programs && schedule.programs[id] && P.dates.parseDate(P.getText("start:" + id));
-      if (!start) return;
-      const rule = schedule.programs[id];
-      const days = P.dates.meetingDays(rule, start);
-      let day = days[rule.months.indexOf(Number(element.dataset.month))];
-      if (element.dataset.offset) {
-        day = new Date(days[0].getTime() + Number(element.dataset.offset) * 86400000);
-        day = new Date(day.getTime() + [1, 0, 0, 0, 0, 0, 2][day.getUTCDay()] * 86400000);
-      }
-      if (!day) return;
-      element.dataset.day = isoDay(day);
-      element.textContent = element.dataset.name + " · " + P.dates.formatDate(day);
-    });
-  }
-
   /* The instance asked for (?n=3), else the one due now by today's date (the last begun), else the first. */
   function chosenInstance(select) {
     const options = Array.from(select.options);
@@ -242,7 +221,6 @@
     });
   }
 
-  redateInstances();
   document.querySelectorAll("form.worksheet[data-worksheet]").forEach(setUp);
   window.addEventListener("storage", function (event) {
     document.querySelectorAll("form.worksheet[data-worksheet]").forEach(function (form) {
