@@ -58,7 +58,10 @@ PAGES = [
     "index.html",
     "roles/mentor/index.html",
     "programs/twelve-months/booklet/index.html",
+    "cohorts/spring-2027/index.html",
+    "cohorts/spring-2027/tasks/index.html",
 ]
+TASKS = "cohorts/spring-2027/tasks/index.html"
 
 
 @pytest.mark.parametrize("target", PAGES)
@@ -169,3 +172,20 @@ def test_without_javascript_the_start_here_button_is_not_offered(browser: Any, e
         assert page.locator(".card--checklist").is_visible()
     finally:
         context.close()
+
+
+def test_a_mentor_is_told_the_cohort_tasks_are_the_leads_not_shown_empty_months(page: Any, example_site: Path) -> None:
+    page.goto(url(example_site, TASKS))
+    months = page.locator(".task-table__month")
+    total = months.count()
+    assert total > 6 and page.locator(".lens-note").is_hidden()  # everyone: every month of tasks, no note
+
+    choose(page, "mentor")
+    assert months.filter(visible=True).count() == 0
+    assert page.locator(".task-table tr[data-pair]").filter(visible=True).count() == 0
+    assert "None of these tasks is yours: they are for the program lead" in page.inner_text(".lens-note")
+
+    choose(page, "lead")
+    assert months.filter(visible=True).count() == total
+    assert page.locator(".lens-note").is_hidden()
+    assert page.errors == []
