@@ -22,7 +22,6 @@
   const rows = new Map(Array.from(table.tBodies[0].rows).map(function (row) { return [row.dataset.pair, row]; }));
   const shown = new Map(); // pair id -> what its row shows, for sorting, filtering and the spreadsheet
   const today = isoDay(new Date());
-  const dayFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 
   function instanceKey(worksheet, number) {
     return "worksheet:" + DATA.program + ":" + worksheet.id + "@" + number;
@@ -56,8 +55,9 @@
     return Math.round((Date.parse(to + "T00:00:00Z") - Date.parse(from + "T00:00:00Z")) / 86400000);
   }
 
+  /* A day as every page of the playbook writes it (calendar.js has the playbook's date style). */
   function longDay(day) {
-    return dayFormat.format(new Date(day + "T00:00:00Z"));
+    return P.dates.formatDate(new Date(day + "T00:00:00Z"));
   }
 
   // --- What one pair's items say ----------------------------------------------
