@@ -115,7 +115,7 @@ class BuildSession:
             problems += link_problems
             html = sum(p.is_html for p in site.pages)
             stage.done("planned %d pages and checked their links: %d problems", html, len(link_problems))
-            loaded = self._render.theme(self.root, playbook.settings.theme, problems)
+            loaded = self._render.theme(self.root, playbook.settings.theme, problems, playbook.settings.language)
             stage.done("loaded the theme '%s'", playbook.settings.theme)
         if any(p.is_error or self.strict for p in problems) or site is None or loaded is None:
             raise PlaybookError(problems)

@@ -11,6 +11,7 @@ CHECKLISTS_FOLDER = "checklists"
 GUIDES_FOLDER = "guides"
 COHORTS_FOLDER = "cohorts"
 ASSETS_FOLDER = "assets"
+LOCALE_FOLDER = "locale"  # a theme's catalogs of interface words, and a project's own (<lang>.po)
 TEMPLATES_FOLDER = "templates"  # a project's own templates, and a theme's
 THEMES_FOLDER = "themes"  # a project's own themes, beside the built-in ones
 OUTPUT_FOLDER = "_site"  # where a build writes the site unless told where

@@ -22,6 +22,7 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 
 from .errors import Diagnostic
+from .interface import load_words
 from .kinds import KINDS
 from .links import Targets
 from .loader import Project, load_project, read_again
@@ -33,7 +34,7 @@ from .pages import Kind, Page
 from .prose import MarkdownText, render_texts
 from .reading import FoundFile, LoadedFile, SourceFile, read_file
 from .site import Site, plan_site
-from .theme import Theme, check_templates, create_environment, find_theme, static_files, template_stamps
+from .theme import Theme, check_templates, create_environment, find_theme, static_files, template_stamps, use_words
 from .validate import FileResult, check_file, validate
 
 if TYPE_CHECKING:
@@ -189,24 +190,36 @@ class RenderReuse:
         self.search_runs = search_runs
         self._theme: tuple[Theme, Environment] | None = None
         self._template_stamps: dict[str, tuple[int, int]] = {}
+        self._words = ""  # the language and catalogs the environment speaks, by their digest
         self._template_digests: dict[str, str] | None = None
 
-    def theme(self, root: Path, name: str, problems: list[Diagnostic]) -> tuple[Theme, Environment] | None:
-        """The theme and its Jinja environment: kept between builds, checked again when a template changes."""
+    def theme(
+        self, root: Path, name: str, problems: list[Diagnostic], language: str = "en"
+    ) -> tuple[Theme, Environment] | None:
+        """The theme and its Jinja environment, speaking `language`: kept between builds, checked again
+        when a template or a catalog changes."""
         theme = find_theme(root, name)
         if theme is None:
             hint = "use `default`, or add themes/<name>/templates/"
             problems.append(Diagnostic(SETTINGS_FILE, 0, 0, f"no theme '{name}'", hint))
             return None
         stamps = template_stamps(theme)
+        words = load_words(theme.folder, root, language)
+        problems += words.problems
+        spoken = f"{language}:{words.digest}"
         if self._theme is not None and self._theme[0] == theme and self._template_stamps == stamps:
+            if spoken != self._words:
+                use_words(self._theme[1], words, theme.folder / "static")
+                self._words, self._template_digests = spoken, None
             return self._theme
         env = create_environment(theme)
+        use_words(env, words, theme.folder / "static")
         template_problems = check_templates(theme, env)
         problems += template_problems
         if template_problems:
             return None
         self._theme, self._template_stamps, self._template_digests = (theme, env), stamps, None
+        self._words = spoken
         return theme, env
 
     def render(self, site: Site, env: Environment, theme: Theme, previous: Mapping[str, str]) -> Iterator[SiteFile]:
@@ -216,7 +229,8 @@ class RenderReuse:
         from .dependencies import fingerprints, template_digests
 
         if self._template_digests is None:
-            self._template_digests = template_digests(env)
+            # Every template says something in the playbook's language: a changed catalog changes them all.
+            self._template_digests = {name: digest + self._words for name, digest in template_digests(env).items()}
         prints = fingerprints(site, self._template_digests, static_files(theme))
         wanted: list[Page] = []
         search: Page | None = None

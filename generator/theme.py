@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from .dashboard_data import dashboard_data
 from .errors import Diagnostic
+from .interface import Words, script_messages
 from .links import (
     booklet_pdf_url,
     booklet_url,
@@ -74,12 +75,17 @@ def create_environment(theme: Theme) -> Environment:
     """A Jinja environment that escapes everything and fails on any undefined name."""
     env = Environment(
         loader=FileSystemLoader([str(d) for d in theme.template_dirs]),
+        extensions=["jinja2.ext.i18n"],
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # `_()` and `ngettext()` in templates: English until `use_words` installs the playbook's language.
+    # New-style: the arguments are escaped, and a missing one is an error rather than a silent gap.
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.globals["script_words"] = {}
     env.globals["relurl"] = relurl
     env.globals["relroot"] = relroot
     env.globals["zip"] = zip
@@ -110,6 +116,13 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["clock"] = clock
     env.filters["lens_roles"] = lens_roles
     return env
+
+
+def use_words(env: Environment, words: Words, static_folder: Path) -> None:
+    """Speak the playbook's language: templates' `_()` and `ngettext()`, and the words the theme's scripts ask for."""
+    env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["script_words"] = words.script_words(script_messages(static_folder))
+    env.globals["plural_tags"] = words.plural_tags
 
 
 def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...]:

@@ -19,12 +19,20 @@ from typing import Any
 
 from . import __version__
 from .files import read_regular
-from .names import CACHE_FOLDER, CONTENT_FOLDER, OUTPUT_MARKER, SETTINGS_FILE, TEMPLATES_FOLDER, THEMES_FOLDER
+from .names import (
+    CACHE_FOLDER,
+    CONTENT_FOLDER,
+    LOCALE_FOLDER,
+    OUTPUT_MARKER,
+    SETTINGS_FILE,
+    TEMPLATES_FOLDER,
+    THEMES_FOLDER,
+)
 
 log = logging.getLogger(__name__)
 
 RECORD = f"{CACHE_FOLDER}/inputs.json"
-WATCHED = (CONTENT_FOLDER, TEMPLATES_FOLDER, THEMES_FOLDER)  # besides playbook.yaml
+WATCHED = (CONTENT_FOLDER, TEMPLATES_FOLDER, THEMES_FOLDER, LOCALE_FOLDER)  # besides playbook.yaml
 RECORD_LIMIT = 1 << 28  # bytes read at most from the record or the output's manifest: a line per file
 
 

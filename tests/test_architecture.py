@@ -31,7 +31,7 @@ PACKAGE = Path(__file__).parent.parent / "generator"
 LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("__init__", "names", "errors", "files", "values", "recurrence", "memo", "parallel", "resources"),
     "content model": ("models", "dates", "schedule", "cohort_dates"),
-    "read": ("yaml_syntax", "yaml_reader", "reading", "loader"),
+    "read": ("yaml_syntax", "yaml_reader", "reading", "loader", "interface"),
     "check": ("explain", "crosscheck", "lint", "validate"),
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "site"),

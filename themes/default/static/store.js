@@ -143,7 +143,32 @@
     document.querySelectorAll(selector).forEach(function (element) { element.hidden = false; });
   }
 
+  /* The interface's words in the playbook's language, from the page (none in English): P.t("Saved %(name)s",
+     { name: x }) and P.nt("%(n)s pair", "%(n)s pairs", n). A message without a translation reads in English. */
+  const spoken = (function () {
+    const found = document.getElementById("interface-words");
+    try { return found ? JSON.parse(found.textContent) : {}; } catch (error) { return {}; }
+  })();
+  const words = spoken.words || {};
+  const plurals = typeof Intl === "object" && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+
+  function fill(text, values) {
+    return values ? text.replace(/%\((\w+)\)s/g, function (field, name) { return name in values ? String(values[name]) : field; }) : text;
+  }
+
+  function t(message, values) {
+    return fill(typeof words[message] === "string" ? words[message] : message, values);
+  }
+
+  function nt(singular, plural, n, values) {
+    const forms = words[singular];
+    const category = plurals ? plurals.select(n) : n === 1 ? "one" : "other";
+    const text = forms && typeof forms === "object" ? forms[category] || forms.other || plural : n === 1 ? singular : plural;
+    return fill(text, Object.assign({ n: n }, values));
+  }
+
   window.Playbook = {
+    t: t, nt: nt,
     site: site, saves: Boolean(local), read: read, write: write, remove: remove,
     getText: getText, setText: setText, entries: entries, download: download, writeAll: writeAll, isMap: isMap, isAnswer: isAnswer, kept: KEPT, fits: fits, readBackup: readBackup,
     noRoom: "Your browser has no room to keep this backup; nothing was changed.",

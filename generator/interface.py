@@ -1,0 +1,151 @@
+"""The interface's words in the playbook's language: the theme's gettext catalogs, a project's own.
+
+Every string a reader sees that is not content (headings such as "This month", buttons, the
+calendar's and the spreadsheet's texts) is an English message id, looked up here. A theme ships
+`locale/<lang>.po` for each language it speaks; a project may override single strings in its own
+`locale/<lang>.po`. A language without a catalog reads English. The browser gets the messages its
+scripts use, translated, as data in the page (`script_words`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.extract import extract_javascript
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import NullTranslations, Translations
+
+from .errors import Diagnostic
+from .names import LOCALE_FOLDER
+
+SCRIPT_KEYWORDS = {"t": None, "nt": (1, 2)}  # P.t("message"), P.nt("singular", "plural", n) in the theme's scripts
+PLURAL_TAGS = ("zero", "one", "two", "few", "many", "other")  # CLDR's, in the order gettext numbers forms
+
+
+@dataclass(frozen=True)
+class Words:
+    """The interface's messages in one language, with what the build depends on and what the browser needs."""
+
+    language: str
+    translations: NullTranslations
+    digest: str = ""  # of every catalog read: a page is made again when one changes
+    problems: tuple[Diagnostic, ...] = ()
+    plural_tags: tuple[str, ...] = ("one", "other")  # the CLDR category of each gettext plural form
+    messages: Mapping[str, Any] = field(default_factory=dict)  # message id -> translation(s), for the browser
+
+    def gettext(self, message: str) -> str:
+        """The message in the playbook's language."""
+        return str(self.translations.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The message for `n` things in the playbook's language."""
+        return str(self.translations.ngettext(singular, plural, n))
+
+    def script_words(self, ids: Iterable[str | tuple[str, str]]) -> dict[str, Any]:
+        """The translated messages among `ids` (a script's P.t and P.nt messages), keyed by their English id;
+        a plural's forms keyed by CLDR category, as `Intl.PluralRules` names them."""
+        found: dict[str, Any] = {}
+        for message in ids:
+            key = message if isinstance(message, str) else message[0]
+            value = self.messages.get(key)
+            if value is not None and value != key:
+                found[key] = value
+        return found
+
+
+def load_words(theme_folder: Path, project_root: Path, language: str) -> Words:
+    """The interface's words for `language` (a BCP 47 tag): the theme's catalog, then the project's."""
+    catalogs = [
+        path
+        for folder in (theme_folder / LOCALE_FOLDER, project_root / LOCALE_FOLDER)
+        if (path := _catalog_file(folder, language)) is not None
+    ]
+    if not catalogs:
+        return Words(language, NullTranslations())
+    translations: Translations | None = None
+    messages: dict[str, Any] = {}
+    hasher = hashlib.blake2b(digest_size=16)
+    problems: list[Diagnostic] = []
+    tags: tuple[str, ...] = ("one", "other")
+    for path in catalogs:
+        data = path.read_bytes()
+        hasher.update(data)
+        try:
+            catalog = read_po(io.BytesIO(data), locale=_babel_tag(language))
+        except (PoFileError, UnicodeDecodeError, ValueError) as exc:
+            problems.append(Diagnostic(_shown(path, project_root), 0, 0, f"cannot read the catalog: {exc}"))
+            continue
+        tags = _plural_tags(language, catalog.num_plurals)
+        for message in catalog:
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            if isinstance(message.id, (tuple, list)):
+                messages[str(message.id[0])] = dict(zip(tags, message.string))
+            else:
+                messages[str(message.id)] = message.string
+        compiled = io.BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        loaded = Translations(compiled)
+        if translations is None:
+            translations = loaded
+        else:
+            translations.merge(loaded)  # the project's strings win over the theme's
+    return Words(language, translations or NullTranslations(), hasher.hexdigest(), tuple(problems), tags, messages)
+
+
+def script_messages(static_folder: Path) -> tuple[str | tuple[str, str], ...]:
+    """The messages the theme's scripts ask for with P.t and P.nt, in the order they appear."""
+    found: dict[str | tuple[str, str], None] = {}
+    for path in sorted(static_folder.glob("*.js")):
+        for _line, _function, message, _comments in extract_javascript(
+            io.BytesIO(path.read_bytes()), SCRIPT_KEYWORDS, [], {}
+        ):
+            if isinstance(message, str):
+                found[message] = None
+            elif isinstance(message, tuple) and all(isinstance(part, str) for part in message):
+                found[(message[0], message[1])] = None
+    return tuple(found)
+
+
+def _catalog_file(folder: Path, language: str) -> Path | None:
+    """The catalog for the tag (`fr-CA.po`), else for its language (`fr.po`)."""
+    for name in dict.fromkeys((language, language.split("-")[0])):
+        path = folder / f"{name}.po"
+        if path.is_file():
+            return path
+    return None
+
+
+def _babel_tag(language: str) -> str | None:
+    try:
+        return str(Locale.parse(language, sep="-"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=16)
+def _plural_tags(language: str, count: int) -> tuple[str, ...]:
+    """The CLDR category of each gettext plural form: Babel numbers the forms of a language's rule in
+    CLDR's order of categories. A catalog with another number of forms is read as English's two."""
+    tag = _babel_tag(language)
+    used = Locale.parse(tag).plural_form.tags | {"other"} if tag else {"one", "other"}
+    tags = tuple(t for t in PLURAL_TAGS if t in used)
+    return tags if len(tags) == count else ("one", "other")
+
+
+def _shown(path: Path, project_root: Path) -> str:
+    path = path.resolve()
+    return (
+        path.relative_to(project_root.resolve()).as_posix()
+        if path.is_relative_to(project_root.resolve())
+        else path.name
+    )
