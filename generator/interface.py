@@ -79,9 +79,11 @@ def load_words(theme_folder: Path, project_root: Path, language: str) -> Words:
         data = path.read_bytes()
         hasher.update(data)
         try:
-            catalog = read_po(io.BytesIO(data), locale=_babel_tag(language))
+            catalog = read_po(io.BytesIO(data), locale=_babel_tag(language), abort_invalid=True)
         except (PoFileError, UnicodeDecodeError, ValueError) as exc:
-            problems.append(Diagnostic(_shown(path, project_root), 0, 0, f"cannot read the catalog: {exc}"))
+            line = getattr(exc, "lineno", 0) or 1
+            hint = "it is left out; fix it with a .po editor, or compare it with the theme's locale/messages.pot"
+            problems.append(Diagnostic(_shown(path, project_root), line, 1, f"cannot read the catalog: {exc}", hint))
             continue
         tags = _plural_tags(language, catalog.num_plurals)
         for message in catalog:

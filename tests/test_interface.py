@@ -1,0 +1,89 @@
+"""The interface's words: catalogs read with Babel for the playbook's language, a project's own strings
+winning over the theme's, English without a catalog, and pages made again when a catalog changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.build import build
+from generator.interface import load_words
+from generator.theme import create_environment, find_theme, use_words
+
+FRENCH = """msgid ""
+msgstr ""
+"Language: fr\\n"
+"Plural-Forms: nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;\\n"
+
+msgid "Home"
+msgstr "Accueil"
+
+msgid "%(num)s pair"
+msgid_plural "%(num)s pairs"
+msgstr[0] "%(num)s binôme"
+msgstr[1] "%(num)s de binômes"
+msgstr[2] "%(num)s binômes"
+"""
+
+
+def catalog(folder: Path, language: str, text: str) -> None:
+    (folder / "locale").mkdir(parents=True, exist_ok=True)
+    (folder / "locale" / f"{language}.po").write_text(text, encoding="utf-8")
+
+
+def test_a_project_catalog_translates_templates_with_plurals(tmp_path: Path) -> None:
+    catalog(tmp_path, "fr", FRENCH)
+    theme = find_theme(tmp_path, "default")
+    assert theme is not None
+    env = create_environment(theme)
+    template = env.from_string(
+        '{{ _("Home") }} · {{ ngettext("%(num)s pair", "%(num)s pairs", n) }} · {{ _("Other") }}'
+    )
+    assert template.render(n=4) == "Home · 4 pairs · Other"  # English until the language is spoken
+
+    words = load_words(theme.folder, tmp_path, "fr-CA")  # the tag's base language when it has no catalog of its own
+    use_words(env, words, theme.folder / "static")
+    assert template.render(n=1) == "Accueil · 1 binôme · Other"  # a missing string reads in English
+    assert template.render(n=4) == "Accueil · 4 binômes · Other"
+    assert words.plural_tags == ("one", "many", "other")
+    assert words.script_words(["Home", "Other", ("%(num)s pair", "%(num)s pairs")]) == {
+        "Home": "Accueil",
+        "%(num)s pair": {"one": "%(num)s binôme", "many": "%(num)s de binômes", "other": "%(num)s binômes"},
+    }
+
+
+def test_a_value_in_a_message_is_escaped(tmp_path: Path) -> None:
+    theme = find_theme(tmp_path, "default")
+    assert theme is not None
+    env = create_environment(theme)
+    rendered = env.from_string('{{ _("Hello %(name)s", name=who) }}').render(who="<script>x</script>")
+    assert rendered == "Hello &lt;script&gt;x&lt;/script&gt;"
+
+
+def test_the_project_wins_over_the_theme_and_a_damaged_catalog_is_reported(tmp_path: Path) -> None:
+    theme_folder = tmp_path / "theme"
+    catalog(theme_folder, "fr", FRENCH)
+    project = tmp_path / "project"
+    catalog(project, "fr", FRENCH.replace('msgstr "Accueil"', 'msgstr "Page d’accueil"'))
+    assert load_words(theme_folder, project, "fr").gettext("Home") == "Page d’accueil"
+
+    for damaged in ('msgid "Home"\n', "\udcff"):  # a message without its translation; bytes that are not UTF-8
+        (project / "locale" / "fr.po").write_bytes(damaged.encode("utf-8", "surrogateescape"))
+        words = load_words(theme_folder, project, "fr")
+        assert [(p.path, p.severity) for p in words.problems] == [("locale/fr.po", "error")]
+        assert words.gettext("Home") == "Accueil"  # the theme's catalog still speaks
+
+    english = load_words(theme_folder, project, "de")  # no catalog at all: English
+    assert english.gettext("Home") == "Home" and english.digest == ""
+
+
+def test_changing_a_catalog_makes_the_pages_again(project: Callable[..., Path]) -> None:
+    root = project({"locale/fr.po": FRENCH})
+    settings = root / "playbook.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "language: fr\n", encoding="utf-8")
+    first = build(root)
+    again = build(root)
+    assert first.rendered > 0 and again.rendered == 0
+    (root / "locale" / "fr.po").write_text(FRENCH.replace("Accueil", "Début"), encoding="utf-8")
+    changed = build(root)
+    assert changed.rendered == first.rendered  # every page says something in the language
