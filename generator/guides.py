@@ -1,11 +1,18 @@
-"""Guides: the order each role reads them in, and when a guide needs a list of its sections."""
+"""Guides: the order each role reads them in, when a guide needs a list of its sections, and which
+guides no page sends a reader to.
+
+A guide counts as sent to when a month lists it under `guides:`, when Markdown in another file links to
+it, or when a role's "Start here" page lists it (the first guide, and every guide with `roles:`). The
+list of all guides does not count: a guide only there is one no page points a reader to.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 
+from .errors import Diagnostic
 from .markdown import Heading
-from .models import Guide
+from .models import FIRST_GUIDE, Guide, Playbook
 
 GETTING_STARTED = "getting-started"  # the guide every reading order begins with
 CONTENTS_SECTIONS = 3  # a guide with this many sections gets an "On this page" box...
@@ -46,3 +53,20 @@ def guide_contents(body: str, headings: Iterable[Heading]) -> tuple[Heading, ...
     sections = tuple(h for h in headings if h.level == 2)
     long = len(sections) >= 2 and len(body.split()) > CONTENTS_WORDS
     return sections if len(sections) >= CONTENTS_SECTIONS or long else ()
+
+
+def unlinked_guides(playbook: Playbook, linked: Collection[str]) -> Iterator[Diagnostic]:
+    """Guides no month lists, no other file links to (`linked`: ids) and no role's page lists."""
+    listed = {guide_id for kind, guide_id in playbook.uses if kind == "guide"}
+    for guide in playbook.guides.values():
+        if guide.id in listed or guide.id in linked or guide.id == FIRST_GUIDE or guide.meta.roles:
+            continue
+        yield Diagnostic(
+            playbook.sources.of("guide", guide.id).path,
+            1,
+            1,
+            f"guide '{guide.id}' is not linked from any page",
+            "list it under a month's `guides:`, give it `roles:` so the role pages list it, "
+            "or link to it from another guide",
+            "warning",
+        )

@@ -4,22 +4,20 @@
 - a month in which a role the program expects to be busy every month has nothing to do;
 - a pair that still meets after its cohort's `end_date`;
 - two pairs of a cohort with the same people;
-- a guide nobody is sent to (`unlinked_guides`, called by the plan stage, which knows every link).
 
-A guide counts as sent to when a month lists it under `guides:`, when Markdown in another file links to
-it, or when a role's "Start here" page lists it (the first guide, and every guide with `roles:`). The
-list of all guides does not count: a guide only there is one no page points a reader to.
+One more lint needs every link resolved, so the plan stage makes it: a guide nobody is sent to
+(`guides.unlinked_guides`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 
 from .cohort_dates import cohort_dates
 from .crosscheck import Problem, locate
 from .errors import Diagnostic
 from .loader import Project
-from .models import FIRST_GUIDE, Cohort, Playbook, Program
+from .models import Cohort, Playbook, Program
 
 
 def lint(playbook: Playbook, project: Project) -> Iterator[Diagnostic]:
@@ -111,20 +109,3 @@ def _same_people(cohort: Cohort) -> Iterator[Problem]:
                 "remove one of the two pairs",
             )
         seen.setdefault(people, pair.id)
-
-
-def unlinked_guides(playbook: Playbook, linked: Collection[str]) -> Iterator[Diagnostic]:
-    """Guides no month lists, no other file links to (`linked`: ids) and no role's page lists."""
-    listed = {guide_id for kind, guide_id in playbook.uses if kind == "guide"}
-    for guide in playbook.guides.values():
-        if guide.id in listed or guide.id in linked or guide.id == FIRST_GUIDE or guide.meta.roles:
-            continue
-        yield Diagnostic(
-            playbook.sources.of("guide", guide.id).path,
-            1,
-            1,
-            f"guide '{guide.id}' is not linked from any page",
-            "list it under a month's `guides:`, give it `roles:` so the role pages list it, "
-            "or link to it from another guide",
-            "warning",
-        )

@@ -17,9 +17,8 @@ from pydantic import BaseModel
 from .cohort_dates import CohortDates, Occurrence, cohort_dates, occurrences
 from .dates import DateStyle, date_style
 from .errors import Diagnostic
-from .guides import guide_contents
+from .guides import guide_contents, unlinked_guides
 from .links import month_url, page_url
-from .lint import unlinked_guides
 from .markdown import Heading, RenderedMarkdown
 from .models import Checklist, Month, Playbook, Program, Worksheet
 from .names import CONTENT_FOLDER
