@@ -109,13 +109,14 @@ class BuildSession:
         stage.done("validated them: %d problems", len(problems))
         site = loaded = None
         if playbook is not None:
-            pages = tuple(plan_pages(playbook, pdf=self.pdf))
+            words = self._render.words(self.root, playbook.settings.theme, playbook.settings.language, problems)
+            pages = tuple(plan_pages(playbook, pdf=self.pdf, words=words))
             md = create_markdown(allow_html=playbook.settings.markdown.allow_html)
-            site, link_problems = self.content.plan_site(playbook, md, pages, pdf=self.pdf)
+            site, link_problems = self.content.plan_site(playbook, md, pages, pdf=self.pdf, words=words)
             problems += link_problems
             html = sum(p.is_html for p in site.pages)
             stage.done("planned %d pages and checked their links: %d problems", html, len(link_problems))
-            loaded = self._render.theme(self.root, playbook.settings.theme, problems, playbook.settings.language)
+            loaded = self._render.theme(self.root, playbook.settings.theme, problems, words)
             stage.done("loaded the theme '%s'", playbook.settings.theme)
         if any(p.is_error or self.strict for p in problems) or site is None or loaded is None:
             raise PlaybookError(problems)

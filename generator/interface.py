@@ -26,7 +26,7 @@ from babel.support import NullTranslations, Translations
 from .errors import Diagnostic
 from .names import LOCALE_FOLDER
 
-SCRIPT_KEYWORDS = {"t": None, "nt": (1, 2)}  # P.t("message"), P.nt("singular", "plural", n) in the theme's scripts
+SCRIPT_KEYWORDS = {"t": (1,), "nt": (1, 2)}  # P.t("message"), P.nt("singular", "plural", n) in the theme's scripts
 PLURAL_TAGS = ("zero", "one", "two", "few", "many", "other")  # CLDR's, in the order gettext numbers forms
 
 
@@ -49,6 +49,15 @@ class Words:
         """The message for `n` things in the playbook's language."""
         return str(self.translations.ngettext(singular, plural, n))
 
+    def say(self, message: str, **values: object) -> str:
+        """The message in the playbook's language, with its `%(name)s` fields filled in."""
+        text = self.gettext(message)
+        return text % values if values else text
+
+    def say_n(self, singular: str, plural: str, n: int, **values: object) -> str:
+        """The message for `n` things, with `%(n)s` and the other fields filled in."""
+        return self.ngettext(singular, plural, n) % {"n": n, **values}
+
     def script_words(self, ids: Iterable[str | tuple[str, str]]) -> dict[str, Any]:
         """The translated messages among `ids` (a script's P.t and P.nt messages), keyed by their English id;
         a plural's forms keyed by CLDR category, as `Intl.PluralRules` names them."""
@@ -59,6 +68,16 @@ class Words:
             if value is not None and value != key:
                 found[key] = value
         return found
+
+
+ENGLISH = Words("en", NullTranslations())  # the messages as they are written: the interface's own language
+
+PYTHON_KEYWORDS = {"say": (1,), "say_n": (1, 2), "N_": (1,)}  # words.say("message"), words.say_n(...), N_("message")
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog where it is written; it is translated (`Words.say`) where it is shown."""
+    return message
 
 
 def load_words(theme_folder: Path, project_root: Path, language: str) -> Words:

@@ -22,7 +22,7 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 
 from .errors import Diagnostic
-from .interface import load_words
+from .interface import ENGLISH, Words, load_words
 from .kinds import KINDS
 from .links import Targets
 from .loader import Project, load_project, read_again
@@ -78,10 +78,10 @@ class ContentReuse:
         return validate(project, check)
 
     def plan_site(
-        self, playbook: Playbook, md: MarkdownIt, pages: tuple[Page, ...], *, pdf: bool = False
+        self, playbook: Playbook, md: MarkdownIt, pages: tuple[Page, ...], *, pdf: bool = False, words: Words = ENGLISH
     ) -> tuple[Site, list[Diagnostic]]:
         """`site.plan_site`, rendering again only the Markdown that changed, or whose links may go elsewhere."""
-        return plan_site(playbook, md, pages, pdf=pdf, render=self._render)
+        return plan_site(playbook, md, pages, pdf=pdf, render=self._render, words=words)
 
     def _render(self, md: MarkdownIt, targets: Targets, texts: Sequence[MarkdownText]) -> list[RenderedMarkdown]:
         # HTML depends on the text, the folder it was written in (links are relative to it), where
@@ -193,8 +193,17 @@ class RenderReuse:
         self._words = ""  # the language and catalogs the environment speaks, by their digest
         self._template_digests: dict[str, str] | None = None
 
+    def words(self, root: Path, theme_name: str, language: str, problems: list[Diagnostic]) -> Words:
+        """The interface's words in `language`: the theme's catalog and the project's (English without a theme)."""
+        theme = find_theme(root, theme_name)  # a missing theme is reported when it is loaded
+        if theme is None:
+            return ENGLISH
+        words = load_words(theme.folder, root, language)
+        problems += words.problems
+        return words
+
     def theme(
-        self, root: Path, name: str, problems: list[Diagnostic], language: str = "en"
+        self, root: Path, name: str, problems: list[Diagnostic], words: Words
     ) -> tuple[Theme, Environment] | None:
         """The theme and its Jinja environment, speaking `language`: kept between builds, checked again
         when a template or a catalog changes."""
@@ -204,9 +213,7 @@ class RenderReuse:
             problems.append(Diagnostic(SETTINGS_FILE, 0, 0, f"no theme '{name}'", hint))
             return None
         stamps = template_stamps(theme)
-        words = load_words(theme.folder, root, language)
-        problems += words.problems
-        spoken = f"{language}:{words.digest}"
+        spoken = f"{words.language}:{words.digest}"
         if self._theme is not None and self._theme[0] == theme and self._template_stamps == stamps:
             if spoken != self._words:
                 use_words(self._theme[1], words, theme.folder / "static")

@@ -18,14 +18,17 @@ from .cohort_dates import CohortDates, Occurrence, cohort_dates, occurrences
 from .dates import DateStyle, date_style
 from .errors import Diagnostic
 from .guides import guide_contents, unlinked_guides
+from .interface import ENGLISH, Words
 from .links import month_url, page_url
 from .markdown import Heading, RenderedMarkdown
 from .models import Checklist, Month, Playbook, Program, Worksheet
 from .names import CONTENT_FOLDER
 from .pages import Page, Use
 from .prose import ProsePlace, RenderTexts, guides_linked, link_targets, render_content, render_texts
+from .recurrence import Occurs
 from .schedule import Meeting, browser_rule, due_offset, meetings
 from .values import Asset, Timing
+from .wording import repeat_label, rule_label, timing_label
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,19 @@ class Site:
     link_context: str = ""  # a digest of what links in content can point at
     meetings: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)  # by program id, month by month
     cohorts: Mapping[str, CohortDates] = field(default_factory=dict)  # by cohort id: every pair's dates
+    words: Words = ENGLISH  # the interface's words in the playbook's language
+
+    def rule_label(self, program: Program) -> str:
+        """How often and on which day the pair meets, in the playbook's language."""
+        return rule_label(self.words, program)
+
+    def timing_label(self, when: Timing | None) -> str:
+        """When a checklist item is due, in the playbook's language."""
+        return timing_label(self.words, when)
+
+    def repeat_label(self, rule: Occurs) -> str:
+        """How often a worksheet repeats, in the playbook's language."""
+        return repeat_label(self.words, rule)
 
     def instances(self, worksheet: Worksheet) -> tuple[Occurrence, ...]:
         """A repeating worksheet's instances, dated by the first program that uses it when it has a start date."""
@@ -215,6 +231,7 @@ def plan_site(
     *,
     pdf: bool = False,
     render: RenderTexts = render_texts,
+    words: Words = ENGLISH,
 ) -> tuple[Site, list[Diagnostic]]:
     """The site of `pages` (planned by the page kinds): render all Markdown and check every link.
 
@@ -228,25 +245,27 @@ def plan_site(
     problems.extend(unlinked_guides(playbook, guides_linked(playbook, content)))
     dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}
     cohorts = {c.id: cohort_dates(playbook, c) for c in playbook.cohorts.values()}
+    uses = _uses(playbook, words)
     site = Site(
-        playbook, pages, content.guides, content.prose, assets, _uses(playbook), pdf, targets.digest, dates, cohorts
+        playbook, pages, content.guides, content.prose, assets, uses, pdf, targets.digest, dates, cohorts, words
     )
     return site, problems
 
 
-def _uses(playbook: Playbook) -> dict[tuple[str, str], tuple[Use, ...]]:
+def _uses(playbook: Playbook, words: Words) -> dict[tuple[str, str], tuple[Use, ...]]:
     """For each worksheet, checklist and guide (by kind and id): the months that use it, as pages show them."""
     months = {p.id: {m.number: m for m in p.months_in_order} for p in playbook.programs.values()}
     found: dict[tuple[str, str], tuple[Use, ...]] = {}
     for key, uses in playbook.uses.items():
         found[key] = tuple(
-            _use(playbook.programs[program_id], months[program_id][number]) for program_id, number in uses
+            _use(words, playbook.programs[program_id], months[program_id][number]) for program_id, number in uses
         )
     return found
 
 
-def _use(program: Program, month: Month) -> Use:
-    title = f"{program.title}, month {month.number}: {month.title}"
+def _use(words: Words, program: Program, month: Month) -> Use:
+    values = {"program": program.title, "number": month.number, "title": month.title}
+    title = words.say("%(program)s, month %(number)s: %(title)s", **values)
     return Use(program, month, title, month_url(program.id, month.number))
 
 

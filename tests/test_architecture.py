@@ -34,7 +34,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "read": ("yaml_syntax", "yaml_reader", "reading", "loader", "interface"),
     "check": ("explain", "crosscheck", "lint", "validate"),
     "plan": (
-        *("markdown", "links", "guides", "prose", "pages", "site"),
+        *("markdown", "links", "guides", "prose", "pages", "wording", "site"),
         *(
             "search_words",
             "search_entries",

@@ -87,3 +87,29 @@ def test_changing_a_catalog_makes_the_pages_again(project: Callable[..., Path]) 
     (root / "locale" / "fr.po").write_text(FRENCH.replace("Accueil", "Début"), encoding="utf-8")
     changed = build(root)
     assert changed.rendered == first.rendered  # every page says something in the language
+
+
+def test_phrases_built_from_content_read_as_the_models_english_ones_and_name_weekdays_in_the_language() -> None:
+    from pydantic import TypeAdapter
+
+    from generator.interface import ENGLISH, Words
+    from generator.models import Program
+    from generator.recurrence import Recurrence
+    from generator.values import When
+    from generator.wording import repeat_label, rule_label, timing_label
+
+    month = {"number": 1, "title": "a", "goal": "g", "agenda": [{"topic": "x", "owner": "mentor"}]}
+    schedules = [{"every": "month", "on": on} for on in ("second thursday", "last friday", "day 14", "thursday")]
+    for schedule in [*schedules, {"every": "week"}, {"every": "fortnight", "on": "monday"}]:
+        program = Program.model_validate({"title": "t", "summary": "s", "months": [month], "schedule": schedule})
+        assert rule_label(ENGLISH, program) == program.rule_label
+    for text in ("before", "during", "after", "month 3", "+2 weeks", "-3 days", "+1 day", "+10 days"):
+        timing = TypeAdapter(When).validate_python(text)
+        assert timing_label(ENGLISH, timing) == timing.label
+    for text in ("after-each-meeting", "every 60 days", "every 60 days from day 30", "every 8 weeks", "day 30"):
+        rule = TypeAdapter(Recurrence).validate_python(text)
+        assert repeat_label(ENGLISH, rule) == rule.label
+
+    french = Words("fr", ENGLISH.translations)
+    program = Program.model_validate({"title": "t", "summary": "s", "months": [month], "schedule": schedules[0]})
+    assert rule_label(french, program) == "every month on the second jeudi"  # Babel's weekday; the rest awaits fr.po

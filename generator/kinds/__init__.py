@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..interface import ENGLISH, Words
 from ..models import Playbook
 from ..pages import Kind, Page
 from . import cohorts, made, materials, programs, sections
@@ -59,9 +60,10 @@ ALL: tuple[PageKind[Any], ...] = (*SITE, *EACH_PROGRAM, *EACH_MONTH, *EACH_COHOR
 KINDS: dict[Kind, PageKind[Any]] = {kind.kind: kind for kind in ALL}
 
 
-def plan_pages(playbook: Playbook, *, pdf: bool = False) -> Iterator[Page]:
-    """Every page of the site, in a stable order; with `pdf`, the booklets as PDF files too."""
-    plan = site_plan(playbook, pdf)
+def plan_pages(playbook: Playbook, *, pdf: bool = False, words: Words = ENGLISH) -> Iterator[Page]:
+    """Every page of the site, in a stable order; with `pdf`, the booklets as PDF files too. `words`:
+    the interface's, for the pages' titles."""
+    plan = site_plan(playbook, pdf, words)
     for kind in SITE:
         yield from kind.plan(plan)
     for program in playbook.programs.values():

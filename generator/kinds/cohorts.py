@@ -25,7 +25,7 @@ from ..pdf import render_pdf
 from ..site import Site
 from ..theme import STATIC_PREFIX
 from ..values import Input
-from .kind import HOME, PageKind, Plan, SiteFiles, material_sources
+from .kind import PageKind, Plan, SiteFiles, material_sources
 
 STYLESHEET = STATIC_PREFIX + "playbook.css"
 
@@ -67,7 +67,7 @@ def pair_plans(plan: CohortPlan) -> Iterable[PairPlan]:
 
 def _trail(plan: CohortPlan) -> tuple[NavLink, ...]:
     program = plan.site.playbook.programs[plan.cohort.program]
-    return (HOME, NavLink(program.title, page_url("program", program.id)))
+    return (plan.site.home, NavLink(program.title, page_url("program", program.id)))
 
 
 def _page(
@@ -89,22 +89,43 @@ def _cohort(plan: CohortPlan) -> Iterator[Page]:
 
 
 def _tasks(plan: CohortPlan) -> Iterator[Page]:
-    yield _page(plan, cohort_tasks_url(plan.cohort.id), Kind.COHORT_TASKS, f"{plan.cohort.title}: tasks")
+    yield _page(
+        plan,
+        cohort_tasks_url(plan.cohort.id),
+        Kind.COHORT_TASKS,
+        plan.site.words.say("%(cohort)s: tasks", cohort=plan.cohort.title),
+    )
 
 
 def _lead_calendar(plan: CohortPlan) -> Iterator[Page]:
-    yield _page(plan, lead_calendar_url(plan.cohort.id), Kind.LEAD_CALENDAR, f"{plan.cohort.title}: tasks")
+    yield _page(
+        plan,
+        lead_calendar_url(plan.cohort.id),
+        Kind.LEAD_CALENDAR,
+        plan.site.words.say("%(cohort)s: tasks", cohort=plan.cohort.title),
+    )
 
 
 def _tasks_csv(plan: CohortPlan) -> Iterator[Page]:
-    yield _page(plan, tasks_csv_url(plan.cohort.id), Kind.TASKS_CSV, f"{plan.cohort.title}: tasks")
+    yield _page(
+        plan,
+        tasks_csv_url(plan.cohort.id),
+        Kind.TASKS_CSV,
+        plan.site.words.say("%(cohort)s: tasks", cohort=plan.cohort.title),
+    )
 
 
 def _dashboard(plan: CohortPlan) -> Iterator[Page]:
     program = plan.site.playbook.programs[plan.cohort.program]
     # It counts ticks in the program's checklists and reads its check-in worksheets.
     sources = frozenset([*plan.sources, *material_sources(program.months, plan.site.playbook.sources)])
-    yield _page(plan, dashboard_url(plan.cohort.id), Kind.DASHBOARD, f"{plan.cohort.title}: dashboard", sources=sources)
+    yield _page(
+        plan,
+        dashboard_url(plan.cohort.id),
+        Kind.DASHBOARD,
+        plan.site.words.say("%(cohort)s: dashboard", cohort=plan.cohort.title),
+        sources=sources,
+    )
 
 
 def _pair(plan: PairPlan) -> Iterator[Page]:
@@ -118,20 +139,26 @@ def _pack_sources(plan: PairPlan) -> frozenset[Input]:
 
 def _pack(plan: PairPlan) -> Iterator[Page]:
     url = pair_pack_url(plan.cohort.cohort.id, plan.pair.id)
-    title = f"{plan.link.title}: meeting cards"
+    title = plan.cohort.site.words.say("%(pair)s: meeting cards", pair=plan.link.title)
     yield _page(plan.cohort, url, Kind.PAIR_PACK, title, pair=plan.pair, sources=_pack_sources(plan))
 
 
 def _pack_pdf(plan: PairPlan) -> Iterator[Page]:
     if plan.cohort.site.pdf:
         url = pair_pack_pdf_url(plan.cohort.cohort.id, plan.pair.id)
-        title = f"{plan.link.title}: meeting cards"
+        title = plan.cohort.site.words.say("%(pair)s: meeting cards", pair=plan.link.title)
         yield _page(plan.cohort, url, Kind.PAIR_PACK_PDF, title, pair=plan.pair, sources=_pack_sources(plan))
 
 
 def _pair_calendar(plan: PairPlan) -> Iterator[Page]:
     url = pair_calendar_url(plan.cohort.cohort.id, plan.pair.id)
-    yield _page(plan.cohort, url, Kind.PAIR_CALENDAR, f"{plan.link.title}: calendar", pair=plan.pair)
+    yield _page(
+        plan.cohort,
+        url,
+        Kind.PAIR_CALENDAR,
+        plan.cohort.site.words.say("%(pair)s: calendar", pair=plan.link.title),
+        pair=plan.pair,
+    )
 
 
 def _make_lead_calendar(page: Page, site: Site, files: SiteFiles) -> Iterable[tuple[str, bytes]]:

@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from ..interface import ENGLISH, Words
 from ..links import month_url, page_url
 from ..models import Month, Playbook, Program, Role
 from ..pages import Kind, NavLink, Page
 from ..site import Site
 from ..values import Input, Sources
 
-HOME = NavLink("Home", page_url("home"))
 T = TypeVar("T")
 S = TypeVar("S")  # where a kind is planned: the site, a program, a month, a cohort or a pair
 
@@ -56,9 +56,15 @@ class Plan:
     shared: frozenset[
         Input
     ]  # what every page shows: the settings and the programs (their titles are in the navigation)
+    words: Words = ENGLISH  # the interface's words, for titles and breadcrumbs
+
+    @property
+    def home(self) -> NavLink:
+        """The home page, as breadcrumbs name it."""
+        return NavLink(self.words.say("Home"), page_url("home"))
 
 
-def site_plan(playbook: Playbook, pdf: bool) -> Plan:
+def site_plan(playbook: Playbook, pdf: bool, words: Words = ENGLISH) -> Plan:
     """What every kind plans its pages from."""
     found = playbook.sources.files
     everything = frozenset(
@@ -69,7 +75,7 @@ def site_plan(playbook: Playbook, pdf: bool) -> Plan:
         ]
     )
     shared = frozenset([playbook.sources.settings.whole, *(s.whole for s in found["program"].values())])
-    return Plan(playbook, pdf, first_of_each(playbook.settings.roles, "id"), everything, shared)
+    return Plan(playbook, pdf, first_of_each(playbook.settings.roles, "id"), everything, shared, words)
 
 
 @dataclass(frozen=True)
@@ -110,14 +116,17 @@ def month_plans(plan: ProgramPlan) -> Iterable[MonthPlan]:
         before = months[index - 1] if index > 0 else None
         after = months[index + 1] if index + 1 < len(months) else None
         sources = frozenset([*shared, *material_sources((month,), plan.site.playbook.sources)])
-        link = _month_link(plan.program, month)
-        previous = _month_link(plan.program, before) if before else None
-        after_link = _month_link(plan.program, after) if after else None
+        words = plan.site.words
+        link = month_link(words, plan.program, month)
+        previous = month_link(words, plan.program, before) if before else None
+        after_link = month_link(words, plan.program, after) if after else None
         yield MonthPlan(plan, month, link, sources, previous, after_link)
 
 
-def _month_link(program: Program, month: Month) -> NavLink:
-    return NavLink(f"Month {month.number}: {month.title}", month_url(program.id, month.number))
+def month_link(words: Words, program: Program, month: Month) -> NavLink:
+    """A month's page, as links to it name it: `Month 3: Role and pay`."""
+    title = words.say("Month %(number)s: %(title)s", number=month.number, title=month.title)
+    return NavLink(title, month_url(program.id, month.number))
 
 
 def first_of_each(items: Iterable[T], attribute: str) -> tuple[T, ...]:

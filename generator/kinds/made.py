@@ -32,7 +32,7 @@ def _make_search_index(page: Page, site: Site, files: SiteFiles) -> Iterable[tup
 def _calendar(plan: ProgramPlan) -> Iterator[Page]:
     program = plan.program
     if plan.site.playbook.start_date(program):  # without one, there are no dates to put in it
-        title = f"{program.title}: calendar"
+        title = plan.site.words.say("%(program)s: calendar", program=program.title)
         yield Page(calendar_url(program.id), Kind.CALENDAR, title, plan.sources, program=program)
 
 
@@ -49,7 +49,14 @@ def _booklet_pdfs(plan: ProgramPlan) -> Iterator[Page]:
     program = plan.program
     for role in (None, *plan.site.roles):
         url = booklet_pdf_url(program.id, role.id if role else "")
-        yield Page(url, Kind.BOOKLET_PDF, booklet_title(program, role), plan.sources, program=program, role=role)
+        yield Page(
+            url,
+            Kind.BOOKLET_PDF,
+            booklet_title(plan.site.words, program, role),
+            plan.sources,
+            program=program,
+            role=role,
+        )
 
 
 def _pdf_made_from(page: Page) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from ..guides import neighbours, reading_order
 from ..links import page_url
 from ..models import Guide
 from ..pages import Kind, ListedGuide, NavLink, Page, Pager
-from .kind import HOME, PageKind, Plan
+from .kind import PageKind, Plan
 
 # Beyond this, a list beside the text no longer helps to find a guide, and it would add its
 # weight to every guide page; the page listing the guides has them all.
@@ -26,7 +26,7 @@ def _guides(plan: Plan) -> Iterator[Page]:
     # Which guides come before and after depends on every guide's order and roles, and the list shows
     # every title: so a guide page shows every guide's front matter (not its body).
     sources = frozenset([*plan.shared, *(s.listed for s in found["guide"].values())])
-    section = NavLink("Guides", page_url("guides"))
+    section = NavLink(plan.words.say("Guides"), page_url("guides"))
     place = {guide.id: index for index, guide in enumerate(order)}
     for guide in playbook.guides.values():
         index = place[guide.id]
@@ -39,7 +39,7 @@ def _guides(plan: Plan) -> Iterator[Page]:
             guide=guide,
             previous=everyone[index].previous,
             next=everyone[index].next,
-            trail=(HOME, section),
+            trail=(plan.home, section),
             pagers=tuple((role_id, pagers[index]) for role_id, pagers in by_role.items()),
             guides=listed,
         )
@@ -55,19 +55,19 @@ def _pagers(order: tuple[Guide, ...], links: list[NavLink], role_id: str) -> lis
 
 
 def _worksheets(plan: Plan) -> Iterator[Page]:
-    section = NavLink("Worksheets", page_url("worksheets"))
+    section = NavLink(plan.words.say("Worksheets"), page_url("worksheets"))
     for item_id, item in plan.playbook.worksheets.items():
         own = (plan.playbook.sources.of("worksheet", item_id).whole,)
         url = page_url("worksheet", item_id)
-        yield Page(url, Kind.WORKSHEET, item.title, plan.shared, own, trail=(HOME, section), worksheet=item)
+        yield Page(url, Kind.WORKSHEET, item.title, plan.shared, own, trail=(plan.home, section), worksheet=item)
 
 
 def _checklists(plan: Plan) -> Iterator[Page]:
-    section = NavLink("Checklists", page_url("checklists"))
+    section = NavLink(plan.words.say("Checklists"), page_url("checklists"))
     for item_id, item in plan.playbook.checklists.items():
         own = (plan.playbook.sources.of("checklist", item_id).whole,)
         url = page_url("checklist", item_id)
-        yield Page(url, Kind.CHECKLIST, item.title, plan.shared, own, trail=(HOME, section), checklist=item)
+        yield Page(url, Kind.CHECKLIST, item.title, plan.shared, own, trail=(plan.home, section), checklist=item)
 
 
 GUIDE = PageKind(Kind.GUIDE, _guides, "guide.html")

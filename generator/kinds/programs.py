@@ -4,34 +4,40 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..interface import Words
 from ..links import booklet_url, card_url, cards_url
 from ..models import Program, Role
 from ..pages import Kind, Page
-from .kind import HOME, MonthPlan, PageKind, ProgramPlan
+from .kind import MonthPlan, PageKind, ProgramPlan
 
 
 def _program(plan: ProgramPlan) -> Iterator[Page]:
     program = plan.program
-    yield Page(plan.link.url, Kind.PROGRAM, program.title, plan.sources, program=program, trail=(HOME,))
+    yield Page(plan.link.url, Kind.PROGRAM, program.title, plan.sources, program=program, trail=(plan.site.home,))
 
 
-def booklet_title(program: Program, role: Role | None) -> str:
-    """A booklet's title, for everyone or for one role."""
-    return f"{program.title}: booklet" + (f" for the {role.name.lower()}" if role else "")
+def booklet_title(words: Words, program: Program, role: Role | None) -> str:
+    """A booklet's title, for everyone or for one role (`role_lower`: its name as English writes it in a sentence)."""
+    if role is None:
+        return words.say("%(program)s: booklet", program=program.title)
+    values = {"program": program.title, "role": role.name, "role_lower": role.name.lower()}
+    return words.say("%(program)s: booklet for the %(role_lower)s", **values)
 
 
 def _booklets(plan: ProgramPlan) -> Iterator[Page]:
     program = plan.program
     for role in (None, *plan.site.roles):
         url = booklet_url(program.id, role.id if role else "")
-        title = booklet_title(program, role)
-        yield Page(url, Kind.BOOKLET, title, plan.sources, program=program, role=role, trail=(HOME, plan.link))
+        title = booklet_title(plan.site.words, program, role)
+        trail = (plan.site.home, plan.link)
+        yield Page(url, Kind.BOOKLET, title, plan.sources, program=program, role=role, trail=trail)
 
 
 def _cards(plan: ProgramPlan) -> Iterator[Page]:
     program = plan.program
-    title = f"{program.title}: meeting cards"
-    yield Page(cards_url(program.id), Kind.CARDS, title, plan.sources, program=program, trail=(HOME, plan.link))
+    title = plan.site.words.say("%(program)s: meeting cards", program=program.title)
+    trail = (plan.site.home, plan.link)
+    yield Page(cards_url(program.id), Kind.CARDS, title, plan.sources, program=program, trail=trail)
 
 
 def _month(plan: MonthPlan) -> Iterator[Page]:
@@ -44,7 +50,7 @@ def _month(plan: MonthPlan) -> Iterator[Page]:
         month=plan.month,
         previous=plan.previous,
         next=plan.next,
-        trail=(HOME, plan.program.link),
+        trail=(plan.program.site.home, plan.program.link),
     )
 
 
@@ -53,11 +59,13 @@ def _card(plan: MonthPlan) -> Iterator[Page]:
     yield Page(
         card_url(program.id, month.number),
         Kind.CARD,
-        f"Meeting card, month {month.number}: {month.title}",
+        plan.program.site.words.say(
+            "Meeting card, month %(number)s: %(title)s", number=month.number, title=month.title
+        ),
         plan.sources,
         program=program,
         month=month,
-        trail=(HOME, plan.program.link, plan.link),
+        trail=(plan.program.site.home, plan.program.link, plan.link),
     )
 
 

@@ -4,35 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..interface import N_
 from ..links import page_url
 from ..pages import Kind, Page
-from .kind import HOME, PageKind, Plan
+from .kind import PageKind, Plan
 
 
 def _home(plan: Plan) -> Iterator[Page]:
-    yield Page(HOME.url, Kind.HOME, plan.playbook.settings.title, plan.everything)
+    yield Page(plan.home.url, Kind.HOME, plan.playbook.settings.title, plan.everything)
 
 
 def _roles(plan: Plan) -> Iterator[Page]:
     for role in plan.roles:
-        title = f"Start here: {role.name}"
-        yield Page(page_url("role", role.id), Kind.ROLE, title, plan.everything, role=role, trail=(HOME,))
+        title = plan.words.say("Start here: %(role)s", role=role.name)
+        yield Page(page_url("role", role.id), Kind.ROLE, title, plan.everything, role=role, trail=(plan.home,))
 
 
-def _list_of(kind: Kind, title: str, listed: str) -> PageKind[Plan]:
+def _list_of(kind: Kind, listed: str, title: str) -> PageKind[Plan]:
     """The page listing every item of a kind (guides, worksheets, checklists)."""
 
     def plan_list(plan: Plan) -> Iterator[Page]:
         found = plan.playbook.sources.files[listed].values()
         # A list shows a guide's title and summary, not its body.
         files = frozenset([*plan.shared, *(s.listed if listed == "guide" else s.whole for s in found)])
-        yield Page(page_url(kind), kind, title, files, trail=(HOME,))
+        yield Page(page_url(kind), kind, plan.words.say(title), files, trail=(plan.home,))
 
     return PageKind(kind, plan_list, f"{kind}.html")
 
 
 def _progress(plan: Plan) -> Iterator[Page]:
-    yield Page("progress/index.html", Kind.PROGRESS, "My progress", plan.everything, trail=(HOME,))
+    title = plan.words.say("My progress")
+    yield Page("progress/index.html", Kind.PROGRESS, title, plan.everything, trail=(plan.home,))
 
 
 def _sitemap(plan: Plan) -> Iterator[Page]:
@@ -42,14 +44,14 @@ def _sitemap(plan: Plan) -> Iterator[Page]:
 
 def _not_found(plan: Plan) -> Iterator[Page]:
     if plan.playbook.settings.base_url:  # shown at any address, its links start from the base path
-        yield Page("404.html", Kind.NOT_FOUND, "Page not found", plan.shared)
+        yield Page("404.html", Kind.NOT_FOUND, plan.words.say("Page not found"), plan.shared)
 
 
 HOME_PAGE = PageKind(Kind.HOME, _home, "home.html")
 ROLE = PageKind(Kind.ROLE, _roles, "role.html")
-GUIDES = _list_of(Kind.GUIDES, "Guides", "guide")
-WORKSHEETS = _list_of(Kind.WORKSHEETS, "Worksheets", "worksheet")
-CHECKLISTS = _list_of(Kind.CHECKLISTS, "Checklists", "checklist")
+GUIDES = _list_of(Kind.GUIDES, "guide", N_("Guides"))
+WORKSHEETS = _list_of(Kind.WORKSHEETS, "worksheet", N_("Worksheets"))
+CHECKLISTS = _list_of(Kind.CHECKLISTS, "checklist", N_("Checklists"))
 PROGRESS = PageKind(Kind.PROGRESS, _progress, "progress.html")
 SITEMAP = PageKind(Kind.SITEMAP, _sitemap, "sitemap.xml")
 NOT_FOUND = PageKind(Kind.NOT_FOUND, _not_found, "404.html")
