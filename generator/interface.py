@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.extract import extract_javascript
+from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
@@ -127,12 +127,14 @@ def script_messages(static_folder: Path) -> tuple[str | tuple[str, str], ...]:
     """The messages the theme's scripts ask for with P.t and P.nt, in the order they appear."""
     found: dict[str | tuple[str, str], None] = {}
     for path in sorted(static_folder.glob("*.js")):
-        for _line, _function, message, _comments in extract_javascript(
-            io.BytesIO(path.read_bytes()), SCRIPT_KEYWORDS, [], {}
+        # Babel's extract() keeps only the message arguments of each call: P.t("...", { values }) is the message,
+        # P.nt("...", "...", n, { values }) the singular and the plural.
+        for _line, message, _comments, _context in extract(
+            "javascript", io.BytesIO(path.read_bytes()), SCRIPT_KEYWORDS
         ):
             if isinstance(message, str):
                 found[message] = None
-            elif isinstance(message, tuple) and all(isinstance(part, str) for part in message):
+            elif isinstance(message, tuple) and len(message) == 2 and all(isinstance(part, str) for part in message):
                 found[(message[0], message[1])] = None
     return tuple(found)
 

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   const P = window.Playbook;
+  const t = P.t;
+  const nt = P.nt;
   const root = document.documentElement.dataset.root || "";
   const DAY = 86400000;
   const source = document.getElementById("schedule-data");
@@ -121,14 +123,14 @@
     return known.get(key);
   }
 
-  /* A `<time>` for a day, after an optional label such as "Due ". */
-  function dateNodes(element, day, label, clock) {
+  /* A `<time>` for a day, as %(day)s of `message` (e.g. "Due %(day)s"), with the meeting's %(time)s. */
+  function dateNodes(element, day, message, clock) {
     element.textContent = "";
     if (!day) return;
     const time = document.createElement("time");
     time.dateTime = isoDate(day);
     time.textContent = formatDate(day);
-    element.append(label || "", time, clock ? ", " + clock : "");
+    element.append.apply(element, P.parts(message, { day: time, time: clock }));
   }
 
   function dueDay(dates, month, due) {
@@ -147,9 +149,10 @@
       if (!dates) { element.textContent = ""; return; }
       const month = Number(use[1]);
       if (element.classList.contains("due-date")) {
-        dateNodes(element, dueDay(dates, month, JSON.parse(element.dataset.due)), "Due ");
+        dateNodes(element, dueDay(dates, month, JSON.parse(element.dataset.due)), t("Due %(day)s"));
       } else {
-        dateNodes(element, dates.get(month), "", schedule.programs[use[0]].clock);
+        const clock = schedule.programs[use[0]].clock;
+        dateNodes(element, dates.get(month), clock ? t("%(day)s, %(time)s") : "%(day)s", clock);
       }
     });
     document.querySelectorAll(".first-meeting").forEach(function (line) {
@@ -215,16 +218,14 @@
     return found;
   }
 
-  function itemRow(data, entry, withMonth) {
+  function itemRow(data, entry) {
     const row = element("li");
-    row.append(link(entry.checklist.url + "?for=" + data.id + "/" + entry.month.n, entry.item.text), " (" + entry.checklist.title);
-    if (withMonth) row.append(", month " + entry.month.n);
+    const values = { item: link(entry.checklist.url + "?for=" + data.id + "/" + entry.month.n, entry.item.text), checklist: entry.checklist.title, month: entry.month.n };
     if (entry.due) {
-      const time = element("time", formatDate(entry.due));
-      time.dateTime = isoDate(entry.due);
-      row.append(", due ", time);
+      values.day = element("time", formatDate(entry.due));
+      values.day.dateTime = isoDate(entry.due);
     }
-    row.append(")");
+    row.append.apply(row, P.parts(entry.due ? t("%(item)s (%(checklist)s, month %(month)s, due %(day)s)") : t("%(item)s (%(checklist)s, month %(month)s)"), values));
     return row;
   }
 
@@ -254,10 +255,9 @@
     if (current >= 0) {
       const month = data.months[current];
       const line = element("p", "", "this-month__now");
-      line.append("You are in ", link(month.url, "month " + month.n + ": " + month.title), ", which met on ");
       const time = element("time", formatDate(dates.get(month.n)));
       time.dateTime = isoDate(dates.get(month.n));
-      line.append(time, ".");
+      line.append.apply(line, P.parts(t("You are in %(month)s, which met on %(day)s."), { month: link(month.url, t("month %(n)s: %(title)s", month)), day: time }));
       body.appendChild(line);
     }
     /* What is due next, for the chosen role: this month's items still open, and the next meeting's preparation. */
@@ -266,9 +266,9 @@
       .filter(function (entry) { return !entry.done && entry.due && entry.due >= now; })
       .sort(function (a, b) { return a.due - b.due; });
     if (todo.length) {
-      body.appendChild(element("h3", lens() ? "Coming up for you" : "Coming up"));
+      body.appendChild(element("h3", lens() ? t("Coming up for you") : t("Coming up")));
       const list = element("ul", "", "this-month__todo");
-      todo.slice(0, OVERDUE_SHOWN).forEach(function (entry) { list.appendChild(itemRow(data, entry, true)); });
+      todo.slice(0, OVERDUE_SHOWN).forEach(function (entry) { list.appendChild(itemRow(data, entry)); });
       body.appendChild(list);
     }
     if (next >= 0) {
@@ -278,25 +278,27 @@
       const line = element("p", "", "this-month__next");
       const time = element("time", formatDate(day));
       time.dateTime = isoDate(day);
-      line.append(current < 0 ? "The first meeting, " : "Next meeting, ", link(month.url, "month " + month.n + ": " + month.title),
-        ", is on ", time, days === 1 ? " (tomorrow)." : " (in " + days + " days).");
+      const message = days === 1 ? (current < 0 ? t("The first meeting, %(month)s, is on %(day)s (tomorrow).") : t("Next meeting, %(month)s, is on %(day)s (tomorrow)."))
+        : current < 0 ? nt("The first meeting, %(month)s, is on %(day)s (in %(n)s day).", "The first meeting, %(month)s, is on %(day)s (in %(n)s days).", days)
+          : nt("Next meeting, %(month)s, is on %(day)s (in %(n)s day).", "Next meeting, %(month)s, is on %(day)s (in %(n)s days).", days);
+      line.append.apply(line, P.parts(message, { month: link(month.url, t("month %(n)s: %(title)s", month)), day: time }));
       body.appendChild(line);
       const agenda = element("ol", "", "this-month__agenda");
       month.agenda.forEach(function (topic) { agenda.appendChild(element("li", topic)); });
-      body.append(element("p", "Its agenda:"), agenda);
+      body.append(element("p", t("Its agenda:")), agenda);
     } else {
       const last = dates.get(numbers[numbers.length - 1]);
-      body.appendChild(element("p", "The last meeting was on " + formatDate(last) + ". Time to decide what comes next."));
+      body.appendChild(element("p", t("The last meeting was on %(day)s. Time to decide what comes next.", { day: formatDate(last) })));
     }
     const late = overdueOf(data, dates, now);
     if (late.length) {
-      body.appendChild(element("h3", (lens() ? "Overdue for you" : "Overdue") + " (" + late.length + ")"));
+      body.appendChild(element("h3", lens() ? t("Overdue for you (%(n)s)", { n: late.length }) : t("Overdue (%(n)s)", { n: late.length })));
       const list = element("ul", "", "this-month__overdue");
-      late.slice(0, OVERDUE_SHOWN).forEach(function (entry) { list.appendChild(itemRow(data, entry, true)); });
+      late.slice(0, OVERDUE_SHOWN).forEach(function (entry) { list.appendChild(itemRow(data, entry)); });
       body.appendChild(list);
       if (late.length > OVERDUE_SHOWN) {
         const more = element("p", "", "this-month__more");
-        more.appendChild(link("progress/index.html#overdue-" + data.id, "See all " + late.length + " overdue items"));
+        more.appendChild(link("progress/index.html#overdue-" + data.id, nt("See all %(n)s overdue item", "See all %(n)s overdue items", late.length)));
         body.appendChild(more);
       }
     }
@@ -310,7 +312,7 @@
     const list = section.querySelector("ul");
     list.textContent = "";
     const late = dates ? overdueOf(data, dates, today()) : [];
-    late.forEach(function (entry) { list.appendChild(itemRow(data, entry, true)); });
+    late.forEach(function (entry) { list.appendChild(itemRow(data, entry)); });
     section.querySelector(".overdue__none").hidden = late.length > 0;
     section.hidden = !dates;
   }
@@ -359,8 +361,8 @@
       } else {
         lines.push("DTSTART;VALUE=DATE:" + compact(day), "DTEND;VALUE=DATE:" + compact(addDays(day, 1)), "TRANSP:TRANSPARENT");
       }
-      lines.push("SUMMARY:" + icsText("Month " + month.n + ": " + month.title),
-        "DESCRIPTION:" + icsText(month.goal + "\n\nAgenda:\n" + agenda + "\n\nIn the playbook: " + page), "END:VEVENT");
+      lines.push("SUMMARY:" + icsText(t("Month %(n)s: %(title)s", month)),
+        "DESCRIPTION:" + icsText(month.goal + "\n\n" + t("Agenda:") + "\n" + agenda + "\n\n" + t("In the playbook: %(url)s", { url: page })), "END:VEVENT");
     });
     lines.push("END:VCALENDAR");
     return lines.map(fold).join("\r\n") + "\r\n";

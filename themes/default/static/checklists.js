@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   const P = window.Playbook;
+  const t = P.t;
 
   function checklistKey(checklist, use) {
     return "checklist:" + checklist + ":" + (use || "all");
@@ -53,7 +54,7 @@
       toolbar.hidden = false;
       P.onAction(toolbar, {
         reset: function () {
-          if (!window.confirm("Untick every item of this checklist?")) return;
+          if (!window.confirm(t("Untick every item of this checklist?"))) return;
           P.remove(checklistKey(form.dataset.checklist, form.dataset.use));
           showTicks(form);
           showProgress();
@@ -107,20 +108,22 @@
   }
 
   function describe(element, done, total) {
-    const status = done === 0 ? "Not started" : done === total ? "Completed" : "In progress";
-    const label = element.dataset.label ? element.dataset.label + ": " : "";
+    const status = done === 0 ? "not-started" : done === total ? "completed" : "in-progress";
+    const label = element.dataset.label;
     element.innerHTML = "";
     const role = lensRole();
     if (total === 0 && role) {
       const option = document.querySelector("#lens option[value='" + role + "']");
-      element.textContent = (label ? label + "nothing" : "Nothing") + " to tick for the " + (option ? option.textContent : role) + ".";
+      const values = { label: label, role: option ? option.textContent : role };
+      element.textContent = label ? t("%(label)s: nothing to tick for the %(role)s.", values) : t("Nothing to tick for the %(role)s.", values);
       element.style.setProperty("--done", 0);
       return;
     }
     const tag = document.createElement("strong");
-    tag.className = "tag tag--" + status.toLowerCase().replace(" ", "-");
-    tag.textContent = status;
-    element.append(tag, " " + label + done + " of " + total + " ticked");
+    tag.className = "tag tag--" + status;
+    tag.textContent = { "not-started": t("Not started"), completed: t("Completed"), "in-progress": t("In progress") }[status];
+    const ticked = P.nt("%(n)s of %(total)s ticked", "%(n)s of %(total)s ticked", done, { total: total });
+    element.append(tag, " " + (label ? t("%(label)s: %(progress)s", { label: label, progress: ticked }) : ticked));
     element.style.setProperty("--done", total ? done / total : 0);
   }
 

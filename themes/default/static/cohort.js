@@ -2,8 +2,10 @@
    (dates read as calendar.js writes them), and the lead's tasks shown for one pair. */
 (function () {
   "use strict";
-  const dates = window.Playbook && window.Playbook.dates;
+  const P = window.Playbook;
+  const dates = P && P.dates;
   if (!dates) return;
+  const t = P.t;
   const now = dates.today();
 
   function timeOf(day) {
@@ -21,12 +23,10 @@
     const current = days.filter(function (day) { return day <= now; }).length - 1;
     const finished = now > days[days.length - 1];
     status.textContent = "";
-    if (current < 0) status.append("Starts ", timeOf(days[0]), ".");
-    else if (finished) status.append("Finished.");
-    else {
-      status.append("Now in month " + cells[current].dataset.month + " of " + days.length);
-      status.append.apply(status, days[current + 1] ? [", next meeting ", timeOf(days[current + 1]), "."] : ["."]);
-    }
+    const next = days[current + 1];
+    const values = { month: current < 0 ? 0 : cells[current].dataset.month, count: days.length, day: timeOf(current < 0 ? days[0] : next || now) };
+    status.append.apply(status, P.parts(current < 0 ? t("Starts %(day)s.") : finished ? t("Finished.")
+      : next ? t("Now in month %(month)s of %(count)s, next meeting %(day)s.") : t("Now in month %(month)s of %(count)s."), values));
     status.hidden = false;
     cells.forEach(function (cell, i) {
       const here = i === current && !finished;
@@ -36,7 +36,7 @@
         cell.setAttribute("aria-current", "step");
         const mark = document.createElement("span");
         mark.className = "timeline__now";
-        mark.textContent = "now";
+        mark.textContent = t("now");
         cell.append(" ", mark);
       }
     });
@@ -56,7 +56,7 @@
   if (next) {
     const mark = document.createElement("strong");
     mark.className = "tag tag--in-progress";
-    mark.textContent = "next";
+    mark.textContent = t("next");
     next.cells[0].prepend(mark, " ");
   }
   const choice = document.getElementById("task-pair");

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
   const P = window.Playbook;
+  const t = P.t;
+  const nt = P.nt;
   const table = document.querySelector("table.dashboard[data-cohort]");
   const source = document.getElementById("dashboard-data");
   if (!table || !source) return;
@@ -121,9 +123,9 @@
     }
     if (found.met) {
       found.since = Math.max(0, daysBetween(found.met, today));
-      if (found.since >= DATA.followUpDays) found.followUp = found.since + " days since the last meeting";
+      if (found.since >= DATA.followUpDays) found.followUp = nt("%(n)s day since the last meeting", "%(n)s days since the last meeting", found.since);
     } else if (pair.meetings.length && pair.meetings[0] < today) {
-      found.followUp = entry ? "no meeting recorded yet" : "no file yet";
+      found.followUp = entry ? t("no meeting recorded yet") : t("no file yet");
     }
     return found;
   }
@@ -150,14 +152,16 @@
       const all = pair[1];
       const item = element("li", "", "ticks__month ticks__month--" + (!all ? "none" : done === all ? "all" : done ? "some" : "zero"));
       item.appendChild(element("span", all ? done + "/" + all : "–")).setAttribute("aria-hidden", "true");
-      item.appendChild(element("span", "Month " + DATA.months[i].n + ": " + (all ? done + " of " + all + " ticked" : "no checklist") + ";", "visually-hidden"));
+      const values = { month: DATA.months[i].n, total: all };
+      item.appendChild(element("span", all ? nt("Month %(month)s: %(n)s of %(total)s ticked;", "Month %(month)s: %(n)s of %(total)s ticked;", done, values)
+        : t("Month %(month)s: no checklist;", values), "visually-hidden"));
       list.appendChild(item);
     });
     return list;
   }
 
   function ago(days) {
-    return days === 0 ? "today" : days === 1 ? "yesterday" : days + " days ago";
+    return days === 0 ? t("today") : days === 1 ? t("yesterday") : nt("%(n)s day ago", "%(n)s days ago", days);
   }
 
   function fill(row, found) {
@@ -166,19 +170,19 @@
     Array.from(cells).slice(1).forEach(function (cell) { cell.replaceChildren(); });
     const file = cells[0].querySelector(".dashboard__file");
     file.replaceChildren();
-    if (entry) file.append("File saved ", time(isoDay(new Date(entry.exported))));
-    cells[1].textContent = !entry ? "No file yet" : found.month ? "Month " + found.month : "Not started";
+    if (entry) file.append.apply(file, P.parts(t("File saved %(day)s"), { day: time(isoDay(new Date(entry.exported))) }));
+    cells[1].textContent = !entry ? t("No file yet") : found.month ? t("Month %(n)s", { n: found.month }) : t("Not started");
     if (entry) cells[2].appendChild(tickCells(found));
     if (found.checkIn) {
       cells[3].appendChild(time(found.checkIn.day));
       found.checkIn.scores.forEach(function (s) { cells[3].appendChild(element("span", s.label + " " + s.value + "/" + s.max, "dashboard__score")); });
     } else if (entry) {
-      cells[3].textContent = "None yet";
+      cells[3].textContent = t("None yet");
     }
     if (found.met) cells[4].append(time(found.met), element("span", ago(found.since), "dashboard__ago"));
-    else if (entry) cells[4].textContent = "None recorded";
-    if (found.followUp) cells[5].append(element("strong", "Needs follow-up"), element("span", found.followUp, "dashboard__why"));
-    else cells[5].textContent = found.pair.meetings[0] > today ? "Not yet: first meeting " + longDay(found.pair.meetings[0]) : "No";
+    else if (entry) cells[4].textContent = t("None recorded");
+    if (found.followUp) cells[5].append(element("strong", t("Needs follow-up")), element("span", found.followUp, "dashboard__why"));
+    else cells[5].textContent = found.pair.meetings[0] > today ? t("Not yet: first meeting %(day)s", { day: longDay(found.pair.meetings[0]) }) : t("No");
     row.classList.toggle("dashboard__row--follow-up", Boolean(found.followUp));
   }
 
@@ -244,7 +248,7 @@
       if (hit) visible += 1;
     });
     filters.querySelector(".dashboard-filters__count").textContent =
-      visible === shown.size ? "" : "Showing " + visible + " of " + shown.size + " pairs.";
+      visible === shown.size ? "" : nt("Showing %(shown)s of %(n)s pair.", "Showing %(shown)s of %(n)s pairs.", shown.size, { shown: visible });
   }
 
   // --- Importing files ----------------------------------------------------
@@ -256,18 +260,19 @@
 
   /* What one file holds for the dashboard ({file, pair, entry}), or why it is refused ({file, error}). */
   function judge(file, text) {
-    function no(why) { return { file: file, error: file.name + " " + why }; }
+    function no(why) { return { file: file, error: why }; }
     const data = parsed(text);
-    if (!P.isMap(data) || data.format !== FORMAT) return no("is not a progress backup: ask for the file a pair saves on their My progress page.");
-    if (data.playbook !== P.site) return no("comes from another playbook (" + clip(data.playbook) + ").");
+    const values = { file: file.name };
+    if (!P.isMap(data) || data.format !== FORMAT) return no(t("%(file)s is not a progress backup: ask for the file a pair saves on their My progress page.", values));
+    if (data.playbook !== P.site) return no(t("%(file)s comes from another playbook (%(name)s).", { file: file.name, name: clip(data.playbook) }));
     const items = data.items;
-    if (!P.isMap(items)) return no("holds no progress.");
+    if (!P.isMap(items)) return no(t("%(file)s holds no progress.", values));
     if (!roster.has(items[PAIR_KEY])) {
-      return no("names no pair of this cohort: ask them to press “This is our pair” on their pair page and export again.");
+      return no(t("%(file)s names no pair of this cohort: ask them to press “This is our pair” on their pair page and export again.", values));
     }
     const damaged = Object.keys(items).find(function (name) { return !P.fits(name, items[name]); });
-    if (damaged !== undefined) return no("is damaged (at “" + clip(damaged) + "”).");
-    if (typeof data.exported !== "string" || isNaN(Date.parse(data.exported))) return no("is damaged (it has no date).");
+    if (damaged !== undefined) return no(t("%(file)s is damaged (at “%(name)s”).", { file: file.name, name: clip(damaged) }));
+    if (typeof data.exported !== "string" || isNaN(Date.parse(data.exported))) return no(t("%(file)s is damaged (it has no date).", values));
     const kept = {};
     Object.keys(items).forEach(function (name) { if (WANTED.has(name)) kept[name] = items[name]; });
     return { file: file, pair: items[PAIR_KEY], entry: { exported: new Date(data.exported).toISOString(), items: kept } };
@@ -275,9 +280,9 @@
 
   function check(file) {
     // A year of answers is a few hundred kilobytes; more is not a backup.
-    if (file.size > 5 << 20) return Promise.resolve({ file: file, error: file.name + " is too big to be a progress backup." });
+    if (file.size > 5 << 20) return Promise.resolve({ file: file, error: t("%(file)s is too big to be a progress backup.", { file: file.name }) });
     return file.text().then(function (text) { return judge(file, text); }, function () {
-      return { file: file, error: file.name + " could not be read." };
+      return { file: file, error: t("%(file)s could not be read.", { file: file.name }) };
     });
   }
 
@@ -303,10 +308,10 @@
       entries.set(r.pair, entries.has(r.pair) ? merge(entries.get(r.pair), r.entry) : r.entry);
     });
     const names = Array.from(roster.keys()).filter(function (id) { return taken.some(function (r) { return r.pair === id; }); });
-    let text = taken.length ? "Imported " + taken.length + " of " + results.length + " files: " +
-      names.map(function (id) { return roster.get(id).label; }).join(", ") + "." : "No file was imported.";
+    let text = taken.length ? nt("Imported %(taken)s of %(n)s file: %(pairs)s.", "Imported %(taken)s of %(n)s files: %(pairs)s.", results.length,
+      { taken: taken.length, pairs: names.map(function (id) { return roster.get(id).label; }).join(", ") }) : t("No file was imported.");
     if (taken.length && !P.writeAll([[STORE, JSON.stringify({ pairs: Object.fromEntries(entries) })]])) text = P.noRoom;
-    status.textContent = text + (notes.length ? " Skipped:" : "");
+    status.textContent = text + (notes.length ? " " + t("Skipped:") : "");
     messages.replaceChildren.apply(messages, notes.map(function (note) { return element("li", note); }));
     showAll();
   }
@@ -327,24 +332,25 @@
   }
 
   function spreadsheet() {
-    const header = ["pair id", "pair", "file saved", "month reached"]
-      .concat(DATA.months.map(function (m) { return "month " + m.n + " ticks"; }))
-      .concat(["last check-in", "check-in scores", "last meeting", "days since last meeting", "follow-up"]);
+    const header = [t("pair id"), t("pair"), t("file saved"), t("month reached")]
+      .concat(DATA.months.map(function (m) { return t("month %(n)s ticks", m); }))
+      .concat([t("last check-in"), t("check-in scores"), t("last meeting"), t("days since last meeting"), t("follow-up")]);
     const lines = [header];
     Array.from(table.tBodies[0].rows).filter(function (row) { return !row.hidden; }).forEach(function (row) {
       const f = shown.get(row.dataset.pair);
       lines.push([
-        f.pair.id, f.pair.label, f.entry ? isoDay(new Date(f.entry.exported)) : "no file yet", f.entry ? f.month : "",
-      ].concat(DATA.months.map(function (m, i) { return f.entry && f.ticks[i][1] ? f.ticks[i][0] + " of " + f.ticks[i][1] : ""; }))
+        f.pair.id, f.pair.label, f.entry ? isoDay(new Date(f.entry.exported)) : t("no file yet"), f.entry ? f.month : "",
+      ].concat(DATA.months.map(function (m, i) { return f.entry && f.ticks[i][1] ? t("%(done)s of %(total)s", { done: f.ticks[i][0], total: f.ticks[i][1] }) : ""; }))
         .concat([
           f.checkIn ? f.checkIn.day : "",
-          f.checkIn ? f.checkIn.scores.map(function (s) { return s.label + " " + s.value + " of " + s.max; }).join("; ") : "",
-          f.met || "", f.since === null ? "" : f.since, f.followUp ? "needs follow-up: " + f.followUp : "",
+          f.checkIn ? f.checkIn.scores.map(function (s) { return t("%(label)s %(value)s of %(max)s", s); }).join("; ") : "",
+          f.met || "", f.since === null ? "" : f.since, f.followUp ? t("needs follow-up: %(why)s", { why: f.followUp }) : "",
         ]));
     });
     const text = "\ufeff" + lines.map(function (line) { return line.map(cell).join(","); }).join("\r\n") + "\r\n";
-    P.download(DATA.cohort + "-dashboard.csv", text, "text/csv;charset=utf-8");
-    status.textContent = "The rows shown are in the spreadsheet " + DATA.cohort + "-dashboard.csv, among your downloads.";
+    const name = t("%(cohort)s-dashboard.csv", { cohort: DATA.cohort });
+    P.download(name, text, "text/csv;charset=utf-8");
+    status.textContent = t("The rows shown are in the spreadsheet %(file)s, among your downloads.", { file: name });
   }
 
   // --- Start --------------------------------------------------------------
@@ -352,10 +358,10 @@
   P.onAction(toolbar, {
     "export-csv": spreadsheet,
     forget: function () {
-      if (!window.confirm("Forget every file imported for this cohort? The pairs' own browsers keep their progress.")) return;
+      if (!window.confirm(t("Forget every file imported for this cohort? The pairs' own browsers keep their progress."))) return;
       P.remove(STORE);
       messages.replaceChildren();
-      status.textContent = "The imported files are forgotten.";
+      status.textContent = t("The imported files are forgotten.");
       showAll();
       document.getElementById("dashboard-files").focus(); // the button pressed is gone
     },

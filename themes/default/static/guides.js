@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   const html = document.documentElement;
+  const t = window.Playbook.t;
   const pager = document.querySelector("[data-guide-pager]");
   const data = document.getElementById("guide-pagers");
   if (!pager || !data) return;
@@ -16,7 +17,7 @@
     a.href = root + target.url;
     a.rel = side === "previous" ? "prev" : "next";
     const label = document.createElement("span");
-    label.textContent = side === "previous" ? "Previous" : "Next";
+    label.textContent = side === "previous" ? t("Previous") : t("Next");
     a.append(label, " " + target.title);
     return a;
   }

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   const P = window.Playbook;
+  const t = P.t;
   const box = document.querySelector(".pair-claim[data-cohort]");
   if (!box) return;
   const key = "pair:" + box.dataset.cohort;
@@ -13,9 +14,9 @@
   function show(extra) {
     const owner = P.getText(key);
     const ours = owner === box.dataset.pair;
-    if (ours) now.textContent = "This browser belongs to " + box.dataset.label + ".";
-    else if (owner) now.textContent = "This browser belongs to another pair of this cohort (" + owner + ").";
-    else now.textContent = "This browser does not say yet which pair it belongs to.";
+    if (ours) now.textContent = t("This browser belongs to %(pair)s.", { pair: box.dataset.label });
+    else if (owner) now.textContent = t("This browser belongs to another pair of this cohort (%(pair)s).", { pair: owner });
+    else now.textContent = t("This browser does not say yet which pair it belongs to.");
     if (extra) now.textContent += " " + extra;
     claim.hidden = ours;
     unclaim.hidden = !owner;
@@ -24,7 +25,7 @@
   P.onAction(box, {
     claim: function () {
       const kept = P.setText(key, box.dataset.pair);
-      show(kept ? "Save a new backup file on My progress for the program lead." : "This browser keeps nothing after it closes: press again next time.");
+      show(kept ? t("Save a new backup file on My progress for the program lead.") : t("This browser keeps nothing after it closes: press again next time."));
       unclaim.focus();
     },
     unclaim: function () {

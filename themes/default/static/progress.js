@@ -3,6 +3,8 @@
 (function () {
   "use strict";
   const P = window.Playbook;
+  const t = P.t;
+  const nt = P.nt;
   const FORMAT = "playbook-progress";
   const toolbar = document.querySelector(".toolbar[data-for='progress']");
   if (!toolbar) return;
@@ -19,7 +21,7 @@
     document.querySelectorAll("[data-answers]").forEach(function (line) {
       const answers = P.read(line.dataset.answers) || {};
       const answered = new Set(Object.keys(answers).map(function (name) { return name.split(".")[0]; })).size;
-      line.textContent = answered ? answered + " of " + line.dataset.fields + " questions answered" : "Not started";
+      line.textContent = answered ? nt("%(answered)s of %(n)s question answered", "%(answered)s of %(n)s questions answered", Number(line.dataset.fields), { answered: answered }) : t("Not started");
     });
   }
 
@@ -27,26 +29,28 @@
     const items = {};
     kept().forEach(function (entry) { items[entry[0]] = entry[1]; });
     const file = { format: FORMAT, version: 1, playbook: P.site, exported: new Date().toISOString(), items: items };
-    P.download(P.site + "-progress.json", JSON.stringify(file, null, 2) + "\n", "application/json");
-    say("The backup file " + P.site + "-progress.json, among your downloads, holds " + Object.keys(items).length + " checklists, worksheets and guides.");
+    const name = t("%(playbook)s-progress.json", { playbook: P.site });
+    P.download(name, JSON.stringify(file, null, 2) + "\n", "application/json");
+    say(nt("The backup file %(file)s, among your downloads, holds %(n)s checklist, worksheet or guide.",
+      "The backup file %(file)s, among your downloads, holds %(n)s checklists, worksheets and guides.", Object.keys(items).length, { file: name }));
   }
 
   function importAll(input) {
     P.readBackup(input, FORMAT, function (data) {
       const items = data.items;
-      if (!P.isMap(items)) return say("This backup has no checklists, worksheets or guides in it; nothing was changed.");
+      if (!P.isMap(items)) return say(t("This backup has no checklists, worksheets or guides in it; nothing was changed."));
       const names = Object.keys(items);
       const damaged = names.find(function (name) { return !P.fits(name, items[name]); });
-      if (damaged !== undefined) return say("This backup is damaged (at “" + damaged + "”); nothing was changed.");
-      if (data.playbook !== P.site && !window.confirm("This file comes from another playbook (" + data.playbook + "). Restore it anyway?")) return;
-      if (!window.confirm("Restore " + names.length + " checklists, worksheets and guides? They replace what this browser has for the same ones.")) return;
+      if (damaged !== undefined) return say(t("This backup is damaged (at “%(name)s”); nothing was changed.", { name: damaged }));
+      if (data.playbook !== P.site && !window.confirm(t("This file comes from another playbook (%(name)s). Restore it anyway?", { name: data.playbook }))) return;
+      if (!window.confirm(nt("Restore %(n)s checklist, worksheet or guide? It replaces what this browser has for the same one.", "Restore %(n)s checklists, worksheets and guides? They replace what this browser has for the same ones.", names.length))) return;
       if (!P.writeAll(names.map(function (name) { return [name, items[name]]; }))) return say(P.noRoom);
       window.location.reload();
     }, say);
   }
 
   function forget() {
-    if (!window.confirm("Forget every tick and answer this browser keeps for this playbook? Save a backup file first if you may need them.")) return;
+    if (!window.confirm(t("Forget every tick and answer this browser keeps for this playbook? Save a backup file first if you may need them."))) return;
     kept().forEach(function (entry) { P.remove(entry[0]); });
     window.location.reload();
   }

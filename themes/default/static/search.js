@@ -4,6 +4,8 @@
    files it needs. Words are split as the build splits them: lowercase, accents dropped. */
 (function () {
   "use strict";
+  const t = window.Playbook.t;
+  const nt = window.Playbook.nt;
   const box = document.querySelector(".search");
   if (!box) return;
   const input = box.querySelector("input");
@@ -27,7 +29,7 @@
         const tag = document.createElement("script");
         tag.src = root + "search/" + name + ".js";
         tag.onload = resolve;
-        tag.onerror = function () { reject(new Error("the search index could not be loaded")); };
+        tag.onerror = function () { reject(new Error(t("the search index could not be loaded"))); };
         document.head.appendChild(tag);
       }));
     }
@@ -192,10 +194,12 @@
       results.append(...docs.map(function (doc) { return result(doc, found.wanted); }));
       const shown = results.children.length;
       const total = found.ranked.length;
-      status.textContent = !total ? "Nothing found for “" + query.trim() + "”"
-        : (total > shown ? "The best " + shown + " of " + total : total) + " result" + (total === 1 ? "" : "s") + " for “" + query.trim() + "”";
+      const values = { query: query.trim(), shown: shown };
+      status.textContent = !total ? t("Nothing found for “%(query)s”", values)
+        : total > shown ? nt("The best %(shown)s of %(n)s result for “%(query)s”", "The best %(shown)s of %(n)s results for “%(query)s”", total, values)
+          : nt("%(n)s result for “%(query)s”", "%(n)s results for “%(query)s”", total, values);
       more.hidden = shown >= total;
-      more.textContent = "Show all " + total + " results";
+      more.textContent = nt("Show all %(n)s result", "Show all %(n)s results", total);
       more.onclick = function () {
         more.hidden = true;
         list(query, found, shown).then(function (first) { if (first) first.querySelector("a").focus(); }, failed);
@@ -204,12 +208,12 @@
     });
   }
 
-  function failed(error) { status.textContent = "Search is not available: " + error.message + "."; }
+  function failed(error) { status.textContent = t("Search is not available: %(why)s.", { why: error.message }); }
 
   function show(query) {
     if (!query.trim()) { close(); return; }
     panel.hidden = false;
-    status.textContent = "Searching…";
+    status.textContent = t("Searching…");
     search(query).then(function (found) { return list(query, found, 0, LIMIT); }).catch(failed);
   }
 

@@ -102,47 +102,6 @@
     return kind === "guide" ? Array.isArray(value) && value.every(isTick) : isMap(value, kind === "checklist" ? isTick : isAnswer);
   }
 
-  const KINDS = {
-    "playbook-progress": "a backup of all your progress: restore it on the My progress page",
-    "playbook-worksheet": "the backup of one worksheet: restore it on that worksheet’s page",
-  };
-
-  /* Read the backup file chosen in `input`: `then` gets its data and the file when it is a `format` backup,
-     else `say` is told why not. The input is emptied, so choosing the same file again is noticed. */
-  function readBackup(input, format, then, say) {
-    const file = input.files && input.files[0];
-    input.value = "";
-    if (!file) return;
-    const no = "; nothing was changed.";
-    // Even a year of answers is a few hundred kilobytes; more could not be kept by the browser anyway.
-    if (file.size > 5 << 20) { say("This file is too big to be a backup (" + +(file.size / 1048576).toFixed(1) + " MB)" + no); return; }
-    file.text().then(function (text) {
-      let data = null;
-      try { data = JSON.parse(text); } catch (error) { /* not JSON */ }
-      if (!isMap(data) || !KINDS[data.format]) say("This file is not a Playbook backup" + no);
-      else if (data.format !== format) say("This file is " + KINDS[data.format] + no);
-      else then(data, file);
-    }, function () { say("This file could not be read" + no); });
-  }
-
-  /* A value from the page address, e.g. ?for=twelve-months/6 */
-  function param(name) {
-    return new URLSearchParams(window.location.search).get(name);
-  }
-
-  /* Call handlers[action] when a [data-action] element inside `root` is clicked. */
-  function onAction(root, handlers) {
-    root.addEventListener("click", function (event) {
-      const button = event.target.closest("[data-action]");
-      if (button && handlers[button.dataset.action]) handlers[button.dataset.action](event, button);
-    });
-  }
-
-  /* Parts of the page that only work with JavaScript start hidden; show them. */
-  function reveal(selector) {
-    document.querySelectorAll(selector).forEach(function (element) { element.hidden = false; });
-  }
-
   /* The interface's words in the playbook's language, from the page (none in English): P.t("Saved %(name)s",
      { name: x }) and P.nt("%(n)s pair", "%(n)s pairs", n). A message without a translation reads in English. */
   const spoken = (function () {
@@ -167,11 +126,56 @@
     return fill(text, Object.assign({ n: n }, values));
   }
 
+  /* A translated message whose values are elements (a <time>, a link) or text: the pieces to append, in the
+     message's order, e.g. el.append(...P.parts(P.t("Due %(day)s"), { day: time })). */
+  function parts(text, values) {
+    return text.split(/%\((\w+)\)s/).map(function (part, i) { return i % 2 ? (part in values ? values[part] : "%(" + part + ")s") : part; });
+  }
+
+  /* Read the backup file chosen in `input`: `then` gets its data and the file when it is a `format` backup,
+     else `say` is told why not. The input is emptied, so choosing the same file again is noticed. */
+  function readBackup(input, format, then, say) {
+    const file = input.files && input.files[0];
+    input.value = "";
+    if (!file) return;
+    // Even a year of answers is a few hundred kilobytes; more could not be kept by the browser anyway.
+    if (file.size > 5 << 20) { say(t("This file is too big to be a backup (%(size)s MB); nothing was changed.", { size: +(file.size / 1048576).toFixed(1) })); return; }
+    file.text().then(function (text) {
+      let data = null;
+      try { data = JSON.parse(text); } catch (error) { /* not JSON */ }
+      const kinds = {
+        "playbook-progress": t("This file is a backup of all your progress: restore it on the My progress page; nothing was changed."),
+        "playbook-worksheet": t("This file is the backup of one worksheet: restore it on that worksheet’s page; nothing was changed."),
+      };
+      if (!isMap(data) || !kinds[data.format]) say(t("This file is not a Playbook backup; nothing was changed."));
+      else if (data.format !== format) say(kinds[data.format]);
+      else then(data, file);
+    }, function () { say(t("This file could not be read; nothing was changed.")); });
+  }
+
+  /* A value from the page address, e.g. ?for=twelve-months/6 */
+  function param(name) {
+    return new URLSearchParams(window.location.search).get(name);
+  }
+
+  /* Call handlers[action] when a [data-action] element inside `root` is clicked. */
+  function onAction(root, handlers) {
+    root.addEventListener("click", function (event) {
+      const button = event.target.closest("[data-action]");
+      if (button && handlers[button.dataset.action]) handlers[button.dataset.action](event, button);
+    });
+  }
+
+  /* Parts of the page that only work with JavaScript start hidden; show them. */
+  function reveal(selector) {
+    document.querySelectorAll(selector).forEach(function (element) { element.hidden = false; });
+  }
+
   window.Playbook = {
-    t: t, nt: nt,
+    t: t, nt: nt, parts: parts,
     site: site, saves: Boolean(local), read: read, write: write, remove: remove,
     getText: getText, setText: setText, entries: entries, download: download, writeAll: writeAll, isMap: isMap, isAnswer: isAnswer, kept: KEPT, fits: fits, readBackup: readBackup,
-    noRoom: "Your browser has no room to keep this backup; nothing was changed.",
+    noRoom: t("Your browser has no room to keep this backup; nothing was changed."),
     param: param, onAction: onAction, reveal: reveal,
     key: function (name) { return prefix + name; },
   };

@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   const P = window.Playbook;
+  const t = P.t;
   const FORMAT = "playbook-worksheet";
 
   function keyOf(form) {
@@ -19,6 +20,10 @@
 
   function fileStem(form) {
     return form.dataset.worksheet + (form.dataset.instance ? "-" + form.dataset.instance : "");
+  }
+
+  function jsonName(form) {
+    return t("%(name)s-answers.json", { name: fileStem(form) });
   }
 
   function collect(form) {
@@ -64,7 +69,7 @@
     form.querySelectorAll(".worksheet__section").forEach(function (section) {
       lines.push("## " + section.querySelector("h2, h3, h4, h5").textContent.trim(), "");
       section.querySelectorAll(".field[data-field]").forEach(function (field) {
-        lines.push("**" + field.querySelector(".field__label").textContent.trim() + "**", "", answerText(field, answers) || "_(no answer)_", "");
+        lines.push("**" + field.querySelector(".field__label").textContent.trim() + "**", "", answerText(field, answers) || "_" + t("(no answer)") + "_", "");
       });
     });
     return lines.join("\n");
@@ -98,22 +103,22 @@
       instance: form.dataset.instance ? Number(form.dataset.instance) : undefined,
       exported: new Date().toISOString(), answers: collect(form),
     };
-    P.download(fileStem(form) + "-answers.json", JSON.stringify(file, null, 2) + "\n", "application/json");
+    P.download(jsonName(form), JSON.stringify(file, null, 2) + "\n", "application/json");
   }
 
   function importFile(form, input, say) {
     P.readBackup(input, FORMAT, function (data, file) {
       const before = collect(form);
       if (data.worksheet !== form.dataset.worksheet) {
-        say("That file holds answers for “" + (data.title || data.worksheet) + "”, not this worksheet; nothing was changed.");
+        say(t("That file holds answers for “%(title)s”, not this worksheet; nothing was changed.", { title: data.title || data.worksheet }));
       } else if (data.instance !== undefined && String(data.instance) !== (form.dataset.instance || "")) {
-        say("That file holds " + form.dataset.title + " " + data.instance + ", not " + nameOf(form) + ": choose it above, then restore; nothing was changed.");
+        say(t("That file holds %(title)s %(number)s, not %(name)s: choose it above, then restore; nothing was changed.", { title: form.dataset.title, number: data.instance, name: nameOf(form) }));
       } else if (!P.isMap(data.answers)) {
-        say("This backup has no answers; nothing was changed.");
+        say(t("This backup has no answers; nothing was changed."));
       } else if (!P.isMap(data.answers, P.isAnswer)) {
-        say("This backup’s answers are damaged; nothing was changed.");
-      } else if (Object.keys(before).length && !window.confirm("Replace the answers on this page with the ones in the file?")) {
-        say("Nothing was restored; your answers are as they were.");
+        say(t("This backup’s answers are damaged; nothing was changed."));
+      } else if (Object.keys(before).length && !window.confirm(t("Replace the answers on this page with the ones in the file?"))) {
+        say(t("Nothing was restored; your answers are as they were."));
       } else {
         fill(form, data.answers);
         const answers = collect(form);
@@ -123,7 +128,8 @@
           say(P.noRoom);
         } else {
           save(form);
-          say("Restored the answers " + (form.dataset.instance ? "to " + nameOf(form) + " " : "") + "from " + file.name + ".");
+          const values = { name: nameOf(form), file: file.name };
+          say(form.dataset.instance ? t("Restored the answers to %(name)s from %(file)s.", values) : t("Restored the answers from %(file)s.", values));
         }
       }
     }, say);
@@ -157,7 +163,7 @@
     form.dataset.when = when;
     document.querySelector(".instance-number").textContent = " " + option.value;
     document.querySelector(".instance-now__when").textContent =
-      when.charAt(0).toUpperCase() + when.slice(1) + " · " + option.value + " of " + option.parentNode.options.length;
+      t("%(when)s · %(number)s of %(count)s", { when: when.charAt(0).toUpperCase() + when.slice(1), number: option.value, count: option.parentNode.options.length });
     document.querySelector(".instance-now__blank").hidden = true;
     load(form);
   }
@@ -169,7 +175,7 @@
     showInstance(form, select.selectedOptions[0]);
     select.addEventListener("change", function () {
       showInstance(form, select.selectedOptions[0]);
-      say("Showing " + nameOf(form) + ". Your answers are saved in this browser as you type.");
+      say(t("Showing %(name)s. Your answers are saved in this browser as you type.", { name: nameOf(form) }));
       const params = new URLSearchParams(window.location.search);
       params.set("n", select.value);
       // So that a reload shows the same one; some browsers refuse this on pages opened from disk.
@@ -195,25 +201,28 @@
     if (!setUpInstances(form, say)) return; // a repeating worksheet printed in a booklet keeps nothing
     if (form.dataset.instance === undefined) load(form);
     form.addEventListener("input", function () {
-      const kept = save(form);
-      say(kept ? (form.dataset.instance ? nameOf(form) + " saved" : "Saved") + " in this browser at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + "."
-        : "This browser does not keep answers for this page: save a backup file before you leave it.");
+      const values = { name: nameOf(form), time: new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) };
+      say(!save(form) ? t("This browser does not keep answers for this page: save a backup file before you leave it.")
+        : form.dataset.instance ? t("%(name)s saved in this browser at %(time)s.", values) : t("Saved in this browser at %(time)s.", values));
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     if (!toolbar) return;
     toolbar.hidden = false;
     P.onAction(toolbar, {
-      "export-json": function () { exportJson(form); say("Your answers to " + nameOf(form) + " are in the backup file " + fileStem(form) + "-answers.json, among your downloads."); },
+      "export-json": function () {
+        exportJson(form);
+        say(t("Your answers to %(name)s are in the backup file %(file)s, among your downloads.", { name: nameOf(form), file: jsonName(form) }));
+      },
       "export-markdown": function () {
         P.download(fileStem(form) + ".md", markdown(form), "text/markdown");
-        say("Your answers to " + nameOf(form) + " are in the text document " + fileStem(form) + ".md, among your downloads.");
+        say(t("Your answers to %(name)s are in the text document %(file)s, among your downloads.", { name: nameOf(form), file: fileStem(form) + ".md" }));
       },
       "print-blank": function () { printBlank(form); },
       clear: function () {
-        if (!window.confirm("Clear every answer on " + nameOf(form) + "? This cannot be undone.")) return;
+        if (!window.confirm(t("Clear every answer on %(name)s? This cannot be undone.", { name: nameOf(form) }))) return;
         fill(form, {});
         P.remove(keyOf(form));
-        say("Answers to " + nameOf(form) + " cleared.");
+        say(t("Answers to %(name)s cleared.", { name: nameOf(form) }));
       },
     });
     toolbar.querySelector("[data-action='import']").addEventListener("change", function (event) {
