@@ -1,4 +1,4 @@
-"""How dates and times read in the playbook's language: one style, from Babel's CLDR data.
+"""How dates and times read in the playbook's language, and which way its text runs, from Babel's CLDR data.
 
 The browser gets the same pattern and names as data (`browser_style`), so a date the reader's
 own start date gives reads exactly like one the build wrote.
@@ -63,6 +63,12 @@ def date_style(language: str) -> DateStyle:
             table = getattr(locale, kind)[context][WIDTHS[width]]
             names[field] = tuple(table[n] for n in (range(1, 13) if kind == "months" else range(7)))
     return DateStyle(str(locale), pattern, names)
+
+
+@lru_cache(maxsize=8)
+def direction(language: str) -> str:
+    """`rtl` for a language written right to left (`ar`, `he`, `fa`, `ur`...), else `ltr`, as for an unknown one."""
+    return "rtl" if _locale(language).character_order == "right-to-left" else "ltr"
 
 
 def _locale(language: str) -> Locale:

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from .cohort_dates import CohortDates, Occurrence, cohort_dates, occurrences
-from .dates import DateStyle, date_style
+from .dates import DateStyle, date_style, direction
 from .errors import Diagnostic
 from .guides import guide_contents, unlinked_guides
 from .interface import ENGLISH, Words
@@ -101,6 +101,11 @@ class Site:
     def date_style(self) -> DateStyle:
         """How dates read in the playbook's language."""
         return date_style(self.playbook.settings.language)
+
+    @property
+    def direction(self) -> str:
+        """Which way the playbook's language runs: `rtl` or `ltr`, for `<html dir>`."""
+        return direction(self.playbook.settings.language)
 
     def schedule_data(self) -> dict[str, Any]:
         """What calendar.js needs to date every meeting from any start date, as the build does."""

@@ -9,7 +9,9 @@ checkout is left as it is, opens each page type in Debian's Chromium at 360 px (
 The page types made for paper (checklist, meeting card and cards, booklet, worksheet) are also printed to
 A4 PDF and each printed page is saved as OUT/print/<type>-<page>.png (needs pdftoppm, from
 Debian's poppler-utils). With --lens ROLE the pages are shown as that role's reader sees them,
-and the folders are named e.g. OUT/360-dark-mentor/.
+and the folders are named e.g. OUT/360-dark-mentor/. With --language TAG the example is built in
+that language (e.g. `ar`, written right to left), and the folders are named e.g. OUT/360-light-ar/
+and OUT/print-ar/.
 
 Needs `pip install '.[test]'` and Debian's chromium; Playwright never downloads a browser here.
 """
@@ -63,18 +65,22 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="folder for the PNGs (default: a new temporary folder)")
     parser.add_argument("--only", nargs="+", type=page_type, metavar="KIND", help="only these page types")
     parser.add_argument("--lens", metavar="ROLE", help="show the pages through this role's lens, e.g. mentor")
+    parser.add_argument("--language", metavar="TAG", help="build the example in this language, e.g. ar")
     parser.add_argument("--scale", type=float, default=1, help="device pixels per CSS pixel (default: 1)")
     parser.add_argument("--no-print", action="store_true", help="skip printing to PDF")
     return parser.parse_args(argv)
 
 
-def build_example(folder: Path) -> Path:
-    """The example site, built from a copy of the example in `folder`; the checkout is only read."""
+def build_example(folder: Path, language: str = "") -> Path:
+    """The example site, built from a copy of the example in `folder`, in `language` if given; reads the checkout only."""
     from generator.build import build
 
     project = folder / "project"
     project.mkdir()
-    shutil.copy2(REPO / "playbook.yaml", project)
+    settings = (REPO / "playbook.yaml").read_text(encoding="utf-8")
+    if language:
+        settings = re.sub(r"^language:.*$", lambda _: f"language: {language}", settings, count=1, flags=re.MULTILINE)
+    (project / "playbook.yaml").write_text(settings, encoding="utf-8")
     shutil.copytree(REPO / "content", project / "content")
     site = folder / "site"
     build(project, site, cache=False)
@@ -88,11 +94,10 @@ def lens_roles(site: Path) -> list[str]:
     return re.findall(r'<option value="([^"]+)"', select.group(1)) if select else []
 
 
-def print_to_pngs(page: Any, kind: str, folder: Path, out: Path) -> int:
+def print_to_pngs(page: Any, kind: str, folder: Path, printed: Path) -> int:
     """Print the open page to an A4 PDF and save each of its pages as PNG; how many pages it printed."""
     pdf = folder / f"{slug(kind)}.pdf"
     page.pdf(path=str(pdf), format="A4")
-    printed = out / "print"
     printed.mkdir(parents=True, exist_ok=True)
     for old in printed.glob(f"{slug(kind)}-[0-9]*.png"):  # a longer earlier print would leave pages behind
         old.unlink()
@@ -123,6 +128,7 @@ def take(
     kinds: Sequence[str],
     *,
     lens: str = "",
+    language: str = "",
     scale: float = 1,
     printing: bool = True,
 ) -> int:
@@ -130,7 +136,8 @@ def take(
     if printing and shutil.which("pdftoppm") is None:
         print("pdftoppm is missing (apt-get install poppler-utils): printed pages are skipped")
         printing = False
-    suffix = f"-{lens}" if lens else ""
+    suffix = "".join(f"-{name}" for name in (language, lens) if name)
+    printed = out / f"print-{language}" if language else out / "print"
     lens_key = json.dumps(f"playbook:{storage_key(site)}:lens")
     contexts = {
         (width, scheme): browser.new_context(**view(width, scheme, scale)) for width in WIDTHS for scheme in SCHEMES
@@ -155,7 +162,7 @@ def take(
                 line = f"{kind}: {len(tabs)} screenshots"
                 made += len(tabs)
                 if printing and kind in PRINTED:
-                    pages = print_to_pngs(tabs[max(WIDTHS), "light"], kind, Path(pdfs), out)
+                    pages = print_to_pngs(tabs[max(WIDTHS), "light"], kind, Path(pdfs), printed)
                     made += pages
                     line += f", {pages} printed page{'s' if pages != 1 else ''}"
                 print(line + "".join(f"\n  script error at {error}" for error in errors), flush=True)
@@ -171,12 +178,21 @@ def main(argv: Sequence[str] | None = None, *, browser: Any = None) -> int:
     out: Path = args.out.resolve() if args.out else Path(tempfile.mkdtemp(prefix="playbook-shots-"))
     kinds = list(dict.fromkeys(args.only or PAGE_TYPES))
     with tempfile.TemporaryDirectory(prefix="playbook-example-") as work:
-        site = build_example(Path(work))
+        site = build_example(Path(work), args.language or "")
         if args.lens and args.lens not in lens_roles(site):
             print(f"unknown role {args.lens!r}; expected one of {', '.join(lens_roles(site))}", file=sys.stderr)
             return 2
         with chromium() if browser is None else nullcontext(browser) as running:
-            made = take(running, site, out, kinds, lens=args.lens or "", scale=args.scale, printing=not args.no_print)
+            made = take(
+                running,
+                site,
+                out,
+                kinds,
+                lens=args.lens or "",
+                language=args.language or "",
+                scale=args.scale,
+                printing=not args.no_print,
+            )
     print(f"{made} files in {out}")
     return 0
 
