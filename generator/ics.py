@@ -41,8 +41,8 @@ def render_pair_calendar(site: Site, cohort: CohortDates, pair_id: str) -> bytes
 
 def render_task_calendar(site: Site, cohort: CohortDates) -> bytes:
     """The cohort's tasks, for every pair, as all-day events."""
-    say = site.words.say
-    cal = _calendar(say("%(cohort)s: tasks", cohort=cohort.cohort.title) + f" · {site.playbook.settings.title}")
+    speak = site.words.speak
+    cal = _calendar(speak("%(cohort)s: tasks", cohort=cohort.cohort.title) + f" · {site.playbook.settings.title}")
     host = _host(site)
     stamp = _stamp(cohort.cohort.start_date)
     page = cohort_tasks_url(cohort.cohort.id)
@@ -55,10 +55,10 @@ def render_task_calendar(site: Site, cohort: CohortDates) -> bytes:
         pair = cohort.pair(task.pair.id)
         event.add("summary", f"{task.task.task}: {pair.label}")
         named = f"{pair.label} ({task.pair.id})" if pair.label != task.pair.id else pair.label
-        lines = [task.task.details or "", say("Pair: %(pair)s", pair=named)]
+        lines = [task.task.details or "", speak("Pair: %(pair)s", pair=named)]
         if task.task.worksheet:
-            lines.append(say("Worksheet: %(page)s", page=_where(site, page_url("worksheet", task.task.worksheet))))
-        lines.append(say("In the playbook: %(page)s", page=_where(site, page)))
+            lines.append(speak("Worksheet: %(page)s", page=_where(site, page_url("worksheet", task.task.worksheet))))
+        lines.append(speak("In the playbook: %(page)s", page=_where(site, page)))
         event.add("description", "\n".join(line for line in lines if line))
         event.add("categories", [_owner_names(site, task.task.owner)])
         event.add("transp", "TRANSPARENT")
@@ -120,15 +120,15 @@ def _event(site: Site, program: Program, month: Month, meeting: Meeting, start: 
     else:
         event.add("dtstart", meeting.start)
         event.add("duration", dt.timedelta(minutes=meeting.minutes))
-    say = site.words.say
-    event.add("summary", say("Month %(number)s: %(title)s", number=month.number, title=month.title))
+    speak = site.words.speak
+    event.add("summary", speak("Month %(number)s: %(title)s", number=month.number, title=month.title))
     page = month_url(program.id, month.number)
     agenda = "\n".join(
-        f"- {item.topic}" + (" (" + say("%(minutes)s min", minutes=item.minutes) + ")" if item.minutes else "")
+        f"- {item.topic}" + (" (" + speak("%(minutes)s min", minutes=item.minutes) + ")" if item.minutes else "")
         for item in month.agenda
     )
-    where = say("In the playbook: %(page)s", page=_where(site, page))
-    heading = say("Agenda:")
+    where = speak("In the playbook: %(page)s", page=_where(site, page))
+    heading = speak("Agenda:")
     event.add("description", f"{month.goal}\n\n{heading}\n{agenda}\n\n{where}")
     if site.base_url:
         event.add("url", site.base_url + page)

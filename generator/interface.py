@@ -49,12 +49,12 @@ class Words:
         """The message for `n` things in the playbook's language."""
         return str(self.translations.ngettext(singular, plural, n))
 
-    def say(self, message: str, **values: object) -> str:
+    def speak(self, message: str, **values: object) -> str:
         """The message in the playbook's language, with its `%(name)s` fields filled in."""
         text = self.gettext(message)
         return text % values if values else text
 
-    def say_n(self, singular: str, plural: str, n: int, **values: object) -> str:
+    def speak_n(self, singular: str, plural: str, n: int, **values: object) -> str:
         """The message for `n` things, with `%(n)s` and the other fields filled in."""
         return self.ngettext(singular, plural, n) % {"n": n, **values}
 
@@ -72,11 +72,11 @@ class Words:
 
 ENGLISH = Words("en", NullTranslations())  # the messages as they are written: the interface's own language
 
-PYTHON_KEYWORDS = {"say": (1,), "say_n": (1, 2), "N_": (1,)}  # words.say("message"), words.say_n(...), N_("message")
+PYTHON_KEYWORDS = {"speak": (1,), "speak_n": (1, 2), "N_": (1,)}  # words.speak("message"), words.speak_n(...), N_("message")
 
 
 def N_(message: str) -> str:
-    """Mark a message for the catalog where it is written; it is translated (`Words.say`) where it is shown."""
+    """Mark a message for the catalog where it is written; it is translated (`Words.speak`) where it is shown."""
     return message
 
 

@@ -270,7 +270,7 @@ def _uses(playbook: Playbook, words: Words) -> dict[tuple[str, str], tuple[Use, 
 
 def _use(words: Words, program: Program, month: Month) -> Use:
     values = {"program": program.title, "number": month.number, "title": month.title}
-    title = words.say("%(program)s, month %(number)s: %(title)s", **values)
+    title = words.speak("%(program)s, month %(number)s: %(title)s", **values)
     return Use(program, month, title, month_url(program.id, month.number))
 
 

@@ -39,50 +39,50 @@ def weekday_name(language: str, weekday: int) -> str:
 
 def rule_label(words: Words, program: Program) -> str:
     """How often and on which day the pair meets, e.g. `every month on the second Thursday`."""
-    often = words.say(OFTEN[program.step])
+    often = words.speak(OFTEN[program.step])
     on = program.schedule.on
     if on is None:
         return often
     if on.day is not None:
-        return words.say("%(often)s on day %(day)s", often=often, day=on.day)
+        return words.speak("%(often)s on day %(day)s", often=often, day=on.day)
     weekday = weekday_name(words.language, on.weekday or 0)
-    day = weekday if on.nth is None else words.say(NTH[on.nth], weekday=weekday)
-    return words.say("%(often)s on %(day)s", often=often, day=day)
+    day = weekday if on.nth is None else words.speak(NTH[on.nth], weekday=weekday)
+    return words.speak("%(often)s on %(day)s", often=often, day=day)
 
 
 def timing_label(words: Words, when: Timing | None) -> str:
     """When a checklist item is due, e.g. `2 weeks after the meeting`."""
     if when is None:
-        return words.say("Any time")
+        return words.speak("Any time")
     if when.month is not None:
-        return words.say("Month %(number)s", number=when.month)
+        return words.speak("Month %(number)s", number=when.month)
     if when.offset_days:
         days = abs(when.offset_days)
         amount = (
-            words.say_n("%(n)s week", "%(n)s weeks", days // 7)
+            words.speak_n("%(n)s week", "%(n)s weeks", days // 7)
             if days % 7 == 0
-            else words.say_n("%(n)s day", "%(n)s days", days)
+            else words.speak_n("%(n)s day", "%(n)s days", days)
         )
         if when.offset_days < 0:
-            return words.say("%(amount)s before the meeting", amount=amount)
-        return words.say("%(amount)s after the meeting", amount=amount)
-    return words.say(MOMENTS[when.moment or "during"])
+            return words.speak("%(amount)s before the meeting", amount=amount)
+        return words.speak("%(amount)s after the meeting", amount=amount)
+    return words.speak(MOMENTS[when.moment or "during"])
 
 
 def repeat_label(words: Words, rule: Occurs) -> str:
     """How often a worksheet repeats, e.g. `every 60 days from day 30`."""
     if rule.each_meeting:
-        return words.say("after each meeting")
+        return words.speak("after each meeting")
     if rule.month is not None:
-        return words.say("at the month %(number)s meeting", number=rule.month)
+        return words.speak("at the month %(number)s meeting", number=rule.month)
     if rule.every_days is not None:
         every = rule.every_days
         amount = (
-            words.say_n("%(n)s week", "%(n)s weeks", every // 7)
+            words.speak_n("%(n)s week", "%(n)s weeks", every // 7)
             if every % 7 == 0
-            else words.say_n("%(n)s day", "%(n)s days", every)
+            else words.speak_n("%(n)s day", "%(n)s days", every)
         )
         if rule.first_day != every:
-            return words.say("every %(amount)s from day %(day)s", amount=amount, day=rule.first_day)
-        return words.say("every %(amount)s", amount=amount)
-    return words.say("on day %(day)s", day=rule.first_day)
+            return words.speak("every %(amount)s from day %(day)s", amount=amount, day=rule.first_day)
+        return words.speak("every %(amount)s", amount=amount)
+    return words.speak("on day %(day)s", day=rule.first_day)

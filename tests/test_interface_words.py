@@ -51,21 +51,6 @@ SKIPPED = ("script", "style", "time")  # a <time> holds a date in the playbook's
 # English still made in Python and shown by the templates: (what makes it, a pattern for what it shows).
 # Delete a line when its strings move to the catalog; the test then proves they did.
 PYTHON_SIDE = (
-    ("Program.rule_label, Schedule", r"every (other )?(week|month|\d+ weeks|\d+ months)( on the \w+ \w+| on \w+)?"),
-    (
-        "Timing.label, Repeat.label",
-        r"(\d+ (days?|weeks?|months?) (before|after) the (month \d+ )?meeting|on the day of the (month \d+ )?meeting|after each meeting|every \d+ days?|each month|every month)",
-    ),
-    (
-        "kinds: page titles",
-        r"Meeting cards?, month \d+|Meeting cards|booklet for the [\w ]+|The whole program|Tasks|Dashboard|Pair [\w-]+|My progress|Page not found|Start here",
-    ),
-    ("kinds: section titles", r"\b(Guides|Worksheets|Checklists)\b"),
-    ("breadcrumb", r"\bHome\b"),
-    ("checklist uses: program · month", r"month \d+"),
-    ("Checklist groups: timing labels", r"\b(Before|During|After) the meeting\b|\bAnytime\b|\bMonth \d+\b"),
-    ("kinds: page titles after a colon", r": (dashboard|tasks|meeting cards|booklet( for the [\w ]+)?)\b"),
-    ("Timing.label at a meeting", r"\b[Aa]t the (month \d+ |first |last )?meeting\b"),
     ("markdown: a table's accessible name", r"\bTable\b"),
     ("markdown: an admonition's default title", r"^(Note|Tip|Important|Warning|Caution|Danger)$"),
 )
@@ -77,6 +62,19 @@ def template_messages() -> list[tuple[str, int, Any]]:
     return [
         (name, line, message)
         for name, line, message, _comments, _context in extract_from_dir(TEMPLATES, METHOD_MAP, keywords=KEYWORDS)
+    ]
+
+
+def python_messages() -> list[tuple[str, int, Any]]:
+    """(file, line, message) for every message the generator says in Python (page titles, phrases, calendars)."""
+    from generator.interface import PYTHON_KEYWORDS
+
+    package = REPO / "generator"
+    return [
+        (name, line, message)
+        for name, line, message, _comments, _context in extract_from_dir(
+            package, [("**.py", "python")], keywords=PYTHON_KEYWORDS
+        )
     ]
 
 
@@ -106,7 +104,7 @@ def test_the_template_for_translators_has_every_message() -> None:
     """messages.pot (which the scripts' messages join) lists each template message; regenerate it if not."""
     with POT.open("rb") as file:
         listed = {message.id if isinstance(message.id, str) else tuple(message.id) for message in read_po(file)}
-    missing = message_ids(template_messages()) - listed
+    missing = message_ids(template_messages() + python_messages()) - listed
     assert not missing, f"not in {POT.name} (see locale/README.md to regenerate it): {sorted(map(str, missing))}"
 
 
@@ -206,7 +204,7 @@ def bracketed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     settings.write_text(text, encoding="utf-8")
     (project / LOCALE_FOLDER).mkdir()
     with (project / LOCALE_FOLDER / "fr.po").open("wb") as file:
-        write_po(file, bracketed_catalog(template_messages()))
+        write_po(file, bracketed_catalog(template_messages() + python_messages()))
     return project, build(project, root / "site", cache=False).out_dir
 
 

@@ -58,7 +58,7 @@ def test_babel_finds_the_scripts_messages() -> None:
 
 
 def test_the_theme_catalog_template_has_every_script_message() -> None:
-    with (REPO / "themes" / "default" / "locale" / "scripts.pot").open("rb") as file:
+    with (REPO / "themes" / "default" / "locale" / "messages.pot").open("rb") as file:
         template = read_po(file)
     for message in script_messages(STATIC):
         key = message if isinstance(message, str) else message[0]

@@ -93,7 +93,7 @@ def _tasks(plan: CohortPlan) -> Iterator[Page]:
         plan,
         cohort_tasks_url(plan.cohort.id),
         Kind.COHORT_TASKS,
-        plan.site.words.say("%(cohort)s: tasks", cohort=plan.cohort.title),
+        plan.site.words.speak("%(cohort)s: tasks", cohort=plan.cohort.title),
     )
 
 
@@ -102,7 +102,7 @@ def _lead_calendar(plan: CohortPlan) -> Iterator[Page]:
         plan,
         lead_calendar_url(plan.cohort.id),
         Kind.LEAD_CALENDAR,
-        plan.site.words.say("%(cohort)s: tasks", cohort=plan.cohort.title),
+        plan.site.words.speak("%(cohort)s: tasks", cohort=plan.cohort.title),
     )
 
 
@@ -111,7 +111,7 @@ def _tasks_csv(plan: CohortPlan) -> Iterator[Page]:
         plan,
         tasks_csv_url(plan.cohort.id),
         Kind.TASKS_CSV,
-        plan.site.words.say("%(cohort)s: tasks", cohort=plan.cohort.title),
+        plan.site.words.speak("%(cohort)s: tasks", cohort=plan.cohort.title),
     )
 
 
@@ -123,7 +123,7 @@ def _dashboard(plan: CohortPlan) -> Iterator[Page]:
         plan,
         dashboard_url(plan.cohort.id),
         Kind.DASHBOARD,
-        plan.site.words.say("%(cohort)s: dashboard", cohort=plan.cohort.title),
+        plan.site.words.speak("%(cohort)s: dashboard", cohort=plan.cohort.title),
         sources=sources,
     )
 
@@ -139,14 +139,14 @@ def _pack_sources(plan: PairPlan) -> frozenset[Input]:
 
 def _pack(plan: PairPlan) -> Iterator[Page]:
     url = pair_pack_url(plan.cohort.cohort.id, plan.pair.id)
-    title = plan.cohort.site.words.say("%(pair)s: meeting cards", pair=plan.link.title)
+    title = plan.cohort.site.words.speak("%(pair)s: meeting cards", pair=plan.link.title)
     yield _page(plan.cohort, url, Kind.PAIR_PACK, title, pair=plan.pair, sources=_pack_sources(plan))
 
 
 def _pack_pdf(plan: PairPlan) -> Iterator[Page]:
     if plan.cohort.site.pdf:
         url = pair_pack_pdf_url(plan.cohort.cohort.id, plan.pair.id)
-        title = plan.cohort.site.words.say("%(pair)s: meeting cards", pair=plan.link.title)
+        title = plan.cohort.site.words.speak("%(pair)s: meeting cards", pair=plan.link.title)
         yield _page(plan.cohort, url, Kind.PAIR_PACK_PDF, title, pair=plan.pair, sources=_pack_sources(plan))
 
 
@@ -156,7 +156,7 @@ def _pair_calendar(plan: PairPlan) -> Iterator[Page]:
         plan.cohort,
         url,
         Kind.PAIR_CALENDAR,
-        plan.cohort.site.words.say("%(pair)s: calendar", pair=plan.link.title),
+        plan.cohort.site.words.speak("%(pair)s: calendar", pair=plan.link.title),
         pair=plan.pair,
     )
 

@@ -61,7 +61,7 @@ class Plan:
     @property
     def home(self) -> NavLink:
         """The home page, as breadcrumbs name it."""
-        return NavLink(self.words.say("Home"), page_url("home"))
+        return NavLink(self.words.speak("Home"), page_url("home"))
 
 
 def site_plan(playbook: Playbook, pdf: bool, words: Words = ENGLISH) -> Plan:
@@ -125,7 +125,7 @@ def month_plans(plan: ProgramPlan) -> Iterable[MonthPlan]:
 
 def month_link(words: Words, program: Program, month: Month) -> NavLink:
     """A month's page, as links to it name it: `Month 3: Role and pay`."""
-    title = words.say("Month %(number)s: %(title)s", number=month.number, title=month.title)
+    title = words.speak("Month %(number)s: %(title)s", number=month.number, title=month.title)
     return NavLink(title, month_url(program.id, month.number))
 
 

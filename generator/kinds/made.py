@@ -32,7 +32,7 @@ def _make_search_index(page: Page, site: Site, files: SiteFiles) -> Iterable[tup
 def _calendar(plan: ProgramPlan) -> Iterator[Page]:
     program = plan.program
     if plan.site.playbook.start_date(program):  # without one, there are no dates to put in it
-        title = plan.site.words.say("%(program)s: calendar", program=program.title)
+        title = plan.site.words.speak("%(program)s: calendar", program=program.title)
         yield Page(calendar_url(program.id), Kind.CALENDAR, title, plan.sources, program=program)
 
 

@@ -26,7 +26,7 @@ def _guides(plan: Plan) -> Iterator[Page]:
     # Which guides come before and after depends on every guide's order and roles, and the list shows
     # every title: so a guide page shows every guide's front matter (not its body).
     sources = frozenset([*plan.shared, *(s.listed for s in found["guide"].values())])
-    section = NavLink(plan.words.say("Guides"), page_url("guides"))
+    section = NavLink(plan.words.speak("Guides"), page_url("guides"))
     place = {guide.id: index for index, guide in enumerate(order)}
     for guide in playbook.guides.values():
         index = place[guide.id]
@@ -55,7 +55,7 @@ def _pagers(order: tuple[Guide, ...], links: list[NavLink], role_id: str) -> lis
 
 
 def _worksheets(plan: Plan) -> Iterator[Page]:
-    section = NavLink(plan.words.say("Worksheets"), page_url("worksheets"))
+    section = NavLink(plan.words.speak("Worksheets"), page_url("worksheets"))
     for item_id, item in plan.playbook.worksheets.items():
         own = (plan.playbook.sources.of("worksheet", item_id).whole,)
         url = page_url("worksheet", item_id)
@@ -63,7 +63,7 @@ def _worksheets(plan: Plan) -> Iterator[Page]:
 
 
 def _checklists(plan: Plan) -> Iterator[Page]:
-    section = NavLink(plan.words.say("Checklists"), page_url("checklists"))
+    section = NavLink(plan.words.speak("Checklists"), page_url("checklists"))
     for item_id, item in plan.playbook.checklists.items():
         own = (plan.playbook.sources.of("checklist", item_id).whole,)
         url = page_url("checklist", item_id)

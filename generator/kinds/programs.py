@@ -19,9 +19,9 @@ def _program(plan: ProgramPlan) -> Iterator[Page]:
 def booklet_title(words: Words, program: Program, role: Role | None) -> str:
     """A booklet's title, for everyone or for one role (`role_lower`: its name as English writes it in a sentence)."""
     if role is None:
-        return words.say("%(program)s: booklet", program=program.title)
+        return words.speak("%(program)s: booklet", program=program.title)
     values = {"program": program.title, "role": role.name, "role_lower": role.name.lower()}
-    return words.say("%(program)s: booklet for the %(role_lower)s", **values)
+    return words.speak("%(program)s: booklet for the %(role_lower)s", **values)
 
 
 def _booklets(plan: ProgramPlan) -> Iterator[Page]:
@@ -35,7 +35,7 @@ def _booklets(plan: ProgramPlan) -> Iterator[Page]:
 
 def _cards(plan: ProgramPlan) -> Iterator[Page]:
     program = plan.program
-    title = plan.site.words.say("%(program)s: meeting cards", program=program.title)
+    title = plan.site.words.speak("%(program)s: meeting cards", program=program.title)
     trail = (plan.site.home, plan.link)
     yield Page(cards_url(program.id), Kind.CARDS, title, plan.sources, program=program, trail=trail)
 
@@ -59,7 +59,7 @@ def _card(plan: MonthPlan) -> Iterator[Page]:
     yield Page(
         card_url(program.id, month.number),
         Kind.CARD,
-        plan.program.site.words.say(
+        plan.program.site.words.speak(
             "Meeting card, month %(number)s: %(title)s", number=month.number, title=month.title
         ),
         plan.sources,

@@ -16,7 +16,7 @@ def _home(plan: Plan) -> Iterator[Page]:
 
 def _roles(plan: Plan) -> Iterator[Page]:
     for role in plan.roles:
-        title = plan.words.say("Start here: %(role)s", role=role.name)
+        title = plan.words.speak("Start here: %(role)s", role=role.name)
         yield Page(page_url("role", role.id), Kind.ROLE, title, plan.everything, role=role, trail=(plan.home,))
 
 
@@ -27,13 +27,13 @@ def _list_of(kind: Kind, listed: str, title: str) -> PageKind[Plan]:
         found = plan.playbook.sources.files[listed].values()
         # A list shows a guide's title and summary, not its body.
         files = frozenset([*plan.shared, *(s.listed if listed == "guide" else s.whole for s in found)])
-        yield Page(page_url(kind), kind, plan.words.say(title), files, trail=(plan.home,))
+        yield Page(page_url(kind), kind, plan.words.speak(title), files, trail=(plan.home,))
 
     return PageKind(kind, plan_list, f"{kind}.html")
 
 
 def _progress(plan: Plan) -> Iterator[Page]:
-    title = plan.words.say("My progress")
+    title = plan.words.speak("My progress")
     yield Page("progress/index.html", Kind.PROGRESS, title, plan.everything, trail=(plan.home,))
 
 
@@ -44,7 +44,7 @@ def _sitemap(plan: Plan) -> Iterator[Page]:
 
 def _not_found(plan: Plan) -> Iterator[Page]:
     if plan.playbook.settings.base_url:  # shown at any address, its links start from the base path
-        yield Page("404.html", Kind.NOT_FOUND, plan.words.say("Page not found"), plan.shared)
+        yield Page("404.html", Kind.NOT_FOUND, plan.words.speak("Page not found"), plan.shared)
 
 
 HOME_PAGE = PageKind(Kind.HOME, _home, "home.html")
