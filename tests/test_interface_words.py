@@ -241,3 +241,58 @@ def test_no_interface_word_is_outside_the_catalog(bracketed_site: tuple[Path, Pa
     assert not problems, "words outside the catalog and the content:\n" + "\n".join(
         f"{piece!r} ({where})" for piece, where in sorted(problems.items())
     )
+
+
+# --- The theme's own catalogs ---------------------------------------------------------------------
+
+SHIPPED = ("fr", "de", "es", "ar")
+LOCALE = REPO / "themes" / "default" / "locale"
+
+
+def english_fragments(catalog: Catalog) -> dict[str, str]:
+    """For each message translated differently from its English: the English pieces between its fields
+    that are long enough to tell (two words or more), each mapped to the message."""
+    found: dict[str, str] = {}
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        ids = [message.id] if isinstance(message.id, str) else list(message.id)
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for english in ids:
+            if english in strings:
+                continue  # the same in both languages
+            for piece in re.split(r"%\(\w+\)s", english):
+                piece = plain(piece).strip(" .,:;·()")
+                if len(re.findall(r"[A-Za-z]+", piece)) >= 2:
+                    found[piece] = ids[0]
+    return found
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_a_playbook_in_a_shipped_language_shows_no_english_interface(
+    language: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    with (LOCALE / f"{language}.po").open("rb") as file:
+        catalog = read_po(file, locale=language)
+    untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy or not all(m.string))]
+    assert not untranslated, f"{language}.po leaves {len(untranslated)} messages untranslated: {untranslated[:5]}"
+    root = tmp_path_factory.mktemp(f"in-{language}")
+    project = root / "project"
+    project.mkdir()
+    shutil.copy(REPO / "playbook.yaml", project / "playbook.yaml")
+    shutil.copytree(REPO / "content", project / "content")
+    settings = project / "playbook.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("language: en", f"language: {language}"), "utf-8")
+    site = build(project, root / "site", cache=False).out_dir
+    content = "\n".join(content_strings(project))  # the example's own words are English, and stay so
+    fragments = {piece: m for piece, m in english_fragments(catalog).items() if piece not in content}
+    assert len(fragments) > 150
+    left: dict[str, str] = {}
+    for page in sorted(site.rglob("*.html")):
+        parser = ShownText()
+        parser.feed(page.read_text(encoding="utf-8"))
+        shown = plain(" ".join([*parser.texts, *parser.attributes]))
+        for piece, message in fragments.items():
+            if piece in shown:
+                left.setdefault(message, page.relative_to(site).as_posix())
+    assert not left, f"English from the catalog on {language} pages: {left}"

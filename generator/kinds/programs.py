@@ -21,6 +21,7 @@ def booklet_title(words: Words, program: Program, role: Role | None) -> str:
     if role is None:
         return words.speak("%(program)s: booklet", program=program.title)
     values = {"program": program.title, "role": role.name, "role_lower": role.name.lower()}
+    # Translators: %(role)s is the role's name as written (Mentor); %(role_lower)s the same in lower case.
     return words.speak("%(program)s: booklet for the %(role_lower)s", **values)
 
 
