@@ -296,3 +296,28 @@ def test_a_playbook_in_a_shipped_language_shows_no_english_interface(
             if piece in shown:
                 left.setdefault(message, page.relative_to(site).as_posix())
     assert not left, f"English from the catalog on {language} pages: {left}"
+
+
+# Fields a message is given beside those its English names: a role's name as written, for a language
+# that capitalizes nouns (the English says it in lower case).
+EXTRA_FIELDS = {"role": {"role_name"}, "roles": {"roles_name"}, "role_lower": {"role"}}
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_a_shipped_catalog_fills_only_the_fields_its_message_is_given(language: str) -> None:
+    with (LOCALE / f"{language}.po").open("rb") as file:
+        catalog = read_po(file, locale=language)
+    field = re.compile(r"%\((\w+)\)s")
+    assert catalog.num_plurals == len(Locale.parse(language).plural_form.tags | {"other"})
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        english = " ".join([message.id] if isinstance(message.id, str) else message.id)
+        given = set(field.findall(english))
+        given |= {extra for name in given for extra in EXTRA_FIELDS.get(name, ())}
+        for text in [message.string] if isinstance(message.string, str) else message.string:
+            unknown = set(field.findall(text)) - given
+            if unknown or re.search(r"%(?!\(\w+\)s|%)|<\w", text):
+                wrong.append(f"{message.id!r} -> {text!r}")
+    assert not wrong, "\n".join(wrong)
