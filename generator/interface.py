@@ -72,7 +72,11 @@ class Words:
 
 ENGLISH = Words("en", NullTranslations())  # the messages as they are written: the interface's own language
 
-PYTHON_KEYWORDS = {"speak": (1,), "speak_n": (1, 2), "N_": (1,)}  # words.speak("message"), words.speak_n(...), N_("message")
+PYTHON_KEYWORDS = {
+    "speak": (1,),
+    "speak_n": (1, 2),
+    "N_": (1,),
+}  # words.speak("message"), words.speak_n(...), N_("message")
 
 
 def N_(message: str) -> str:

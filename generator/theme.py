@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from .dashboard_data import dashboard_data
@@ -71,11 +72,35 @@ def find_theme(project_root: Path, name: str) -> Theme | None:
     return Theme(name, folder.resolve(), (*dirs, folder.resolve() / TEMPLATES_FOLDER), project_root)
 
 
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once in a process, for every environment made after: a session that loads the
+    theme again (another build, the dev server after a template changed) compiles only what changed.
+
+    Jinja files each template by its name and file, and reuses it only for the same source text. Every
+    environment here is made the same way, so the compiled code of one serves all of them.
+    """
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.compiled.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledTemplates()
+
+
 def create_environment(theme: Theme) -> Environment:
     """A Jinja environment that escapes everything and fails on any undefined name."""
     env = Environment(
         loader=FileSystemLoader([str(d) for d in theme.template_dirs]),
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=COMPILED,
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

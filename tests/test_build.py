@@ -166,6 +166,18 @@ def test_content_is_escaped_in_every_field(project: Callable[..., Path]) -> None
     assert 'href="javascript' not in html
 
 
+def test_a_template_edited_between_two_builds_in_one_process_is_compiled_again(project: Callable[..., Path]) -> None:
+    # Templates compiled by one build are kept for the next in the same process (the dev server, these tests):
+    # a changed template must still show its new text.
+    page = "templates/guide.html"
+    root = project({page: '{% extends "base.html" %}{% block content %}<h1>First</h1>{% endblock %}\n'})
+    build(root, root / "_site", cache=False)
+    (root / page).write_text('{% extends "base.html" %}{% block content %}<h1>Second</h1>{% endblock %}\n')
+    build(root, root / "_site", cache=False)
+    html = (root / "_site" / "guides" / "welcome" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Second</h1>" in html and "First" not in html
+
+
 def test_a_project_template_overrides_the_theme(project: Callable[..., Path]) -> None:
     root = project(
         {
