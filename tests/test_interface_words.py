@@ -300,7 +300,7 @@ def test_a_playbook_in_a_shipped_language_shows_no_english_interface(
 
 # Fields a message is given beside those its English names: a role's name as written, for a language
 # that capitalizes nouns (the English says it in lower case).
-EXTRA_FIELDS = {"role": {"role_name"}, "roles": {"roles_name"}, "role_lower": {"role"}}
+EXTRA_FIELDS = {"role": {"role_name"}, "roles": {"roles_name"}, "role_lower": {"role"}, "names": {"names_written"}}
 
 
 @pytest.mark.parametrize("language", SHIPPED)
