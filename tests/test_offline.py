@@ -231,6 +231,10 @@ def test_my_progress_gathers_everything_and_travels(browser: Any, example_site: 
         page.on("dialog", lambda dialog: dialog.accept())
         with page.expect_navigation():
             page.set_input_files("input[data-action=import-all]", str(exported))
+        # The restore writes, then reloads at once: wait until the reloaded page sees both writes
+        # (Chromium may hand it storage before they arrive), so the pages opened next see them too.
+        restored = "() => Object.keys(localStorage).filter(k => /:(checklist|worksheet):/.test(k)).length === 2"
+        page.wait_for_function(restored)
         page.goto(url(example_site, "worksheets/vision/index.html"))
         assert page.input_value("#vision-current-role") == "Analyst"
         page.goto(url(example_site, "checklists/first-meeting/index.html"))
