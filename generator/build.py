@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,9 +23,11 @@ from jinja2 import Environment
 from .cache import SIGNATURE_FILE, CacheContent, SignedWriter, cache_path, dump_cache, key_path, read_cache, signing_key
 from .errors import Diagnostic, PlaybookError, sort_diagnostics
 from .kinds import plan_pages
+from .languages import Language, Languages
 from .loader import Project
 from .markdown import create_markdown
 from .memo import Memo
+from .models import Playbook
 from .names import OUTPUT_FOLDER
 from .output import (
     SiteWriter,
@@ -45,19 +47,39 @@ from .pdf import load_weasyprint
 from .reuse import ContentReuse, Rendered, RenderReuse, SiteFile
 from .site import Site
 from .theme import Theme
+from .translations import language_name, untranslated_items
 from .uptodate import RECORD, input_record, written_files
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Tree:
+    """One language's tree of the site: its pages, and the theme speaking that language."""
+
+    site: Site
+    env: Environment
+
+
+@dataclass(frozen=True)
 class Checked:
     """A project that passed every check, ready to render."""
 
-    site: Site
+    site: Site  # in the playbook's main language, at the site root
     theme: Theme
     env: Environment
     warnings: tuple[Diagnostic, ...]
+    translations: tuple[Tree, ...] = ()  # the other languages' trees (`fr/`), when it has several
+
+    @property
+    def trees(self) -> tuple[Tree, ...]:
+        """Every language's tree of the site, the main one first."""
+        return (Tree(self.site, self.env), *self.translations)
+
+    @property
+    def pages(self) -> int:
+        """How many pages (HTML files) the site has, in all its languages."""
+        return sum(page.is_html for tree in self.trees for page in tree.site.pages)
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,7 @@ class BuildSession:
         self.again = again
         # Parts of the search index are kept only for a cache: otherwise no later build will ask for them.
         self._render = RenderReuse(again=again, search_runs=Memo() if cache else None)
+        self._translated: dict[str, RenderReuse] = {}  # the other languages' trees', by folder
         if cache:
             self._start_from(read_cache(project_dir))
 
@@ -107,26 +130,84 @@ class BuildSession:
         stage.done("read %d of the %d files of %s anew", anew, len(project.loaded), self.root)
         playbook, problems = self.content.validate(project)
         stage.done("validated them: %d problems", len(problems))
-        site = loaded = None
+        trees: list[Tree] = []
+        theme: Theme | None = None
+        wanted = 0
         if playbook is not None:
-            words = self._render.words(self.root, playbook.settings.theme, playbook.settings.language, problems)
-            pages = tuple(plan_pages(playbook, pdf=self.pdf, words=words))
-            md = create_markdown(allow_html=playbook.settings.markdown.allow_html)
-            site, link_problems = self.content.plan_site(playbook, md, pages, pdf=self.pdf, words=words)
-            problems += link_problems
-            html = sum(p.is_html for p in site.pages)
-            stage.done("planned %d pages and checked their links: %d problems", html, len(link_problems))
-            loaded = self._render.theme(self.root, playbook.settings.theme, problems, words)
-            stage.done("loaded the theme '%s'", playbook.settings.theme)
-        if any(p.is_error or self.strict for p in problems) or site is None or loaded is None:
+            for translated, languages in self._languages(project, playbook, problems):
+                wanted += 1
+                planned = self._plan(translated, languages, problems)
+                if planned is not None:
+                    theme = planned[0]
+                    trees.append(planned[1])
+        problems = list(dict.fromkeys(problems))  # a language's tree repeats what its untranslated files say
+        if any(p.is_error or self.strict for p in problems) or theme is None or len(trees) < wanted:
             raise PlaybookError(problems)
         self.content.finish()
-        return Checked(site, *loaded, sort_diagnostics(problems))
+        main, *others = trees
+        return Checked(main.site, theme, main.env, sort_diagnostics(problems), tuple(others))
+
+    def _languages(
+        self, project: Project, playbook: Playbook, problems: list[Diagnostic]
+    ) -> Iterator[tuple[Playbook, Languages]]:
+        """The playbook in each of its languages, the main one first, with what each tree knows of the others."""
+        settings = playbook.settings
+        if not settings.other_languages:
+            yield playbook, Languages()
+            return
+        main = settings.language.lower()
+        listed = tuple(
+            Language(tag, language_name(tag), "" if tag.lower() == main else f"{tag.lower()}/")
+            for tag in sorted(settings.languages, key=lambda tag: tag.lower() != main)
+        )
+        yield playbook, Languages("", listed, frozenset(), settings.language, settings.title)
+        for tag in settings.other_languages:
+            translated, found = self.content.validate_language(project, tag, settings)
+            problems += found
+            untranslated = untranslated_items(project, tag)
+            if translated is not None:
+                yield translated, Languages(f"{tag.lower()}/", listed, untranslated, settings.language, settings.title)
+
+    def _plan(self, playbook: Playbook, languages: Languages, problems: list[Diagnostic]) -> tuple[Theme, Tree] | None:
+        """One language's tree of the site: its pages planned, its Markdown rendered, its links checked."""
+        stage = _Stages()
+        reuse = self._reuse(languages.tree)
+        settings = playbook.settings
+        words = reuse.words(self.root, settings.theme, settings.language, problems)
+        pages = tuple(plan_pages(playbook, pdf=self.pdf, words=words))
+        md = create_markdown(allow_html=settings.markdown.allow_html)
+        site, link_problems = self.content.plan_site(
+            playbook, md, pages, pdf=self.pdf, words=words, languages=languages
+        )
+        problems += link_problems
+        html = sum(p.is_html for p in site.pages)
+        where = f" in {languages.tree}" if languages.tree else ""
+        stage.done("planned %d pages%s and checked their links: %d problems", html, where, len(link_problems))
+        loaded = reuse.theme(self.root, settings.theme, problems, words)
+        stage.done("loaded the theme '%s' in '%s'", settings.theme, settings.language)
+        return None if loaded is None else (loaded[0], Tree(site, loaded[1]))
+
+    def _reuse(self, tree: str) -> RenderReuse:
+        """What rendering a language's tree reuses: its own environment and pages, the search index's parts shared."""
+        if not tree:
+            return self._render
+        if tree not in self._translated:
+            self._translated[tree] = RenderReuse(again=self.again, search_runs=self._render.search_runs)
+        return self._translated[tree]
 
     def render(self, checked: Checked, previous: Mapping[str, str] | None = None) -> Iterator[SiteFile]:
         """Every file of the checked site, reusing what this session made, and what the previous output
         holds (`previous`: its files' fingerprints), when it was made from the same inputs."""
-        return self._render.render(checked.site, checked.env, checked.theme, previous or {})
+        previous = previous or {}
+        yield from self._render.render(checked.site, checked.env, checked.theme, previous)
+        for tree in checked.translations:
+            folder = tree.site.tree
+            theirs = {
+                url.removeprefix(folder): made_from for url, made_from in previous.items() if url.startswith(folder)
+            }
+            for file in self._reuse(folder).render(tree.site, tree.env, checked.theme, theirs):
+                if not tree.site.shared(file.url):  # the main tree has them, at the site root
+                    yield replace(file, url=folder + file.url)
 
     def build(self, changed: Collection[str] = ()) -> tuple[Checked, Rendered]:
         """Check, then render every file of the site into memory (the dev server serves them from there)."""
@@ -148,6 +229,7 @@ class BuildSession:
             return
         self.content = cached.content
         self._render = RenderReuse(again=self.again, search_runs=cached.search_runs)
+        self._translated = {}
 
     def save_cache(self) -> None:
         """Leave what this session read and made for the next build, if anything changed since it was loaded.
@@ -217,7 +299,7 @@ def build(
             wrote = writer.finish(rendered.kept, rendered.prints)
         if cache:
             _leave_cache(session, out_dir, checked, {"pdf": pdf, "strict": strict})
-    pages = sum(p.is_html for p in checked.site.pages)
+    pages = checked.pages
     made = sum(1 for url in rendered.fresh if url.endswith(".html"))
     return BuildResult(out_dir, pages, rendered.count, checked.warnings, made, wrote)
 

@@ -107,6 +107,19 @@ def pair_calendar_url(cohort_id: str, pair_id: str) -> str:
     return f"cohorts/{cohort_id}/pairs/{pair_id}/calendar.ics"
 
 
+SHARED_FOLDERS = ("static/", "assets/")  # one copy at the site root, whichever language's tree uses it
+
+
+def shared_file(url: str) -> bool:
+    """Whether a file of the site is one every language's tree uses from the site root."""
+    return url.startswith(SHARED_FOLDERS)
+
+
+def in_tree(target: str, tree: str) -> str:
+    """A page's address (from a tree's root) from the site root; a shared file's stays as it is."""
+    return target if not tree or shared_file(target) else tree + target
+
+
 def relative_url(from_page: str, target: str) -> str:
     """`target` (a path from the site root, maybe with #fragment) as seen from the page `from_page`."""
     path, hash_sign, fragment = target.partition("#")
@@ -125,10 +138,13 @@ def relative_url(from_page: str, target: str) -> str:
     return relative + (f"#{fragment}" if hash_sign else "")
 
 
-def relative_urls(html: str, from_page: str) -> str:
-    """Replace every site link in rendered HTML by one relative to `from_page`."""
+def relative_urls(html: str, from_page: str, tree: str = "") -> str:
+    """Replace every site link in rendered HTML by one relative to `from_page` (in the language tree `tree`)."""
     if SITE_PREFIX not in html:
         return html
+    if tree:
+        here = tree + from_page
+        return SITE_LINK.sub(lambda m: f'{m[1]}="{relative_url(here, in_tree(m[2], tree))}"', html)
     return SITE_LINK.sub(lambda m: f'{m[1]}="{relative_url(from_page, m[2])}"', html)
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from .errors import Diagnostic
+from .file_names import check_id, translated_into, unpublishable
 from .models import DEFAULT_MAX_FILE_MB
 from .names import (
     ASSETS_FOLDER,
@@ -21,9 +21,11 @@ from .names import (
     PROGRAMS_FOLDER,
     SETTINGS_FILE,
     WORKSHEETS_FOLDER,
+    is_settings_file,
+    settings_translation,
 )
 from .reading import MEGABYTE, FoundFile, Kind, LoadedFile, SourceFile, Stamp, read_file
-from .values import WINDOWS_DEVICES, Asset
+from .values import Asset
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +35,15 @@ YAML_FOLDERS: dict[str, Kind] = {
     CHECKLISTS_FOLDER: "checklist",
     COHORTS_FOLDER: "cohort",
 }
-# Used with fullmatch: `$` would also match before a final newline, and a file name may end in one.
-ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 ReadFile = Callable[[Path, FoundFile, int], LoadedFile]  # (project root, the file, the size limit) -> what it gave
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A file that translates another one: `vision.fr.yaml` translates `vision.yaml` into French."""
+
+    language: str  # as playbook.yaml's `languages` spells it
+    original: str  # the path of the file it translates
 
 
 @dataclass(frozen=True)
@@ -47,11 +55,38 @@ class Project:
     found: dict[str, dict[str, str]]  # kind -> id -> path of every file found, parsed or not
     problems: tuple[Diagnostic, ...] = field(default=())  # about the project as a whole
     size_limit: int = int(DEFAULT_MAX_FILE_MB * MEGABYTE)  # the largest file read, in bytes
+    translations: Mapping[str, Translation] = field(default_factory=dict)  # by the translation's path
+    originals: Mapping[str, str] = field(default_factory=dict)  # in one language: translation path -> original's
 
     @property
     def files(self) -> tuple[SourceFile, ...]:
-        """Every file that was read and parsed."""
-        return tuple(f.source for f in self.loaded.values() if f.source is not None)
+        """Every file of the playbook in its main language that was read and parsed."""
+        return tuple(
+            f.source for path, f in self.loaded.items() if f.source is not None and path not in self.translations
+        )
+
+    def in_language(self, language: str) -> Project:
+        """The project as it reads in `language`: each content file replaced by its translation, if it has one.
+
+        Its settings stay playbook.yaml's; their translation is read apart (`translations_of`).
+        """
+        chosen = {
+            t.original: path
+            for path, t in self.translations.items()
+            if t.language == language and t.original != SETTINGS_FILE
+        }
+        loaded = {
+            chosen.get(path, path): self.loaded[chosen.get(path, path)]
+            for path in self.loaded
+            if path not in self.translations
+        }
+        found = {kind: {item: chosen.get(path, path) for item, path in ids.items()} for kind, ids in self.found.items()}
+        originals = {path: original for original, path in chosen.items()}
+        return Project(self.root, loaded, found, self.problems, self.size_limit, originals=originals)
+
+    def translations_of(self, language: str) -> dict[str, str]:
+        """The files translated into `language`: original path -> the translation's path."""
+        return {t.original: path for path, t in self.translations.items() if t.language == language}
 
     @property
     def assets(self) -> tuple[Asset, ...]:
@@ -77,6 +112,9 @@ def load_project(root: Path, read: ReadFile = read_file) -> Project:
     root = root.resolve()
     problems: list[Diagnostic] = []
     loaded: dict[str, LoadedFile] = {}
+    languages: tuple[str, ...] = ()
+    translations: dict[str, Translation] = {}
+    pending: list[tuple[str, Kind, str, str]] = []  # translations whose original may not be found yet
     known: dict[str, dict[str, str]] = {
         k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
     }
@@ -86,6 +124,7 @@ def load_project(root: Path, read: ReadFile = read_file) -> Project:
         settings = FoundFile(SETTINGS_FILE, "playbook", "playbook", _stamp(root, SETTINGS_FILE))
         loaded[SETTINGS_FILE] = read(root, settings, limit)
         limit = _size_limit(loaded[SETTINGS_FILE])
+        languages = _languages(loaded[SETTINGS_FILE])
     else:
         message = f"no {SETTINGS_FILE} in {root}"
         problems.append(
@@ -94,14 +133,32 @@ def load_project(root: Path, read: ReadFile = read_file) -> Project:
     for rel, kind, stamp in _content_files(root, problems):
         file_id = _file_id(rel, kind)
         if kind == "asset":
-            if _unpublishable(rel, problems):
+            if unpublishable(rel, problems):
                 continue
         else:
-            if _check_id(rel, kind, file_id, known, problems):
+            language = translated_into(file_id, languages)
+            if language:
+                file_id = file_id.removesuffix(f".{language}")
+                pending.append((rel, kind, file_id, language))
+            elif check_id(rel, kind, file_id, known, problems, languages):
                 continue
-            known[kind][file_id] = rel
+            else:
+                known[kind][file_id] = rel
         loaded[rel] = read(root, FoundFile(rel, kind, file_id, stamp), limit)
-    return Project(root=root, loaded=loaded, found=known, problems=tuple(problems), size_limit=limit)
+    for rel, kind, file_id, language in pending:
+        original = known[kind].get(file_id)
+        if original is None:
+            message = f"a translation into '{language}' of '{file_id}', which has no file in the main language"
+            problems.append(Diagnostic(rel, 1, 1, message, "add the original, or rename the translation"))
+            del loaded[rel]
+            continue
+        translations[rel] = Translation(language, original)
+    for language in languages:
+        rel = settings_translation(language)
+        if (root / rel).is_file():
+            translations[rel] = Translation(language, SETTINGS_FILE)
+            loaded[rel] = read(root, FoundFile(rel, "playbook", "playbook", _stamp(root, rel)), limit)
+    return Project(root, loaded, known, tuple(problems), limit, translations)
 
 
 def read_again(root: Path, previous: Project, changed: Collection[str]) -> Project | None:
@@ -111,16 +168,22 @@ def read_again(root: Path, previous: Project, changed: Collection[str]) -> Proje
     the size limit of every file); then the whole project must be loaded.
     """
     root = root.resolve()
-    if not changed or SETTINGS_FILE in changed or not all(_edited(root, previous, rel) for rel in changed):
+    if (
+        not changed
+        or any(is_settings_file(rel) for rel in changed)
+        or not all(_edited(root, previous, rel) for rel in changed)
+    ):
         return None
     loaded = dict(previous.loaded)
     for rel in changed:
         earlier = previous.loaded[rel]
         kind: Kind | Literal["asset"] = earlier.source.kind if earlier.source else _kind_of(rel) or "asset"
-        loaded[rel] = read_file(root, FoundFile(rel, kind, _file_id(rel, kind), _stamp(root, rel)), previous.size_limit)
-    return Project(
-        root=root, loaded=loaded, found=previous.found, problems=previous.problems, size_limit=previous.size_limit
-    )
+        translation = previous.translations.get(rel)
+        file_id = _file_id(rel, kind)
+        if translation is not None and kind != "playbook":
+            file_id = file_id.removesuffix(f".{translation.language}")
+        loaded[rel] = read_file(root, FoundFile(rel, kind, file_id, _stamp(root, rel)), previous.size_limit)
+    return Project(root, loaded, previous.found, previous.problems, previous.size_limit, previous.translations)
 
 
 def _edited(root: Path, previous: Project, rel: str) -> bool:
@@ -143,59 +206,21 @@ def _size_limit(settings: LoadedFile) -> int:
     return int(DEFAULT_MAX_FILE_MB * MEGABYTE)
 
 
+def _languages(settings: LoadedFile) -> tuple[str, ...]:
+    """The languages playbook.yaml translates the playbook into, besides its main one (validation reports
+    a wrong value)."""
+    data = settings.source.document.data if settings.source else None
+    listed = data.get("languages") if isinstance(data, dict) else None
+    if not isinstance(listed, list) or not all(isinstance(tag, str) for tag in listed):
+        return ()
+    main = data.get("language", listed[0] if listed else "") if isinstance(data, dict) else ""
+    return tuple(tag for tag in listed if tag.lower() != str(main).lower())
+
+
 def _file_id(rel: str, kind: str) -> str:
     if kind == "guide":
         return rel.removeprefix(f"{CONTENT_FOLDER}/{GUIDES_FOLDER}/").removesuffix(".md")
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-
-
-def _unpublishable(rel: str, problems: list[Diagnostic]) -> bool:
-    """Report an asset whose name could not be written on every system; True when it must be skipped."""
-    for part in rel.split("/")[2:]:
-        if "\\" in part or any(ord(c) < 32 for c in part):
-            why = "its name has a backslash or a control character"
-        elif part.endswith((" ", ".")):
-            why = "its name ends with a space or a dot"
-        elif part.split(".")[0].lower() in WINDOWS_DEVICES:
-            why = f"'{part}' is a name Windows keeps for a device"
-        else:
-            continue
-        problems.append(Diagnostic(rel, 1, 1, f"cannot be published: {why}", "rename it"))
-        return True
-    return False
-
-
-def _check_id(rel: str, kind: Kind, file_id: str, known: dict[str, dict[str, str]], problems: list[Diagnostic]) -> bool:
-    """Report a file whose name cannot be an id; True when the file must be skipped."""
-    device = next((part for part in file_id.split("/") if part in WINDOWS_DEVICES), None)
-    if device is not None:
-        message = f"'{file_id}' cannot be an id: '{device}' is a name Windows keeps for a device"
-        problems.append(Diagnostic(rel, 1, 1, message, f"rename it, e.g. to '{device}-notes'"))
-        return True
-    if not all(ID_PATTERN.fullmatch(part) for part in file_id.split("/")):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", file_id.lower()).strip("-") or "name"
-        problems.append(
-            Diagnostic(
-                rel,
-                1,
-                1,
-                f"'{file_id}' cannot be an id: use lowercase letters, digits and hyphens",
-                f"rename it to '{suggestion}'",
-            )
-        )
-        return True
-    if file_id in known[kind]:
-        problems.append(
-            Diagnostic(
-                rel,
-                1,
-                1,
-                f"'{known[kind][file_id]}' already has the id '{file_id}'",
-                "rename or remove one of the two files",
-            )
-        )
-        return True
-    return False
 
 
 def _content_files(root: Path, problems: list[Diagnostic]) -> Iterator[tuple[str, Kind | Literal["asset"], Stamp]]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 SETTINGS_FILE = "playbook.yaml"  # the playbook's settings, at the project's root
+# A playbook in several languages: `playbook.fr.yaml` beside it translates its title and roles.
+SETTINGS_TRANSLATION = re.compile(r"playbook\.([a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*)\.yaml")
 CONTENT_FOLDER = "content"  # everything the playbook is made of
 # The folders under content/, each holding one kind of file.
 PROGRAMS_FOLDER = "programs"
@@ -17,3 +21,13 @@ THEMES_FOLDER = "themes"  # a project's own themes, beside the built-in ones
 OUTPUT_FOLDER = "_site"  # where a build writes the site unless told where
 OUTPUT_MARKER = ".playbook-site"  # the file that marks a folder as one a build made
 CACHE_FOLDER = ".playbook-cache"  # the build's cache, in the project and never in the output
+
+
+def settings_translation(language: str) -> str:
+    """The file that translates playbook.yaml into `language`: `playbook.fr.yaml`."""
+    return f"playbook.{language}.yaml"
+
+
+def is_settings_file(name: str) -> bool:
+    """Whether a file at the project's root is playbook.yaml or a translation of it."""
+    return name == SETTINGS_FILE or SETTINGS_TRANSLATION.fullmatch(name) is not None

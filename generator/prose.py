@@ -57,18 +57,26 @@ def _resolve_from(source: str, targets: Targets, href: str, is_image: bool) -> L
 def link_targets(playbook: Playbook) -> Targets:
     """What links in content can point at: every file found (a link to a file with errors is not broken)."""
     files = playbook.sources.files
+    # A translation's links may name the original file or the translation: both lead to its page in the same tree.
     pages = {
-        source.path: page_url(kind, item_id)
+        path: page_url(kind, item_id)
         for kind in ("program", "worksheet", "checklist", "guide")
         for item_id, source in files[kind].items()
+        for path in _paths(source)
     }
     months = {
-        files["program"][p.id].path: {m.number: month_url(p.id, m.number) for m in p.months}
+        path: {m.number: month_url(p.id, m.number) for m in p.months}
         for p in playbook.programs.values()
+        for path in _paths(files["program"][p.id])
     }
     assets = {a.path: a.url for a in playbook.sources.assets}
-    guides = {source.path: guide_id for guide_id, source in files["guide"].items()}
+    guides = {path: guide_id for guide_id, source in files["guide"].items() for path in _paths(source)}
     return Targets(pages, months, assets, guides)
+
+
+def _paths(source: Source) -> tuple[str, ...]:
+    """The paths a link may name a file by: its own, and its original's when it is a translation."""
+    return (source.path, source.original) if source.original else (source.path,)
 
 
 @dataclass(frozen=True)

@@ -24,17 +24,19 @@ from markdown_it import MarkdownIt
 from .errors import Diagnostic
 from .interface import ENGLISH, Words, load_words
 from .kinds import KINDS
+from .languages import ONE_LANGUAGE, Languages
 from .links import Targets
 from .loader import Project, load_project, read_again
 from .markdown import RenderedMarkdown
 from .memo import Memo
-from .models import Playbook
+from .models import Playbook, SiteSettings
 from .names import SETTINGS_FILE
 from .pages import Kind, Page
 from .prose import MarkdownText, render_texts
 from .reading import FoundFile, LoadedFile, SourceFile, read_file
 from .site import Site, plan_site
 from .theme import Theme, check_templates, create_environment, find_theme, static_files, template_stamps, use_words
+from .translations import validate_language
 from .validate import FileResult, check_file, validate
 
 if TYPE_CHECKING:
@@ -77,11 +79,28 @@ class ContentReuse:
 
         return validate(project, check)
 
+    def validate_language(
+        self, project: Project, language: str, settings: SiteSettings
+    ) -> tuple[Playbook | None, list[Diagnostic]]:
+        """`translations.validate_language`, checking again only the files that changed."""
+
+        def check(source: SourceFile) -> FileResult:
+            return self._checked.get((source.path, project.digest(source.path)), partial(check_file, source))
+
+        return validate_language(project, language, settings, check)
+
     def plan_site(
-        self, playbook: Playbook, md: MarkdownIt, pages: tuple[Page, ...], *, pdf: bool = False, words: Words = ENGLISH
+        self,
+        playbook: Playbook,
+        md: MarkdownIt,
+        pages: tuple[Page, ...],
+        *,
+        pdf: bool = False,
+        words: Words = ENGLISH,
+        languages: Languages = ONE_LANGUAGE,
     ) -> tuple[Site, list[Diagnostic]]:
         """`site.plan_site`, rendering again only the Markdown that changed, or whose links may go elsewhere."""
-        return plan_site(playbook, md, pages, pdf=pdf, render=self._render, words=words)
+        return plan_site(playbook, md, pages, pdf=pdf, render=self._render, words=words, languages=languages)
 
     def _render(self, md: MarkdownIt, targets: Targets, texts: Sequence[MarkdownText]) -> list[RenderedMarkdown]:
         # HTML depends on the text, the folder it was written in (links are relative to it), where

@@ -8,12 +8,11 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
-from .names import SETTINGS_FILE
+from .names import is_settings_file
 from .uptodate import WATCHED
 
 log = logging.getLogger(__name__)
 
-INPUTS = {*WATCHED, SETTINGS_FILE}  # what a build reads; changes elsewhere (its output, its cache) are not watched
 IGNORED_FOLDERS = {
     ".git",
     ".hg",
@@ -82,7 +81,9 @@ def input_path(root: Path, path: str) -> str | None:
         return None
     rel = path[len(prefix) :].replace(os.sep, "/")
     parts = rel.split("/")
-    if parts[0] not in INPUTS or any(part in IGNORED_FOLDERS for part in parts) or rel.endswith(IGNORED_SUFFIXES):
+    # What a build reads: playbook.yaml (and its translations) and the input folders; not its output or cache.
+    read = parts[0] in WATCHED if len(parts) > 1 else parts[0] in WATCHED or is_settings_file(parts[0])
+    if not read or any(part in IGNORED_FOLDERS for part in parts) or rel.endswith(IGNORED_SUFFIXES):
         return None
     if parts[-1].startswith(".#") or parts[-1] == "4913":  # an Emacs lock file; a file vim writes to test a folder
         return None

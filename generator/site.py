@@ -19,7 +19,8 @@ from .dates import DateStyle, date_style, direction
 from .errors import Diagnostic
 from .guides import guide_contents, unlinked_guides
 from .interface import ENGLISH, Words
-from .links import month_url, page_url
+from .languages import ONE_LANGUAGE, Language, Languages
+from .links import month_url, page_url, shared_file
 from .markdown import Heading, RenderedMarkdown
 from .models import Checklist, Month, Playbook, Program, Worksheet
 from .names import CONTENT_FOLDER
@@ -50,6 +51,24 @@ class Site:
     meetings: Mapping[str, tuple[Meeting, ...]] = field(default_factory=dict)  # by program id, month by month
     cohorts: Mapping[str, CohortDates] = field(default_factory=dict)  # by cohort id: every pair's dates
     words: Words = ENGLISH  # the interface's words in the playbook's language
+    languages: Languages = ONE_LANGUAGE
+
+    @property
+    def tree(self) -> str:
+        """Where this site's pages are, from the root of the published site: '' or a language's folder (`fr/`)."""
+        return self.languages.tree
+
+    def shared(self, url: str) -> bool:
+        """Whether a file is one every language's tree uses from the site root: the theme's files and the assets."""
+        return shared_file(url)
+
+    def untranslated(self, page: Page) -> bool:
+        """Whether the page shows a file that has no translation into this tree's language."""
+        return self.languages.untranslated_on(page)
+
+    def alternates(self, page: Page) -> list[tuple[Language, str]]:
+        """The page in each language, with its address from this page."""
+        return self.languages.alternates(page)
 
     def rule_label(self, program: Program) -> str:
         """How often and on which day the pair meets, in the playbook's language."""
@@ -122,10 +141,15 @@ class Site:
         return {"style": self.date_style.browser_style(), "programs": programs}
 
     @property
-    def base_url(self) -> str:
+    def root_url(self) -> str:
         """Where the site is published, ending in `/`, or '' when that is not known."""
         base = self.playbook.settings.base_url or ""
         return base if not base or base.endswith("/") else base + "/"
+
+    @property
+    def base_url(self) -> str:
+        """Where this tree of the site is published (a language's folder in it), or '' when that is not known."""
+        return self.root_url + self.tree if self.root_url else ""
 
     @property
     def base_path(self) -> str:
@@ -135,7 +159,9 @@ class Site:
     @property
     def storage_key(self) -> str:
         """What this playbook's saved ticks and answers are filed under in the browser."""
-        return re.sub(r"[^a-z0-9]+", "-", self.playbook.settings.title.lower()).strip("-") or "playbook"
+        # Every language files them under the main language's title: ticks stay when a reader switches.
+        title = self.languages.original_title or self.playbook.settings.title
+        return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "playbook"
 
     def first_use(self, program: Program, kind: str) -> dict[str, int]:
         """For each worksheet, checklist or guide (`kind`) the program uses: the number of the first month using it."""
@@ -237,6 +263,7 @@ def plan_site(
     pdf: bool = False,
     render: RenderTexts = render_texts,
     words: Words = ENGLISH,
+    languages: Languages = ONE_LANGUAGE,
 ) -> tuple[Site, list[Diagnostic]]:
     """The site of `pages` (planned by the page kinds): render all Markdown and check every link.
 
@@ -252,7 +279,18 @@ def plan_site(
     cohorts = {c.id: cohort_dates(playbook, c) for c in playbook.cohorts.values()}
     uses = _uses(playbook, words)
     site = Site(
-        playbook, pages, content.guides, content.prose, assets, uses, pdf, targets.digest, dates, cohorts, words
+        playbook,
+        pages,
+        content.guides,
+        content.prose,
+        assets,
+        uses,
+        pdf,
+        targets.digest,
+        dates,
+        cohorts,
+        words,
+        languages,
     )
     return site, problems
 

@@ -25,6 +25,7 @@ from .links import (
     cohort_tasks_url,
     cohort_url,
     dashboard_url,
+    in_tree,
     lead_calendar_url,
     month_url,
     page_url,
@@ -164,6 +165,9 @@ def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...
 @pass_context
 def relurl(context: Any, target: str) -> str:
     """A URL from the site root, made relative to the page being rendered."""
+    tree = context["site"].tree
+    if tree:  # a language's tree: its pages are below a folder, the theme's files are not
+        return relative_url(tree + context["page"].url, in_tree(target, tree))
     return relative_url(context["page"].url, target)
 
 
@@ -176,7 +180,7 @@ def relroot(context: Any) -> str:
 @pass_context
 def site_html(context: Any, html: str) -> Markup:
     """Rendered Markdown with its site links made relative to the page being rendered."""
-    return Markup(relative_urls(html, context["page"].url))
+    return Markup(relative_urls(html, context["page"].url, context["site"].tree))
 
 
 @pass_context

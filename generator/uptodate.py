@@ -24,9 +24,9 @@ from .names import (
     CONTENT_FOLDER,
     LOCALE_FOLDER,
     OUTPUT_MARKER,
-    SETTINGS_FILE,
     TEMPLATES_FOLDER,
     THEMES_FOLDER,
+    is_settings_file,
 )
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def input_record(
     """What a build was made from, to compare with the next one."""
     root = project_dir.resolve()
     stamps = _stamps([root / name for name in WATCHED] + ([theme_folder] if theme_folder else []))
-    stamps.update(_stamps([root / SETTINGS_FILE]))
+    stamps.update(_stamps([root / name for name in sorted(os.listdir(root)) if is_settings_file(name)]))
     return {
         "version": __version__,
         "options": options,

@@ -32,6 +32,12 @@ def check_file(source: SourceFile) -> FileResult:
     return _validate_file(source, found), found
 
 
+def validate_model(source: SourceFile, model_class: type[BaseModel]) -> FileResult:
+    """Validate one file as `model_class`, whatever its kind says (a translation of playbook.yaml)."""
+    found: list[Diagnostic] = []
+    return _validate_file(source, found, model_class), found
+
+
 def validate(project: Project, check: CheckFile = check_file) -> tuple[Playbook | None, list[Diagnostic]]:
     """Validate and cross-check every file; the playbook holds the files that passed, and their sources.
 
@@ -66,8 +72,10 @@ def _broken_cohort(path: str, model: BaseModel, broken: set[str]) -> bool:
     return isinstance(model, Cohort) and path in broken
 
 
-def _validate_file(source: SourceFile, diagnostics: list[Diagnostic]) -> BaseModel | None:
-    model_class = DOCUMENT_MODELS[source.kind]
+def _validate_file(
+    source: SourceFile, diagnostics: list[Diagnostic], model_class: type[BaseModel] | None = None
+) -> BaseModel | None:
+    model_class = model_class or DOCUMENT_MODELS[source.kind]
     data: dict[str, Any] = dict(source.document.data)
     if "id" in data and source.kind in NAMED_BY_FILE:
         diagnostics.append(
@@ -177,7 +185,8 @@ def _sources(project: Project) -> Sources:
     def source(path: str, kind: str) -> Source:
         loaded = project.loaded[path]
         front = (loaded.meta_digest or loaded.digest) if kind == "guide" else ""
-        return Source(path, loaded.digest, front, loaded.source.document if loaded.source else None)
+        document = loaded.source.document if loaded.source else None
+        return Source(path, loaded.digest, front, document, project.originals.get(path, ""))
 
     files: dict[str, dict[str, Source]] = {
         kind: {item_id: source(path, kind) for item_id, path in project.found[kind].items()} for kind in ITEM_KINDS

@@ -263,6 +263,7 @@ class Source:
     digest: str  # of the file's bytes: a later build compares it to know the file is unchanged
     front_digest: str = ""  # a guide's: of its front matter alone, which is all that lists of guides show
     positions: Positions | None = None  # a YAML file's: where each value was written
+    original: str = ""  # a translation's: the path of the file it translates, which links may name instead
 
     @property
     def whole(self) -> Input:

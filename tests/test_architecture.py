@@ -31,10 +31,10 @@ PACKAGE = Path(__file__).parent.parent / "generator"
 LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("__init__", "names", "errors", "files", "values", "recurrence", "memo", "parallel", "resources"),
     "content model": ("models", "dates", "schedule", "cohort_dates"),
-    "read": ("yaml_syntax", "yaml_reader", "reading", "loader", "interface"),
-    "check": ("explain", "crosscheck", "lint", "validate"),
+    "read": ("yaml_syntax", "yaml_reader", "reading", "file_names", "loader", "interface"),
+    "check": ("explain", "crosscheck", "lint", "validate", "translations"),
     "plan": (
-        *("markdown", "links", "guides", "prose", "pages", "wording", "site"),
+        *("markdown", "links", "guides", "prose", "pages", "languages", "wording", "site"),
         *(
             "search_words",
             "search_entries",

@@ -38,6 +38,8 @@ from .settings import (
     MarkdownSettings,
     PrintSettings,
     Role,
+    RoleTranslation,
+    SettingsTranslation,
     SiteSettings,
 )
 
@@ -71,9 +73,11 @@ __all__ = [
     "PrintSettings",
     "Program",
     "Role",
+    "RoleTranslation",
     "ScaleField",
     "Schedule",
     "Section",
+    "SettingsTranslation",
     "ShortTextField",
     "SiteSettings",
     "TableField",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from ..values import FolderSlug, HexColor, Model, Number, Slug, Text
 
@@ -56,6 +57,10 @@ class LimitSettings(Model):
     )
 
 
+LANGUAGE_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
+LanguageTag = Annotated[str, Field(pattern=LANGUAGE_PATTERN, description="A BCP 47 language tag, e.g. `fr`.")]
+
+
 class SiteSettings(Model):
     """The settings in playbook.yaml."""
 
@@ -63,7 +68,15 @@ class SiteSettings(Model):
     organization: str = Field("", description="Who runs the program; shown in the header and footer.")
     description: str = Field("", description="One or two sentences shown on the home page.")
     language: str = Field(
-        "en", pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$", description="BCP 47 language tag, e.g. `en-GB`."
+        "en",
+        pattern=LANGUAGE_PATTERN,
+        description="BCP 47 language tag, e.g. `en-GB`. With `languages`, the main one: it defaults to the first.",
+    )
+    languages: tuple[LanguageTag, ...] = Field(
+        (),
+        description="Every language the playbook is published in, the main one first, e.g. `[en, fr]`. "
+        "Each other language gets its own tree of pages (`fr/`); translations sit beside the originals "
+        "(`vision.fr.yaml`, `getting-started.fr.md`, `playbook.fr.yaml`). Optional.",
     )
     theme: Slug = Field("default", description="Theme name: a folder under `themes/`, or the built-in `default`.")
     base_url: str | None = Field(
@@ -78,3 +91,64 @@ class SiteSettings(Model):
     markdown: MarkdownSettings = MarkdownSettings()
     limits: LimitSettings = LimitSettings()
     roles: tuple[Role, ...] = Field(min_length=1, description="The roles of the program, in the order to show them.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _main_language(cls, data: Any) -> Any:
+        """With `languages` and no `language`, the first of them is the main one."""
+        if isinstance(data, dict) and "language" not in data:
+            listed = data.get("languages")
+            if isinstance(listed, list) and listed and isinstance(listed[0], str):
+                return {**data, "language": listed[0]}
+        return data
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_include_the_main_one(cls, value: tuple[str, ...], info: Any) -> tuple[str, ...]:
+        folded = [tag.lower() for tag in value]
+        repeated = next((tag for index, tag in enumerate(value) if tag.lower() in folded[:index]), None)
+        if repeated is not None:
+            raise PydanticCustomError("repeated_language", "'{tag}' is listed twice", {"tag": repeated})
+        main = info.data.get("language")
+        if value and isinstance(main, str) and main.lower() not in folded:
+            raise PydanticCustomError(
+                "main_language_missing",
+                "the main language '{main}' (`language:`) is not in `languages`",
+                {"main": main},
+            )
+        return value
+
+    @property
+    def other_languages(self) -> tuple[str, ...]:
+        """The languages the playbook is translated into, besides its main one."""
+        return tuple(tag for tag in self.languages if tag.lower() != self.language.lower())
+
+
+class RoleTranslation(Model):
+    """A role's name and summary in another language."""
+
+    id: FolderSlug = Field(description="The role's id, as playbook.yaml has it: ids are not translated.")
+    name: Text = Field(description="How the role is written in this language.")
+    summary: str = Field("", description="The role's summary in this language.")
+
+
+class SettingsTranslation(Model):
+    """What `playbook.<lang>.yaml` translates of playbook.yaml: the words readers see, nothing else."""
+
+    title: Text | None = Field(None, description="The playbook's name in this language.")
+    organization: str | None = Field(None, description="Who runs the program, in this language.")
+    description: str | None = Field(None, description="The home page's sentence or two, in this language.")
+    roles: tuple[RoleTranslation, ...] = Field((), description="Role names and summaries in this language, by id.")
+
+    def applied(self, settings: SiteSettings, language: str) -> SiteSettings:
+        """The playbook's settings as they read in `language`."""
+        names = {role.id: role for role in self.roles}
+        roles = tuple(
+            role.model_copy(update={"name": names[role.id].name, "summary": names[role.id].summary or role.summary})
+            if role.id in names
+            else role
+            for role in settings.roles
+        )
+        texts = {"title": self.title, "organization": self.organization, "description": self.description}
+        update = {key: value for key, value in texts.items() if value is not None}
+        return settings.model_copy(update={**update, "roles": roles, "language": language})
