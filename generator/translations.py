@@ -25,7 +25,7 @@ from .yaml_reader import Loc
 SAME_IN_EVERY_LANGUAGE = frozenset(
     [
         *("id", "owner", "type", "when", "repeat", "number", "every", "on", "cadence", "time", "timezone"),
-        *("worksheet", "worksheets", "checklists", "guides", "program", "roles", "expect_each_month", "months"),
+        *("worksheet", "worksheets", "checklists", "guides", "program", "roles", "expect_each_month"),
     ]
 )
 TRANSLATED_KINDS = ("program", "worksheet", "checklist", "guide")  # cohorts are names and dates: no need
