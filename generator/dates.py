@@ -52,7 +52,7 @@ class DateStyle:
 @lru_cache(maxsize=8)
 def date_style(language: str) -> DateStyle:
     """The date style of a BCP 47 language tag; its base language, or English, when Babel does not know it."""
-    locale = _locale(language)
+    locale = babel_locale(language)
     pattern = locale.date_formats[DATE_FORMAT].pattern
     names = {}
     for match in PATTERN_FIELD.finditer(pattern):
@@ -68,10 +68,11 @@ def date_style(language: str) -> DateStyle:
 @lru_cache(maxsize=8)
 def direction(language: str) -> str:
     """`rtl` for a language written right to left (`ar`, `he`, `fa`, `ur`...), else `ltr`, as for an unknown one."""
-    return "rtl" if _locale(language).character_order == "right-to-left" else "ltr"
+    return "rtl" if babel_locale(language).character_order == "right-to-left" else "ltr"
 
 
-def _locale(language: str) -> Locale:
+def babel_locale(language: str) -> Locale:
+    """Babel's locale for a BCP 47 tag: the tag, else its base language, else English."""
     for tag in (language, language.split("-")[0], "en"):
         try:
             return Locale.parse(tag, sep="-")

@@ -107,7 +107,7 @@ def _slug(text: str) -> str:
 
 def _owner_names(site: Site, owners: tuple[str, ...]) -> str:
     names = {role.id: role.name for role in site.playbook.settings.roles}
-    return ", ".join(names.get(owner, owner) for owner in owners)
+    return site.number_style.list_of(names.get(owner, owner) for owner in owners)
 
 
 def _event(site: Site, program: Program, month: Month, meeting: Meeting, start: dt.date, uid: str) -> icalendar.Event:

@@ -24,6 +24,7 @@ from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
 from .errors import Diagnostic
+from .formats import number_style
 from .names import LOCALE_FOLDER
 
 SCRIPT_KEYWORDS = {"t": (1,), "nt": (1, 2)}  # P.t("message"), P.nt("singular", "plural", n) in the theme's scripts
@@ -50,13 +51,14 @@ class Words:
         return str(self.translations.ngettext(singular, plural, n))
 
     def speak(self, message: str, **values: object) -> str:
-        """The message in the playbook's language, with its `%(name)s` fields filled in."""
+        """The message in the playbook's language, with its `%(name)s` fields filled in; numbers as the language
+        writes them (`1 234` in French)."""
         text = self.gettext(message)
-        return text % values if values else text
+        return text % number_style(self.language).values(values) if values else text
 
     def speak_n(self, singular: str, plural: str, n: int, **values: object) -> str:
-        """The message for `n` things, with `%(n)s` and the other fields filled in."""
-        return self.ngettext(singular, plural, n) % {"n": n, **values}
+        """The message for `n` things, with `%(n)s` and the other fields filled in; numbers as the language writes them."""
+        return self.ngettext(singular, plural, n) % number_style(self.language).values({"n": n, **values})
 
     def script_words(self, ids: Iterable[str | tuple[str, str]]) -> dict[str, Any]:
         """The translated messages among `ids` (a script's P.t and P.nt messages), keyed by their English id;

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from .cohort_dates import CohortDates, Occurrence, cohort_dates, occurrences
 from .dates import DateStyle, date_style, direction
 from .errors import Diagnostic
+from .formats import NumberStyle, number_style
 from .guides import guide_contents, unlinked_guides
 from .interface import ENGLISH, Words
 from .languages import ONE_LANGUAGE, Language, Languages
@@ -120,6 +121,11 @@ class Site:
     def date_style(self) -> DateStyle:
         """How dates read in the playbook's language."""
         return date_style(self.playbook.settings.language)
+
+    @property
+    def number_style(self) -> NumberStyle:
+        """How numbers and lists of names read in the playbook's language."""
+        return number_style(self.playbook.settings.language)
 
     @property
     def direction(self) -> str:

@@ -34,7 +34,7 @@ def render_tasks_csv(site: Site, cohort: CohortDates) -> bytes:
             task.day.isoformat(),
             cohort.cohort.title,
             pair.label,
-            ", ".join(names.get(owner, owner) for owner in task.task.owner),
+            site.number_style.list_of(names.get(owner, owner) for owner in task.task.owner),
             task.task.task,
             site.base_url + target if site.base_url else target,
         )

@@ -111,6 +111,7 @@ def create_environment(theme: Theme) -> Environment:
     # `_()` and `ngettext()` in templates: English until `use_words` installs the playbook's language.
     # New-style: the arguments are escaped, and a missing one is an error rather than a silent gap.
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    write_numbers_in_messages(env)
     env.globals["script_words"] = {}
     env.globals["relurl"] = relurl
     env.globals["relroot"] = relroot
@@ -141,14 +142,38 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["month_year"] = month_year
     env.filters["clock"] = clock
     env.filters["lens_roles"] = lens_roles
+    env.filters["number"] = number
+    env.filters["list_of"] = list_of
     return env
 
 
 def use_words(env: Environment, words: Words, static_folder: Path) -> None:
     """Speak the playbook's language: templates' `_()` and `ngettext()`, and the words the theme's scripts ask for."""
     env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
+    write_numbers_in_messages(env)
     env.globals["script_words"] = words.script_words(script_messages(static_folder))
     env.globals["plural_tags"] = words.plural_tags
+
+
+def write_numbers_in_messages(env: Environment) -> None:
+    """Make `_()` and `ngettext()` write the numbers they are given as the playbook's language does
+    (`%(num)s` of 1234 reads `1 234` in French), as `Words.speak` and the scripts' `P.t` do."""
+    gettext, ngettext = env.globals["gettext"], env.globals["ngettext"]
+
+    @pass_context
+    def spoken(context: Any, message: str, **values: Any) -> Any:
+        return context.call(gettext, message, **_numbers_written(context, values))
+
+    @pass_context
+    def spoken_n(context: Any, singular: str, plural: str, n: int, **values: Any) -> Any:
+        return context.call(ngettext, singular, plural, n, **_numbers_written(context, {"num": n, **values}))
+
+    env.globals.update(gettext=spoken, ngettext=spoken_n)
+
+
+def _numbers_written(context: Any, values: dict[str, Any]) -> dict[str, Any]:
+    site = context.get("site")
+    return site.number_style.values(values) if site is not None else values
 
 
 def lens_roles(items: Iterable[Worksheet | Checklist | Guide]) -> tuple[str, ...]:
@@ -199,6 +224,18 @@ def month_year(context: Any, day: dt.date) -> str:
 def clock(context: Any, moment: dt.datetime) -> str:
     """A meeting's start time as the playbook's language writes it, e.g. `10:00 AM`."""
     return str(context["site"].date_style.time(moment))
+
+
+@pass_context
+def number(context: Any, value: float) -> str:
+    """A number as the playbook's language writes it, e.g. `1,234`, `1 234` in French."""
+    return str(context["site"].number_style.number(value))
+
+
+@pass_context
+def list_of(context: Any, items: Iterable[object]) -> str:
+    """Names joined as the playbook's language joins them, e.g. `Mentor and Protégé`; `Mentor et Protégé`."""
+    return str(context["site"].number_style.list_of(items))
 
 
 def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:

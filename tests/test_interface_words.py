@@ -9,7 +9,8 @@ Two guards:
   included) and its aria-label, placeholder, title and alt attributes are read; bracketed parts are dropped,
   the rest is cut at wordless separators (" · ", ": ", ", " ...) and numbers, and each piece left must be
   the content's own text (a YAML value, a Markdown file) or have no word at all. Dates are the playbook's
-  language's (Babel's), so French month and day names are allowed. Covered: every page of the example with a base URL set (home, roles, programs,
+  language's (Babel's), so French month and day names are allowed, and so is the word CLDR's French list
+  pattern joins names with ("et"). Covered: every page of the example with a base URL set (home, roles, programs,
   months, meeting cards and packs, booklets, guides, worksheets, checklists, progress, cohorts, their tasks,
   dashboards and pairs, the 404 page). Not covered: what the scripts write (their own P.t / P.nt messages),
   and template branches the example never takes (a value-less `_()` there is still checked by extraction).
@@ -216,6 +217,10 @@ def test_no_interface_word_is_outside_the_catalog(bracketed_site: tuple[Path, Pa
         "fr"
     )  # dates are in the playbook's language: its month and day names are no English left over
     names = [*french.months["format"]["wide"].values(), *french.days["format"]["wide"].values()]
+    # Lists of names are joined by the language's CLDR list patterns ("Mentor et Protégé"), not by a message.
+    names += sorted(
+        {w for p in french.list_patterns["standard"].values() for w in re.findall(r"\w+", p) if not w.isdigit()}
+    )
     allowed = re.compile(
         "|".join([*(f"(?:{pattern})" for _what, pattern in PYTHON_SIDE), *(rf"\b{n}\b" for n in names)])
     )

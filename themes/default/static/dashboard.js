@@ -151,7 +151,7 @@
       const done = pair[0];
       const all = pair[1];
       const item = element("li", "", "ticks__month ticks__month--" + (!all ? "none" : done === all ? "all" : done ? "some" : "zero"));
-      item.appendChild(element("span", all ? done + "/" + all : "–")).setAttribute("aria-hidden", "true");
+      item.appendChild(element("span", all ? P.number(done) + "/" + P.number(all) : "–")).setAttribute("aria-hidden", "true");
       const values = { month: DATA.months[i].n, total: all };
       item.appendChild(element("span", all ? nt("Month %(month)s: %(n)s of %(total)s ticked;", "Month %(month)s: %(n)s of %(total)s ticked;", done, values)
         : t("Month %(month)s: no checklist;", values), "visually-hidden"));
@@ -175,7 +175,7 @@
     if (entry) cells[2].appendChild(tickCells(found));
     if (found.checkIn) {
       cells[3].appendChild(time(found.checkIn.day));
-      found.checkIn.scores.forEach(function (s) { cells[3].appendChild(element("span", s.label + " " + s.value + "/" + s.max, "dashboard__score")); });
+      found.checkIn.scores.forEach(function (s) { cells[3].appendChild(element("span", s.label + " " + P.number(s.value) + "/" + P.number(s.max), "dashboard__score")); });
     } else if (entry) {
       cells[3].textContent = t("None yet");
     }
@@ -309,7 +309,7 @@
     });
     const names = Array.from(roster.keys()).filter(function (id) { return taken.some(function (r) { return r.pair === id; }); });
     let text = taken.length ? nt("Imported %(taken)s of %(n)s file: %(pairs)s.", "Imported %(taken)s of %(n)s files: %(pairs)s.", results.length,
-      { taken: taken.length, pairs: names.map(function (id) { return roster.get(id).label; }).join(", ") }) : t("No file was imported.");
+      { taken: taken.length, pairs: P.list(names.map(function (id) { return roster.get(id).label; })) }) : t("No file was imported.");
     if (taken.length && !P.writeAll([[STORE, JSON.stringify({ pairs: Object.fromEntries(entries) })]])) text = P.noRoom;
     status.textContent = text + (notes.length ? " " + t("Skipped:") : "");
     messages.replaceChildren.apply(messages, notes.map(function (note) { return element("li", note); }));

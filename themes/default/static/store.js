@@ -109,10 +109,36 @@
     try { return found ? JSON.parse(found.textContent) : {}; } catch (error) { return {}; }
   })();
   const words = spoken.words || {};
-  const plurals = typeof Intl === "object" && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  const lang = document.documentElement.lang || "en";
+  const plurals = typeof Intl === "object" && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+
+  /* Numbers and lists as the playbook's language writes them, from the same CLDR data as the build's Babel
+     (generator/formats.py), so that both write the same text: P.number(1234) is "1 234" in French,
+     P.list(["Mentor", "Protégé"]) "Mentor et Protégé". Latin digits in every language, as the build and the
+     dates use them: a regional tag such as ar-EG would otherwise get Arabic-Indic digits. */
+  const numbers = intl("NumberFormat", { numberingSystem: "latn" });
+  const lists = intl("ListFormat", { type: "conjunction", style: "long" });
+
+  function intl(name, options) {
+    try { return typeof Intl === "object" && Intl[name] ? new Intl[name](lang, options) : null; } catch (error) { return null; }
+  }
+
+  function number(n) {
+    return numbers ? numbers.format(n) : String(n);
+  }
+
+  function list(items) {
+    const names = Array.from(items, String);
+    return lists ? lists.format(names) : names.join(", ");
+  }
+
+  /* A message's value as it reads: a number written in the language, anything else as text. */
+  function shown(value) {
+    return typeof value === "number" ? number(value) : String(value);
+  }
 
   function fill(text, values) {
-    return values ? text.replace(/%\((\w+)\)s/g, function (field, name) { return name in values ? String(values[name]) : field; }) : text;
+    return values ? text.replace(/%\((\w+)\)s/g, function (field, name) { return name in values ? shown(values[name]) : field; }) : text;
   }
 
   function t(message, values) {
@@ -129,7 +155,10 @@
   /* A translated message whose values are elements (a <time>, a link) or text: the pieces to append, in the
      message's order, e.g. el.append(...P.parts(P.t("Due %(day)s"), { day: time })). */
   function parts(text, values) {
-    return text.split(/%\((\w+)\)s/).map(function (part, i) { return i % 2 ? (part in values ? values[part] : "%(" + part + ")s") : part; });
+    return text.split(/%\((\w+)\)s/).map(function (part, i) {
+      if (!(i % 2)) return part;
+      return part in values ? (typeof values[part] === "number" ? number(values[part]) : values[part]) : "%(" + part + ")s";
+    });
   }
 
   /* Read the backup file chosen in `input`: `then` gets its data and the file when it is a `format` backup,
@@ -172,7 +201,7 @@
   }
 
   window.Playbook = {
-    t: t, nt: nt, parts: parts,
+    t: t, nt: nt, parts: parts, number: number, list: list,
     site: site, saves: Boolean(local), read: read, write: write, remove: remove,
     getText: getText, setText: setText, entries: entries, download: download, writeAll: writeAll, isMap: isMap, isAnswer: isAnswer, kept: KEPT, fits: fits, readBackup: readBackup,
     noRoom: t("Your browser has no room to keep this backup; nothing was changed."),

@@ -163,7 +163,7 @@
     form.dataset.when = when;
     document.querySelector(".instance-number").textContent = " " + option.value;
     document.querySelector(".instance-now__when").textContent =
-      t("%(when)s · %(number)s of %(count)s", { when: when.charAt(0).toUpperCase() + when.slice(1), number: option.value, count: option.parentNode.options.length });
+      t("%(when)s · %(number)s of %(count)s", { when: when.charAt(0).toUpperCase() + when.slice(1), number: Number(option.value), count: option.parentNode.options.length });
     document.querySelector(".instance-now__blank").hidden = true;
     load(form);
   }
