@@ -36,6 +36,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "wording", "site"),
         *(
+            "stop_words",
             "search_words",
             "search_entries",
             "search_files",
