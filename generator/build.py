@@ -109,7 +109,8 @@ class BuildSession:
         stage.done("validated them: %d problems", len(problems))
         site = loaded = None
         if playbook is not None:
-            words = self._render.words(self.root, playbook.settings.theme, playbook.settings.language, problems)
+            settings, where = playbook.settings, playbook.sources.settings
+            words = self._render.words(self.root, settings.theme, settings.language, problems, settings.strings, where)
             pages = tuple(plan_pages(playbook, pdf=self.pdf, words=words))
             md = create_markdown(allow_html=playbook.settings.markdown.allow_html)
             site, link_problems = self.content.plan_site(playbook, md, pages, pdf=self.pdf, words=words)

@@ -32,7 +32,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("__init__", "names", "errors", "files", "values", "recurrence", "memo", "parallel", "resources"),
     "content model": ("models", "dates", "schedule", "cohort_dates"),
     "read": ("yaml_syntax", "yaml_reader", "reading", "loader", "interface"),
-    "check": ("explain", "crosscheck", "lint", "validate"),
+    "check": ("explain", "crosscheck", "lint", "validate", "words_check"),
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "wording", "site"),
         *(

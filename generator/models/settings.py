@@ -78,3 +78,10 @@ class SiteSettings(Model):
     markdown: MarkdownSettings = MarkdownSettings()
     limits: LimitSettings = LimitSettings()
     roles: tuple[Role, ...] = Field(min_length=1, description="The roles of the program, in the order to show them.")
+    strings: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Interface strings to show differently: the English message (as the theme's "
+        "`locale/messages.pot` writes it) -> the text to show instead, in the playbook's language. "
+        "Wins over the theme's catalog and the project's `locale/<lang>.po`. A message with plural forms "
+        "goes in `locale/<lang>.po`.",
+    )
