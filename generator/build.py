@@ -173,7 +173,8 @@ class BuildSession:
         stage = _Stages()
         reuse = self._reuse(languages.tree)
         settings = playbook.settings
-        words = reuse.words(self.root, settings.theme, settings.language, problems)
+        where = playbook.sources.settings  # playbook.yaml, or its translation in a language's tree
+        words = reuse.words(self.root, settings.theme, settings.language, problems, settings.strings, where)
         pages = tuple(plan_pages(playbook, pdf=self.pdf, words=words))
         md = create_markdown(allow_html=settings.markdown.allow_html)
         site, link_problems = self.content.plan_site(
@@ -181,8 +182,8 @@ class BuildSession:
         )
         problems += link_problems
         html = sum(p.is_html for p in site.pages)
-        where = f" in {languages.tree}" if languages.tree else ""
-        stage.done("planned %d pages%s and checked their links: %d problems", html, where, len(link_problems))
+        tree = f" in {languages.tree}" if languages.tree else ""
+        stage.done("planned %d pages%s and checked their links: %d problems", html, tree, len(link_problems))
         loaded = reuse.theme(self.root, settings.theme, problems, words)
         stage.done("loaded the theme '%s' in '%s'", settings.theme, settings.language)
         return None if loaded is None else (loaded[0], Tree(site, loaded[1]))

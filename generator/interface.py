@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
@@ -28,6 +31,7 @@ from .formats import number_style
 from .names import LOCALE_FOLDER
 
 SCRIPT_KEYWORDS = {"t": (1,), "nt": (1, 2)}  # P.t("message"), P.nt("singular", "plural", n) in the theme's scripts
+TEMPLATE_CATALOG = "messages.pot"  # every message of a theme, untranslated: what catalogs are made from
 PLURAL_TAGS = ("zero", "one", "two", "few", "many", "other")  # CLDR's, in the order gettext numbers forms
 
 
@@ -86,14 +90,17 @@ def N_(message: str) -> str:
     return message
 
 
-def load_words(theme_folder: Path, project_root: Path, language: str) -> Words:
-    """The interface's words for `language` (a BCP 47 tag): the theme's catalog, then the project's."""
+def load_words(
+    theme_folder: Path, project_root: Path, language: str, strings: Mapping[str, str] | None = None
+) -> Words:
+    """The interface's words for `language` (a BCP 47 tag): the theme's catalog, then the project's, then
+    `strings` (English message id -> the text to show instead, from playbook.yaml), each winning over the one before."""
     catalogs = [
         path
         for folder in (theme_folder / LOCALE_FOLDER, project_root / LOCALE_FOLDER)
         if (path := _catalog_file(folder, language)) is not None
     ]
-    if not catalogs:
+    if not catalogs and not strings:
         return Words(language, NullTranslations())
     translations: Translations | None = None
     messages: dict[str, Any] = {}
@@ -118,15 +125,31 @@ def load_words(theme_folder: Path, project_root: Path, language: str) -> Words:
                 messages[str(message.id[0])] = dict(zip(tags, message.string))
             else:
                 messages[str(message.id)] = message.string
-        compiled = io.BytesIO()
-        write_mo(compiled, catalog)
-        compiled.seek(0)
-        loaded = Translations(compiled)
-        if translations is None:
-            translations = loaded
-        else:
-            translations.merge(loaded)  # the project's strings win over the theme's
+        translations = _merged(translations, _compiled(catalog))  # the project's strings win over the theme's
+    if strings:
+        # A message with plural forms cannot take one text: `check` reports it, and it is left out here.
+        plain = {key: text for key, text in strings.items() if not isinstance(messages.get(key), dict)}
+        hasher.update(json.dumps(sorted(strings.items())).encode("utf-8"))
+        messages.update(plain)
+        translations = _merged(translations, _compiled(Catalog(), plain))
     return Words(language, translations or NullTranslations(), hasher.hexdigest(), tuple(problems), tags, messages)
+
+
+@dataclass(frozen=True)
+class ThemeMessage:
+    """What a message of the theme is, beyond its English id."""
+
+    plural: str = ""  # its English plural, for a message with forms for one and for many
+    formatted: bool = False  # filled in with `%` wherever it is shown (a template's, or one with fields)
+
+
+def theme_messages(theme_folder: Path) -> Mapping[str, ThemeMessage] | None:
+    """Every message the theme's pages may show, as its `locale/messages.pot` lists them, by English id.
+    None for a theme without that file."""
+    path = theme_folder / LOCALE_FOLDER / TEMPLATE_CATALOG
+    if not path.is_file():
+        return None
+    return _template_messages(path.read_bytes())
 
 
 def script_messages(static_folder: Path) -> tuple[str | tuple[str, str], ...]:
@@ -143,6 +166,43 @@ def script_messages(static_folder: Path) -> tuple[str | tuple[str, str], ...]:
             elif isinstance(message, tuple) and len(message) == 2 and all(isinstance(part, str) for part in message):
                 found[(message[0], message[1])] = None
     return tuple(found)
+
+
+def _compiled(catalog: Catalog, extra: Mapping[str, str] | None = None) -> Translations:
+    """The catalog (with `extra` messages added) as translations to look messages up in."""
+    for message, text in (extra or {}).items():
+        catalog.add(message, text)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def _merged(earlier: Translations | None, later: Translations) -> Translations:
+    """The two together, `later`'s messages winning."""
+    if earlier is None:
+        return later
+    earlier.merge(later)
+    return earlier
+
+
+@lru_cache(maxsize=4)
+def _template_messages(data: bytes) -> Mapping[str, ThemeMessage]:
+    try:
+        catalog = read_po(io.BytesIO(data))
+    except (PoFileError, UnicodeDecodeError, ValueError):
+        return MappingProxyType({})
+    found: dict[str, ThemeMessage] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        # Jinja's new-style gettext fills in every template message, even one without fields.
+        formatted = message.python_format or any(path.endswith(".html") for path, _line in message.locations)
+        if isinstance(message.id, (tuple, list)):
+            found[str(message.id[0])] = ThemeMessage(str(message.id[1]), formatted)
+        else:
+            found[str(message.id)] = ThemeMessage("", formatted)
+    return MappingProxyType(found)
 
 
 def _catalog_file(folder: Path, language: str) -> Path | None:

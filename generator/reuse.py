@@ -38,6 +38,8 @@ from .site import Site, plan_site
 from .theme import Theme, check_templates, create_environment, find_theme, static_files, template_stamps, use_words
 from .translations import validate_language
 from .validate import FileResult, check_file, validate
+from .values import Source
+from .words_check import check_strings, check_translated
 
 if TYPE_CHECKING:
     from .dependencies import Fingerprints
@@ -212,13 +214,23 @@ class RenderReuse:
         self._words = ""  # the language and catalogs the environment speaks, by their digest
         self._template_digests: dict[str, str] | None = None
 
-    def words(self, root: Path, theme_name: str, language: str, problems: list[Diagnostic]) -> Words:
-        """The interface's words in `language`: the theme's catalog and the project's (English without a theme)."""
+    def words(
+        self,
+        root: Path,
+        theme_name: str,
+        language: str,
+        problems: list[Diagnostic],
+        strings: Mapping[str, str],
+        where: Source,
+    ) -> Words:
+        """The interface's words in `language`: the theme's catalog, the project's, then `strings` (as the
+        settings file `where` gives them); English without a theme."""
         theme = find_theme(root, theme_name)  # a missing theme is reported when it is loaded
         if theme is None:
             return ENGLISH
-        words = load_words(theme.folder, root, language)
-        problems += words.problems
+        usable, wrong = check_strings(theme.folder, language, strings, where)
+        words = load_words(theme.folder, root, language, usable)
+        problems += [*wrong, *words.problems, *check_translated(words, theme.folder, where)]
         return words
 
     def theme(

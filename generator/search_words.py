@@ -10,57 +10,10 @@ import functools
 import re
 import unicodedata
 
+from .stop_words import STOP_WORDS
+
 WORD = re.compile(r"[^\W_]+")
 INDEXED_WORD = re.compile(r"[^\W_]{2,}")  # the same words, less those of one letter: they are not indexed
-STOP_WORDS_EN = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "so",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "which",
-        "who",
-        "will",
-        "with",
-        "you",
-        "your",
-    ]
-)
 
 
 def words(text: str, pattern: re.Pattern[str] = WORD) -> list[str]:
@@ -72,8 +25,9 @@ def words(text: str, pattern: re.Pattern[str] = WORD) -> list[str]:
 
 
 def stop_words(language: str) -> frozenset[str]:
-    """The words not indexed in a playbook written in `language`: only English has a list."""
-    return STOP_WORDS_EN if language.lower().startswith("en") else frozenset()
+    """The words not indexed in a playbook written in `language` (a BCP 47 tag: `fr-CA` uses French's);
+    none for a language without a list."""
+    return STOP_WORDS.get(language.lower().split("-")[0], frozenset())
 
 
 @functools.cache

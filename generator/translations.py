@@ -8,6 +8,7 @@ a translation is shown in the original language, with a notice; `check` lists ea
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -19,6 +20,7 @@ from .models import Playbook, SettingsTranslation, SiteSettings
 from .names import SETTINGS_FILE, settings_translation
 from .reading import SourceFile
 from .validate import CheckFile, check_file, validate, validate_model
+from .values import Source
 from .yaml_reader import Loc
 
 # Keys whose text is an id, a reference or a setting, never words: a translation keeps their values.
@@ -43,7 +45,18 @@ def validate_language(
     problems += untranslated(project, language)
     if playbook is None:
         return None, problems
-    return playbook.model_copy(update={"settings": translated}), problems
+    sources = replace(playbook.sources, settings=_settings_source(project, language, playbook.sources.settings))
+    return playbook.model_copy(update={"settings": translated, "sources": sources}), problems
+
+
+def _settings_source(project: Project, language: str, original: Source) -> Source:
+    """Where a language's settings come from: playbook.yaml and its translation, which every page shows."""
+    path = settings_translation(language)
+    loaded = project.loaded.get(path)
+    if loaded is None:
+        return original
+    document = loaded.source.document if loaded.source else None
+    return Source(path, f"{original.digest}+{loaded.digest}", positions=document)
 
 
 def language_name(language: str) -> str:

@@ -244,6 +244,10 @@ HexColor = Annotated[str, Field(pattern=r"^#(?:[0-9a-fA-F]{3}){1,2}$", descripti
 class Positions(Protocol):
     """Where the values of a YAML file were written, for messages about them."""
 
+    def position(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+        """Line and column (from 1) of the value at `loc`, or of its key when `key` is true."""
+        ...
+
     def text_position(self, loc: Sequence[str | int], line: int, needle: str) -> tuple[int, int]:
         """Where `needle`, on line `line` (from 0) of the text value at `loc`, is in the file."""
         ...

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from conftest import REPO, Run
 from generator.build import build
-from generator.interface import load_words
+from generator.interface import load_words, theme_messages
 from generator.theme import create_environment, find_theme, use_words
 
 FRENCH = """msgid ""
@@ -113,3 +116,76 @@ def test_phrases_built_from_content_read_as_the_models_english_ones_and_name_wee
     french = Words("fr", ENGLISH.translations)
     program = Program.model_validate({"title": "t", "summary": "s", "months": [month], "schedule": schedules[0]})
     assert rule_label(french, program) == "every month on the second jeudi"  # Babel's weekday; the rest awaits fr.po
+
+
+def settings_with(root: Path, extra: str) -> None:
+    """Add `extra` (YAML lines) to the project's playbook.yaml."""
+    settings = root / "playbook.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+def test_strings_in_the_settings_win_over_every_catalog_and_reach_the_browser(tmp_path: Path) -> None:
+    theme_folder = tmp_path / "theme"
+    catalog(theme_folder, "fr", FRENCH)
+    project = tmp_path / "project"
+    catalog(project, "fr", FRENCH.replace('msgstr "Accueil"', 'msgstr "Page d’accueil"'))
+    catalogs_only = load_words(theme_folder, project, "fr")
+    words = load_words(theme_folder, project, "fr", {"Home": "Sommaire", "Other": "Autre"})
+    assert (words.gettext("Home"), words.gettext("Other")) == ("Sommaire", "Autre")
+    assert words.ngettext("%(num)s pair", "%(num)s pairs", 4) == "%(num)s binômes"  # the catalogs' plurals stay
+    assert words.script_words(["Home", "Other"]) == {"Home": "Sommaire", "Other": "Autre"}
+    assert words.digest != catalogs_only.digest  # pages are made again when a string changes
+    assert load_words(theme_folder, project, "fr", {"Home": "Début"}).digest != words.digest
+
+    english = load_words(theme_folder, project, "en", {"Home": "Start"})  # no catalog: the strings alone
+    assert english.gettext("Home") == "Start" and english.gettext("Other") == "Other"
+
+
+def test_strings_show_on_pages_and_in_the_scripts(project: Callable[..., Path]) -> None:
+    root = project()
+    settings_with(root, "strings:\n  Home: Start page\n  Nothing found for “%(query)s”: No page has “%(query)s”\n")
+    site = build(root).out_dir
+    program = (site / "programs/year/index.html").read_text(encoding="utf-8")
+    assert "Start page" in program and ">Home<" not in program
+    assert "No page has" in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("language", ["fr", "de-CH", "es", "ar", "en-GB"])
+def test_a_language_the_theme_speaks_in_full_gets_no_warning(
+    project: Callable[..., Path], playbook: Callable[..., Run], language: str
+) -> None:
+    root = project()
+    settings_with(root, f"language: {language}\n")
+    run = playbook("check", "--strict", root)
+    assert (run.code, run.diagnostics) == (0, [])
+
+
+def test_check_counts_the_strings_that_show_in_english_once(
+    project: Callable[..., Path], playbook: Callable[..., Run]
+) -> None:
+    total = len(theme_messages(REPO / "themes" / "default") or {})
+    root = project({"locale/it.po": 'msgid ""\nmsgstr ""\n"Language: it\\n"\n\nmsgid "Home"\nmsgstr "Inizio"\n'})
+    settings_with(root, "language: it\nstrings:\n  Search the playbook: Cerca\n")
+    run = playbook("check", root)
+    assert run.code == 0
+    [warning] = run.diagnostics
+    assert warning.startswith(
+        f"playbook.yaml:7:11: warning: {total - 2} of {total} interface strings have no Italian (it) translation,"
+        " so they show in English: '%(cohort)s: tasks', "
+    )
+    assert warning.endswith(
+        ", …; add them to locale/it.po (the theme's locale/messages.pot lists them all) or under strings: in playbook.yaml"
+    )
+    assert playbook("check", "--strict", root).code == 1
+
+    settings_with(root, "  Agenda: Ordine del giorno\n")  # one more: one fewer in English
+    assert f" {total - 3} of {total} " in playbook("check", root).diagnostics[0]
+    (root / "locale" / "it.po").unlink()
+    settings = root / "playbook.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            "strings:\n  Search the playbook: Cerca\n  Agenda: Ordine del giorno\n", ""
+        ),
+        encoding="utf-8",
+    )
+    assert f" {total} of {total} " in playbook("check", root).diagnostics[0]  # no catalog at all

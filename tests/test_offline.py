@@ -16,6 +16,7 @@ from typing import Any
 import icalendar
 import pytest
 from test_accessibility import violations
+from test_search_index import FRENCH_PLAYBOOK
 
 from conftest import MINIMAL
 from generator.build import build
@@ -86,6 +87,18 @@ def test_search_highlights_words_and_never_shows_markup_as_text(page: Any, examp
     assert [t for t in texts if any(sign in t for sign in ("<", ">", "&#", "mark>"))] == []
     marks = page.locator(".search__list mark").all_inner_texts()
     assert marks and all(m.lower().startswith(tuple(words.split())) for m in marks)
+
+
+def test_a_french_query_with_little_words_still_finds_the_page(
+    page: Any, project: Callable[..., Path], tmp_path: Path
+) -> None:
+    """The index leaves out French's little words, and the browser drops them from a query the same way."""
+    build(project(FRENCH_PLAYBOOK), tmp_path / "site")
+    page.goto(url(tmp_path / "site", "index.html"))
+    page.fill("#search-input", "les rencontres des binômes")
+    page.wait_for_function("() => document.querySelector('#search-status').textContent.includes('binômes')")
+    assert page.locator(".search__list .search__title").all_inner_texts() == ["Bienvenue"]
+    assert page.errors == []
 
 
 def test_search_shows_signs_in_the_text_as_they_are_written(

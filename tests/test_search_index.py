@@ -12,7 +12,8 @@ import pytest
 from generator.build import BuildSession, build
 from generator.search import SearchIndex
 from generator.search_files import shard_of
-from generator.search_words import words
+from generator.search_words import stop_words, words
+from generator.stop_words import STOP_WORDS
 
 
 def read_index(files: dict[str, bytes]) -> dict[str, Any]:
@@ -114,14 +115,40 @@ def test_the_index_is_the_same_every_time(example_project: Path, example_site: P
     assert built_index(again) == built_index(example_site)
 
 
-def test_the_index_of_a_playbook_in_another_language_keeps_every_word(project: Callable[..., Path]) -> None:
-    root = project(
-        {
-            "playbook.yaml": "title: Mentorat\nlanguage: fr\nroles:\n  - {id: mentor, name: Mentor}\n  - {id: protege, name: Protégé}\n"
-        }
-    )
-    index = read_index(built_index(build(root, cache=False).out_dir))
+FRENCH_PLAYBOOK = {
+    "playbook.yaml": "title: Mentorat\nlanguage: fr-CA\nroles:\n  - {id: mentor, name: Mentor}\n  - {id: protege, name: Protégé}\n",
+    "content/guides/welcome.md": "---\ntitle: Bienvenue\n---\nLes rencontres des binômes ont été préparées avec soin.\n\n## How this works\n\nLisez le guide.\n",
+}
+
+
+def test_a_french_playbook_leaves_out_french_little_words(project: Callable[..., Path]) -> None:
+    index = read_index(built_index(build(project(FRENCH_PLAYBOOK), cache=False).out_dir))
+    assert {"les", "des", "ete", "avec"} <= set(index["stop"])
+    assert not {"les", "des", "ete", "avec"} & set(index["terms"])
+    assert titles_with(index, "rencontres") == ["Bienvenue"]
+    assert "binomes" in index["terms"]
+
+
+def test_a_language_without_a_list_keeps_every_word(project: Callable[..., Path]) -> None:
+    playbook = FRENCH_PLAYBOOK["playbook.yaml"].replace("fr-CA", "pt-BR")
+    index = read_index(built_index(build(project({**FRENCH_PLAYBOOK, "playbook.yaml": playbook}), cache=False).out_dir))
     assert index["stop"] == []
+    assert "les" in index["terms"]
+
+
+@pytest.mark.parametrize("language", sorted(STOP_WORDS))
+def test_every_stop_word_is_written_as_search_folds_it(language: str) -> None:
+    listed = STOP_WORDS[language]
+    assert 40 <= len(listed) <= 80
+    assert [word for word in sorted(listed) if words(word) != [word]] == []
+    if language != "en":  # English's list kept its one-letter words, so that its index stays the same
+        assert [word for word in listed if len(word) < 2] == []
+
+
+def test_a_regional_tag_uses_its_language_s_list() -> None:
+    assert stop_words("fr-CA") == stop_words("FR") == STOP_WORDS["fr"]
+    assert stop_words("en-GB") == STOP_WORDS["en"]
+    assert stop_words("pt-BR") == frozenset()
 
 
 def test_an_index_updated_after_an_edit_equals_a_fresh_one(project: Callable[..., Path], tmp_path: Path) -> None:

@@ -91,6 +91,13 @@ class SiteSettings(Model):
     markdown: MarkdownSettings = MarkdownSettings()
     limits: LimitSettings = LimitSettings()
     roles: tuple[Role, ...] = Field(min_length=1, description="The roles of the program, in the order to show them.")
+    strings: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Interface strings to show differently: the English message (as the theme's "
+        "`locale/messages.pot` writes it) -> the text to show instead, in the playbook's language. "
+        "Wins over the theme's catalog and the project's `locale/<lang>.po`. A message with plural forms "
+        "goes in `locale/<lang>.po`.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -139,6 +146,9 @@ class SettingsTranslation(Model):
     organization: str | None = Field(None, description="Who runs the program, in this language.")
     description: str | None = Field(None, description="The home page's sentence or two, in this language.")
     roles: tuple[RoleTranslation, ...] = Field((), description="Role names and summaries in this language, by id.")
+    strings: dict[str, Text] = Field(
+        default_factory=dict, description="Interface strings to show differently in this language, as in playbook.yaml."
+    )
 
     def applied(self, settings: SiteSettings, language: str) -> SiteSettings:
         """The playbook's settings as they read in `language`."""
@@ -151,4 +161,5 @@ class SettingsTranslation(Model):
         )
         texts = {"title": self.title, "organization": self.organization, "description": self.description}
         update = {key: value for key, value in texts.items() if value is not None}
-        return settings.model_copy(update={**update, "roles": roles, "language": language})
+        # playbook.yaml's `strings` are in the main language: this language has its own.
+        return settings.model_copy(update={**update, "roles": roles, "language": language, "strings": self.strings})
