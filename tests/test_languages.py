@@ -168,13 +168,15 @@ def search_titles(page: Any, words: str) -> list[str]:
 
 
 def test_search_from_disk_finds_french_words_in_the_french_tree_only(page: Any, bilingual_site: Path) -> None:
-    guide = (bilingual_site / "fr" / "guides" / "getting-started" / "index.html").read_text("utf-8")
-    french_title = re.search(r"<h1[^>]*>([^<]+)</h1>", guide)
-    assert french_title
     page.goto((bilingual_site / "fr" / "index.html").as_uri())
-    assert french_title[1].strip() in search_titles(page, "bienveillance")
+    assert search_titles(page, "bienveillance"), "the French index has the French guide's words"
+    first = page.locator(".search__list a").first
+    first.click()
+    page.wait_for_url("**/fr/guides/getting-started/index.html*")
+    assert "bienveillance" in page.locator("main").inner_text().lower()
+    page.goto((bilingual_site / "fr" / "index.html").as_uri())
     assert search_titles(page, "kindness") == []
     page.goto((bilingual_site / "index.html").as_uri())
     assert search_titles(page, "bienveillance") == []
-    assert "Getting started" in " ".join(search_titles(page, "kindness"))
+    assert search_titles(page, "kindness")
     assert page.errors == []
