@@ -236,3 +236,20 @@ def example_site(example_project: Path, tmp_path_factory: pytest.TempPathFactory
     out = tmp_path_factory.mktemp("example") / "site"
     build(example_project, out, cache=False)  # session-wide, so outside any test's own cache key
     return out
+
+
+@pytest.fixture(scope="session")
+def multilingual_site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example playbook published in English, French and Arabic: its content is not translated, so the
+    fr/ and ar/ trees show it in English, with the interface in their language and a notice on each page."""
+    from generator.build import build
+
+    root = tmp_path_factory.mktemp("multilingual") / "project"
+    shutil.copytree(example_project, root)
+    settings = root / "playbook.yaml"
+    text, found = re.subn(r"(?m)^language: en$", "language: en\nlanguages: [en, fr, ar]", settings.read_text("utf-8"))
+    assert found == 1, "the example's playbook.yaml changed: update this fixture"
+    settings.write_text(text, "utf-8")
+    out = tmp_path_factory.mktemp("multilingual-site") / "site"
+    build(root, out, cache=False)
+    return out

@@ -1,4 +1,5 @@
-"""Every kind of page passes axe-core at 360 px and 1280 px, in light and dark, and the Nu Html Checker."""
+"""Every kind of page passes axe-core at 360 px and 1280 px, in light and dark, and the Nu Html Checker;
+in French and in Arabic (right to left) too."""
 
 from __future__ import annotations
 
@@ -73,6 +74,24 @@ def test_every_page_type_passes_axe(
     assert page.errors == []
 
 
+# Each language at one window: the phone for Arabic, whose layout is mirrored; the laptop in dark for French.
+LANGUAGE_WINDOWS = {"fr": (1280, "dark"), "ar": (360, "light")}
+
+
+@pytest.mark.parametrize("language", LANGUAGE_WINDOWS)
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_every_page_type_passes_axe_in_french_and_arabic(
+    tabs: dict[tuple[int, str], Any], multilingual_site: Path, kind: str, language: str
+) -> None:
+    page = tabs[LANGUAGE_WINDOWS[language]]
+    page.errors.clear()
+    page.goto(f"{multilingual_site.as_uri()}/{language}/{PAGE_TYPES[kind]}")
+    assert page.evaluate("document.documentElement.lang") == language
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if language == "ar" else "")
+    assert violations(page) == []
+    assert page.errors == []
+
+
 def test_axe_finds_nothing_with_progress_and_the_lens_on(page: Any, example_site: Path) -> None:
     page.goto(f"{example_site.as_uri()}/checklists/first-meeting/index.html")
     page.locator("form.checklist input[type=checkbox]").first.check()
@@ -81,8 +100,10 @@ def test_axe_finds_nothing_with_progress_and_the_lens_on(page: Any, example_site
     assert violations(page) == []
 
 
-def test_every_page_is_valid_html(example_site: Path) -> None:
-    result = nu_checker(example_site)
+def test_every_page_is_valid_html(multilingual_site: Path) -> None:
+    # The example in English, and with the French and Arabic interface: one run of the checker over all three.
+    assert {"fr", "ar"} <= {p.name for p in multilingual_site.iterdir()}
+    result = nu_checker(multilingual_site)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
