@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from conftest import TESTS, Run
-from generator.build import build
+from generator.build import BuildSession, build
 from sitecheck import broken_links
 
 BILINGUAL = TESTS / "fixtures" / "bilingual"
@@ -180,3 +180,26 @@ def test_search_from_disk_finds_french_words_in_the_french_tree_only(page: Any, 
     assert search_titles(page, "bienveillance") == []
     assert search_titles(page, "kindness")
     assert page.errors == []
+
+
+def test_editing_a_translation_renders_again_its_pages_in_that_language_only(
+    project: Callable[..., Path],
+) -> None:
+    root = project(base=BILINGUAL)
+    session = BuildSession(root, again=True)
+    session.build()
+    guide = root / "content" / "guides" / "getting-started.fr.md"
+    guide.write_text(guide.read_text("utf-8").replace("bienveillance", "gentillesse", 1), "utf-8")
+    _, first = session.build(["content/guides/getting-started.fr.md"])
+    assert "fr/guides/getting-started/index.html" in first.fresh
+    english = [url for url in first.fresh if url.endswith(".html") and not url.startswith("fr/")]
+    assert english == [], "no English page shows the French guide"
+    assert b"gentillesse" in first.files["fr/guides/getting-started/index.html"]
+
+    settings = root / "playbook.fr.yaml"
+    settings.write_text(settings.read_text("utf-8").replace("title:", "title: Nouveau ·", 1), "utf-8")
+    _, second = session.build(["playbook.fr.yaml"])  # its title is on every French page
+    assert b"Nouveau \xc2\xb7" in second.files["fr/index.html"]
+    assert "fr/worksheets/goals/index.html" in second.fresh
+    assert "index.html" not in second.fresh
+    assert second.files == BuildSession(root).build()[1].files
