@@ -27,7 +27,7 @@ from .languages import Language, Languages
 from .loader import Project
 from .markdown import create_markdown
 from .memo import Memo
-from .models import Playbook
+from .models import ChoiceField, Playbook
 from .names import OUTPUT_FOLDER
 from .output import (
     SiteWriter,
@@ -160,13 +160,24 @@ class BuildSession:
             Language(tag, language_name(tag), "" if tag.lower() == main else f"{tag.lower()}/")
             for tag in sorted(settings.languages, key=lambda tag: tag.lower() != main)
         )
-        yield playbook, Languages("", listed, frozenset(), settings.language, settings.title)
+        main_tree = Languages("", listed, frozenset(), settings.language, settings.title)
+        yield playbook, main_tree
+        options = {
+            (worksheet.id, field.id): field.options
+            for worksheet in playbook.worksheets.values()
+            for section in worksheet.sections
+            for field in section.fields
+            if isinstance(field, ChoiceField)
+        }
         for tag in settings.other_languages:
             translated, found = self.content.validate_language(project, tag, settings)
             problems += found
             untranslated = untranslated_items(project, tag)
             if translated is not None:
-                yield translated, Languages(f"{tag.lower()}/", listed, untranslated, settings.language, settings.title)
+                yield (
+                    translated,
+                    replace(main_tree, tree=f"{tag.lower()}/", untranslated=untranslated, saved_options=options),
+                )
 
     def _plan(self, playbook: Playbook, languages: Languages, problems: list[Diagnostic]) -> tuple[Theme, Tree] | None:
         """One language's tree of the site: its pages planned, its Markdown rendered, its links checked."""

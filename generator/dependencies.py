@@ -63,7 +63,7 @@ def _closure(name: str, uses: Mapping[str, set[str]]) -> set[str]:
 
 def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, bytes]) -> Fingerprints:
     """The digest of every file of the site (`static`: the theme's static files), and of every search slot."""
-    context = _digest([site.link_context, str(site.pdf), site.words.language, site.words.digest])
+    context = _digest([site.link_context, str(site.pdf), site.words.language, site.words.digest, site.languages.digest])
     by_set: dict[frozenset[Input], str] = {}  # one digest for each set of sources, however many pages share it
     read = site.playbook.sources
     slots: dict[Slot, str] = {("playbook", "playbook"): read.settings.digest}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .links import relative_url
@@ -28,6 +29,20 @@ class Languages:
     )  # (kind, id) of what this tree shows untranslated
     original: str = ""  # the main language's tag, for the `lang` of what is shown untranslated
     original_title: str = ""  # the playbook's title in its main language: what saved ticks are filed under
+    # By (worksheet id, field id): a choice's options in the main language, which answers are saved as, so
+    # an answer given in one language shows in every other.
+    saved_options: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def digest(self) -> str:
+        """What every page of the tree shows of the other languages: pages are made again when it changes."""
+        listed = [(language.tag, language.tree) for language in self.listed]
+        return repr((self.tree, listed, self.original, self.original_title, sorted(self.saved_options.items())))
+
+    def option_values(self, worksheet: str, field_id: str, options: tuple[str, ...]) -> tuple[str, ...]:
+        """What each option of a choice is saved as: its text in the main language."""
+        saved = self.saved_options.get((worksheet, field_id), ())
+        return saved if len(saved) == len(options) else options
 
     def untranslated_on(self, page: Page) -> bool:
         """Whether the page shows a file that has no translation into this tree's language."""

@@ -203,3 +203,14 @@ def test_editing_a_translation_renders_again_its_pages_in_that_language_only(
     assert "fr/worksheets/goals/index.html" in second.fresh
     assert "index.html" not in second.fresh
     assert second.files == BuildSession(root).build()[1].files
+
+
+def test_a_choice_made_in_french_shows_on_the_english_worksheet(page: Any, bilingual_site: Path) -> None:
+    page.goto((bilingual_site / "fr" / "worksheets" / "goals" / "index.html").as_uri())
+    page.get_by_label("Relations avec la direction").check()
+    page.wait_for_function("() => Object.keys(localStorage).some(k => localStorage.getItem(k).includes('Executive'))")
+    page.goto((bilingual_site / "worksheets" / "goals" / "index.html").as_uri())
+    assert page.get_by_label("Executive relationships").is_checked()
+    page.goto((bilingual_site / "fr" / "worksheets" / "goals" / "index.html").as_uri())
+    assert page.get_by_label("Relations avec la direction").is_checked()
+    assert page.errors == []

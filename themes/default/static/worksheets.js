@@ -93,7 +93,12 @@
       return entries.map(function (name, i) { return (i + 1) + ". " + answers[name]; }).join("\n");
     }
     const value = answers[id];
-    return Array.isArray(value) ? value.join(", ") : value || "";
+    // A choice is saved as its text in the playbook's main language: show the words of this page's.
+    const shown = function (saved) {
+      const input = Array.from(field.querySelectorAll("input")).find(function (i) { return i.value === saved; });
+      return input ? input.parentNode.textContent.trim() : saved;
+    };
+    return Array.isArray(value) ? value.map(shown).join(", ") : value ? shown(value) : "";
   }
 
   function exportJson(form) {
