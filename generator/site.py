@@ -132,6 +132,11 @@ class Site:
         """Which way the playbook's language runs: `rtl` or `ltr`, for `<html dir>`."""
         return direction(self.playbook.settings.language)
 
+    @property
+    def original_direction(self) -> str:
+        """Which way the playbook's main language runs: what this tree shows untranslated."""
+        return direction(self.languages.original) if self.languages.original else self.direction
+
     def schedule_data(self) -> dict[str, Any]:
         """What calendar.js needs to date every meeting from any start date, as the build does."""
         programs = {}

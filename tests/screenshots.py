@@ -11,7 +11,9 @@ A4 PDF and each printed page is saved as OUT/print/<type>-<page>.png (needs pdft
 Debian's poppler-utils). With --lens ROLE the pages are shown as that role's reader sees them,
 and the folders are named e.g. OUT/360-dark-mentor/. With --language TAG the example is built in
 that language (e.g. `ar`, written right to left), and the folders are named e.g. OUT/360-light-ar/
-and OUT/print-ar/.
+and OUT/print-ar/. With --tree TAG the example is published in English and TAG (`languages: [en, TAG]`,
+its content untranslated) and the pages of TAG's tree are shot: the language switcher, and the notice an
+untranslated page shows; the folders are named as with --language.
 
 Needs `pip install '.[test]'` and Debian's chromium; Playwright never downloads a browser here.
 """
@@ -66,13 +68,17 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", type=page_type, metavar="KIND", help="only these page types")
     parser.add_argument("--lens", metavar="ROLE", help="show the pages through this role's lens, e.g. mentor")
     parser.add_argument("--language", metavar="TAG", help="build the example in this language, e.g. ar")
+    parser.add_argument(
+        "--tree", metavar="TAG", help="publish the example in English and TAG, and shoot TAG's tree, e.g. fr"
+    )
     parser.add_argument("--scale", type=float, default=1, help="device pixels per CSS pixel (default: 1)")
     parser.add_argument("--no-print", action="store_true", help="skip printing to PDF")
     return parser.parse_args(argv)
 
 
-def build_example(folder: Path, language: str = "") -> Path:
-    """The example site, built from a copy of the example in `folder`, in `language` if given; reads the checkout only."""
+def build_example(folder: Path, language: str = "", tree: str = "") -> Path:
+    """The example site, built from a copy of the example in `folder`, in `language` if given, with a tree in
+    the language `tree` if given (then that tree's root); reads the checkout only."""
     from generator.build import build
 
     project = folder / "project"
@@ -80,11 +86,13 @@ def build_example(folder: Path, language: str = "") -> Path:
     settings = (REPO / "playbook.yaml").read_text(encoding="utf-8")
     if language:
         settings = re.sub(r"^language:.*$", lambda _: f"language: {language}", settings, count=1, flags=re.MULTILINE)
+    if tree:
+        settings = re.sub(r"^language:.*$", lambda m: f"{m[0]}\nlanguages: [en, {tree}]", settings, count=1, flags=re.MULTILINE)
     (project / "playbook.yaml").write_text(settings, encoding="utf-8")
     shutil.copytree(REPO / "content", project / "content")
     site = folder / "site"
     build(project, site, cache=False)
-    return site
+    return site / tree.lower() if tree else site
 
 
 def lens_roles(site: Path) -> list[str]:
@@ -178,7 +186,7 @@ def main(argv: Sequence[str] | None = None, *, browser: Any = None) -> int:
     out: Path = args.out.resolve() if args.out else Path(tempfile.mkdtemp(prefix="playbook-shots-"))
     kinds = list(dict.fromkeys(args.only or PAGE_TYPES))
     with tempfile.TemporaryDirectory(prefix="playbook-example-") as work:
-        site = build_example(Path(work), args.language or "")
+        site = build_example(Path(work), args.language or "", args.tree or "")
         if args.lens and args.lens not in lens_roles(site):
             print(f"unknown role {args.lens!r}; expected one of {', '.join(lens_roles(site))}", file=sys.stderr)
             return 2
@@ -189,7 +197,7 @@ def main(argv: Sequence[str] | None = None, *, browser: Any = None) -> int:
                 out,
                 kinds,
                 lens=args.lens or "",
-                language=args.language or "",
+                language=args.language or args.tree or "",
                 scale=args.scale,
                 printing=not args.no_print,
             )
