@@ -87,7 +87,9 @@ def build_example(folder: Path, language: str = "", tree: str = "") -> Path:
     if language:
         settings = re.sub(r"^language:.*$", lambda _: f"language: {language}", settings, count=1, flags=re.MULTILINE)
     if tree:
-        settings = re.sub(r"^language:.*$", lambda m: f"{m[0]}\nlanguages: [en, {tree}]", settings, count=1, flags=re.MULTILINE)
+        settings = re.sub(
+            r"^language:.*$", lambda m: f"{m[0]}\nlanguages: [en, {tree}]", settings, count=1, flags=re.MULTILINE
+        )
     (project / "playbook.yaml").write_text(settings, encoding="utf-8")
     shutil.copytree(REPO / "content", project / "content")
     site = folder / "site"
