@@ -280,7 +280,7 @@ def _check(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     checked = check(_project_dir(args.dir, parser), strict=args.strict)
     _report(checked.warnings)
-    print(f"No errors: {sum(p.is_html for p in checked.site.pages)} pages would be built from {args.dir}")
+    print(f"No errors: {checked.pages} pages would be built from {args.dir}")
     return 0
 
 
