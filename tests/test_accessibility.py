@@ -125,13 +125,14 @@ class Loads(HTMLParser):
 def test_theme_css_and_scripts_stay_light(example_site: Path) -> None:
     # What each kind of page loads, as a reader's browser does: playbook.css, the scripts base.html loads on
     # every page, and the page's own script (worksheets.js, progress.js, pair.js ...). Raised from 60 KB with
-    # issue 11 (dates by rule, the lens, guide order, the phone menu), and from 88 KB with issue 15 (every word a
-    # script writes is a message, P.t / P.nt, in the playbook's language). The dashboard's own script is counted
+    # issue 11 (dates by rule, the lens, guide order, the phone menu), from 88 KB and then 92 KB with issue 15 (every
+    # word a script writes is a message, P.t / P.nt, in the playbook's language; numbers and lists written by the
+    # language's rules; the language switcher; choices saved in the main language). The dashboard's own script is counted
     # for the dashboard only: only the program lead opens that page, and no reader page loads it.
     for kind, target in PAGE_TYPES.items():
         page = example_site / target
         loads = Loads()
         loads.feed(page.read_text(encoding="utf-8"))
         total = sum((page.parent / url).resolve().stat().st_size for url in loads.urls)
-        budget = (92 + 20 if kind == "dashboard" else 92) * 1024
+        budget = (96 + 20 if kind == "dashboard" else 96) * 1024
         assert total < budget, f"a {kind} page loads {total} bytes of CSS and JS: {', '.join(loads.urls)}"

@@ -95,7 +95,7 @@
     const value = answers[id];
     // A choice is saved as its text in the playbook's main language: show the words of this page's.
     const shown = function (saved) {
-      const input = Array.from(field.querySelectorAll("input")).find(function (i) { return i.value === saved; });
+      const input = Array.from(field.querySelectorAll("input[type=radio], input[type=checkbox]")).find(function (i) { return i.value === saved; });
       return input ? input.parentNode.textContent.trim() : saved;
     };
     return Array.isArray(value) ? value.map(shown).join(", ") : value ? shown(value) : "";
