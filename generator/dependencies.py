@@ -66,9 +66,13 @@ def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, 
     context = _digest([site.link_context, str(site.pdf), site.words.language, site.words.digest, site.languages.digest])
     by_set: dict[frozenset[Input], str] = {}  # one digest for each set of sources, however many pages share it
     read = site.playbook.sources
-    slots: dict[Slot, str] = {("playbook", "playbook"): read.settings.digest}
+    # A result also says what it is ("Worksheet", "Month 3: ...") in the playbook's language.
+    spoken = f"{site.words.language}:{site.words.digest}"
+    slots: dict[Slot, str] = {("playbook", "playbook"): f"{read.settings.digest}:{spoken}"}
     slots.update(
-        ((kind, item_id), source.digest) for kind, files in read.files.items() for item_id, source in files.items()
+        ((kind, item_id), f"{source.digest}:{spoken}")
+        for kind, files in read.files.items()
+        for item_id, source in files.items()
     )
     search = _digest([SEARCH_VERSION, read.settings.digest, *(f"{k}:{i}={d}" for (k, i), d in sorted(slots.items()))])
     pages = {}

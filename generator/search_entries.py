@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .interface import Words
 from .links import month_url, page_url
 from .models import Checklist, Program, Worksheet
 from .search_words import INDEXED_WORD, words
@@ -53,14 +54,15 @@ def slot_makers(site: Site) -> dict[Slot, Callable[[], list[Entry]]]:
     """For every file that has results, how to make them (only called when the file changed)."""
     playbook = site.playbook
     makers: dict[Slot, Callable[[], list[Entry]]] = {}
+    spoken = site.words  # what a result says it is, in the playbook's language
     for program in playbook.programs.values():
-        makers[("program", program.id)] = functools.partial(_program_entries, program)
+        makers[("program", program.id)] = functools.partial(_program_entries, spoken, program)
     for guide in playbook.guides.values():
         makers[("guide", guide.id)] = functools.partial(_guide_entries, site, guide.id)
     for worksheet in playbook.worksheets.values():
-        makers[("worksheet", worksheet.id)] = functools.partial(_worksheet_entries, worksheet)
+        makers[("worksheet", worksheet.id)] = functools.partial(_worksheet_entries, spoken, worksheet)
     for checklist in playbook.checklists.values():
-        makers[("checklist", checklist.id)] = functools.partial(_checklist_entries, checklist)
+        makers[("checklist", checklist.id)] = functools.partial(_checklist_entries, spoken, checklist)
     return makers
 
 
@@ -97,11 +99,12 @@ def _folded(entries: list[Entry]) -> list[Entry]:
     return [*entries[: SECTIONS - 1], Entry(last.url, last.title, last.where, last.snippet, last.fields + extra)]
 
 
-def _program_entries(program: Program) -> list[Entry]:
+def _program_entries(spoken: Words, program: Program) -> list[Entry]:
     text = _plain(program.description)
     fields: tuple[tuple[str, int], ...] = ((program.title, TITLE), (program.summary, HEADING), (text, BODY))
+    kind = spoken.speak("Program")
     entries = [
-        Entry(page_url("program", program.id), program.title, "Program", _snippet(f"{program.summary} {text}"), fields)
+        Entry(page_url("program", program.id), program.title, kind, _snippet(f"{program.summary} {text}"), fields)
     ]
     for month in program.months_in_order:
         items = [
@@ -113,8 +116,8 @@ def _program_entries(program: Program) -> list[Entry]:
             [*(_plain(i) for i in items), *(_plain(a.details or "") for a in month.agenda), _plain(month.notes)]
         )
         agenda = " · ".join(a.topic for a in month.agenda)
-        fields = ((f"Month {month.number} {month.title}", TITLE), (month.goal, HEADING), (agenda, ITEM), (body, BODY))
-        title = f"Month {month.number}: {month.title}"
+        title = spoken.speak("Month %(number)s: %(title)s", number=month.number, title=month.title)
+        fields = ((title, TITLE), (month.goal, HEADING), (agenda, ITEM), (body, BODY))
         entries.append(
             Entry(
                 month_url(program.id, month.number),
@@ -136,7 +139,7 @@ def _guide_entries(site: Site, guide_id: str) -> list[Entry]:
     starts = list(SECTION_START.finditer(html_text))
     intro = _text(html_text[: starts[0].start()] if starts else html_text)
     fields = ((title, TITLE), (summary, HEADING), (intro, BODY))
-    entries = [Entry(url, title, "Guide", _snippet(f"{summary} {intro}"), fields)]
+    entries = [Entry(url, title, site.words.speak("Guide"), _snippet(f"{summary} {intro}"), fields)]
     for index, start in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(html_text)
         heading, body = _text(start[3]), _text(html_text[start.end() : end])
@@ -148,7 +151,7 @@ def _guide_entries(site: Site, guide_id: str) -> list[Entry]:
     return entries
 
 
-def _worksheet_entries(worksheet: Worksheet) -> list[Entry]:
+def _worksheet_entries(spoken: Words, worksheet: Worksheet) -> list[Entry]:
     labels = " · ".join([*(s.title for s in worksheet.sections), *(f.label for f in worksheet.fields)])
     hints = " ".join(
         [
@@ -159,15 +162,15 @@ def _worksheet_entries(worksheet: Worksheet) -> list[Entry]:
     )
     fields = ((worksheet.title, TITLE), (worksheet.summary, HEADING), (labels, ITEM), (hints, BODY))
     snippet = _snippet(f"{worksheet.summary} · {labels}")
-    return [Entry(page_url("worksheet", worksheet.id), worksheet.title, "Worksheet", snippet, fields)]
+    return [Entry(page_url("worksheet", worksheet.id), worksheet.title, spoken.speak("Worksheet"), snippet, fields)]
 
 
-def _checklist_entries(checklist: Checklist) -> list[Entry]:
+def _checklist_entries(spoken: Words, checklist: Checklist) -> list[Entry]:
     items = " · ".join(_plain(item.text) for item in checklist.items)
     details = " ".join([_plain(checklist.description), *(_plain(item.details or "") for item in checklist.items)])
     fields = ((checklist.title, TITLE), (checklist.summary, HEADING), (items, ITEM), (details, BODY))
     snippet = _snippet(f"{checklist.summary} · {items}")
-    return [Entry(page_url("checklist", checklist.id), checklist.title, "Checklist", snippet, fields)]
+    return [Entry(page_url("checklist", checklist.id), checklist.title, spoken.speak("Checklist"), snippet, fields)]
 
 
 def _plain(markdown: str) -> str:

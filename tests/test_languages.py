@@ -176,6 +176,9 @@ def test_search_from_disk_finds_french_words_in_the_french_tree_only(page: Any, 
     assert "bienveillance" in page.locator("main").inner_text().lower()
     page.goto((bilingual_site / "fr" / "index.html").as_uri())
     assert search_titles(page, "kindness") == []
+    assert "Les objectifs de l'année" in search_titles(page, "objectifs")
+    kinds = page.locator(".search__list .search__where").all_inner_texts()
+    assert "Fiche de travail" in kinds, "a result says what it is in French"
     page.goto((bilingual_site / "index.html").as_uri())
     assert search_titles(page, "bienveillance") == []
     assert search_titles(page, "kindness")
