@@ -187,7 +187,7 @@ class BuildSession:
         where = playbook.sources.settings  # playbook.yaml, or its translation in a language's tree
         words = reuse.words(self.root, settings.theme, settings.language, problems, settings.strings, where)
         pages = tuple(plan_pages(playbook, pdf=self.pdf, words=words))
-        md = create_markdown(allow_html=settings.markdown.allow_html)
+        md = create_markdown(allow_html=settings.markdown.allow_html, words=words)
         site, link_problems = self.content.plan_site(
             playbook, md, pages, pdf=self.pdf, words=words, languages=languages
         )

@@ -22,8 +22,18 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .errors import Severity
+from .interface import ENGLISH, N_, Words
 
 ADMONITIONS = ("note", "tip", "important", "warning", "caution")
+# The words Markdown adds itself: a box's title when it has none of its own, a table's name for screen readers.
+LABELS = {
+    "note": N_("Note"),
+    "tip": N_("Tip"),
+    "important": N_("Important"),
+    "warning": N_("Warning"),
+    "caution": N_("Caution"),
+    "table": N_("Table: %(columns)s"),
+}
 TITLE_PARTS = ("text", "text_special", "code_inline")  # what a heading's id is made from
 
 
@@ -94,9 +104,11 @@ class _EveryLink(MarkdownIt):
         return True
 
 
-def create_markdown(*, allow_html: bool) -> MarkdownIt:
-    """The Markdown parser every page uses: CommonMark plus the playbook's extensions."""
-    md = _EveryLink("commonmark", {"html": allow_html, "typographer": True})
+def create_markdown(*, allow_html: bool, words: Words = ENGLISH) -> MarkdownIt:
+    """The Markdown parser every page uses: CommonMark plus the playbook's extensions; the words it adds in
+    the language of `words`."""
+    labels = {name: words.gettext(label) for name, label in LABELS.items()}
+    md = _EveryLink("commonmark", {"html": allow_html, "typographer": True, "labels": labels})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     md.use(deflist_plugin)
@@ -147,13 +159,14 @@ def _render_admonition(self: Any, tokens: Sequence[Token], idx: int, options: An
     if token.nesting != 1:
         return "</div>\n"
     name, _, title = token.info.strip().partition(" ")
-    label = title.strip() or name.capitalize()
+    label = title.strip() or options.get("labels", {}).get(name) or name.capitalize()
     return f'<div class="admonition {escape(name)}" role="note">\n<p class="admonition-title">{escape(label)}</p>\n'
 
 
 def _open_table_box(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     """A table scrolls sideways in its own box on a narrow screen; the box can be reached by keyboard to scroll it."""
-    label = escape("Table: " + ", ".join(_column_names(tokens, idx)))
+    named = options.get("labels", {}).get("table", LABELS["table"])
+    label = escape(named % {"columns": ", ".join(_column_names(tokens, idx))})
     box = f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">\n'
     return box + str(self.renderToken(tokens, idx, options, env))
 

@@ -106,8 +106,8 @@ class ContentReuse:
 
     def _render(self, md: MarkdownIt, targets: Targets, texts: Sequence[MarkdownText]) -> list[RenderedMarkdown]:
         # HTML depends on the text, the folder it was written in (links are relative to it), where
-        # links can point, and whether raw HTML is allowed.
-        context = (targets.digest, bool(md.options["html"]))
+        # links can point, whether raw HTML is allowed, and the words Markdown adds in the playbook's language.
+        context = (targets.digest, bool(md.options["html"]), tuple(sorted(md.options["labels"].items())))
         keys = [(posixpath.dirname(path), inline, text, context) for text, path, inline in texts]
         missing = {key: text for key, text in zip(keys, texts) if key not in self._markdown}
         for key, rendered in zip(missing, render_texts(md, targets, list(missing.values()))):
