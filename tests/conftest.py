@@ -219,6 +219,20 @@ def page(context: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     return tab
 
 
+def copy_example(folder: Path, *edits: tuple[str, str]) -> Path:
+    """A copy of this repository's example playbook in `folder`/project, each edit (a pattern for one line of
+    its playbook.yaml, and what to write instead) made once."""
+    project = folder / "project"
+    project.mkdir()
+    shutil.copytree(REPO / "content", project / "content")
+    text = (REPO / "playbook.yaml").read_text(encoding="utf-8")
+    for pattern, replacement in edits:
+        text, found = re.subn(pattern, replacement, text, flags=re.MULTILINE)
+        assert found == 1, f"the example's playbook.yaml changed: no single line matches {pattern!r}"
+    (project / "playbook.yaml").write_text(text, encoding="utf-8")
+    return project
+
+
 @pytest.fixture(scope="session")
 def example_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of this repository's example playbook, so that builds leave the checkout as it was."""
@@ -244,12 +258,9 @@ def multilingual_site(example_project: Path, tmp_path_factory: pytest.TempPathFa
     fr/ and ar/ trees show it in English, with the interface in their language and a notice on each page."""
     from generator.build import build
 
-    root = tmp_path_factory.mktemp("multilingual") / "project"
-    shutil.copytree(example_project, root)
-    settings = root / "playbook.yaml"
-    text, found = re.subn(r"(?m)^language: en$", "language: en\nlanguages: [en, fr, ar]", settings.read_text("utf-8"))
-    assert found == 1, "the example's playbook.yaml changed: update this fixture"
-    settings.write_text(text, "utf-8")
+    root = copy_example(
+        tmp_path_factory.mktemp("multilingual"), (r"^language: en$", "language: en\nlanguages: [en, fr, ar]")
+    )
     out = tmp_path_factory.mktemp("multilingual-site") / "site"
     build(root, out, cache=False)
     return out

@@ -4,15 +4,13 @@ Chromium; and a French playbook shows them the French way on its pages and in wh
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_dashboard import DASHBOARD, backup, import_files, open_dashboard, write
 
-from conftest import REPO
+from conftest import REPO, copy_example
 from generator.build import build
 from generator.formats import number_style
 from generator.interface import Words, load_words
@@ -84,14 +82,7 @@ def test_the_browser_writes_what_the_build_writes(page: Any, language: str) -> N
 def french_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example playbook with `language: fr`."""
     root = tmp_path_factory.mktemp("french")
-    project = root / "project"
-    project.mkdir()
-    shutil.copy(REPO / "playbook.yaml", project / "playbook.yaml")
-    shutil.copytree(REPO / "content", project / "content")
-    settings = project / "playbook.yaml"
-    text, languages = re.subn(r"(?m)^language: en$", "language: fr", settings.read_text(encoding="utf-8"))
-    assert languages == 1, "the example's playbook.yaml changed: update this test"
-    settings.write_text(text, encoding="utf-8")
+    project = copy_example(root, (r"^language: en$", "language: fr"))
     return build(project, root / "site", cache=False).out_dir
 
 

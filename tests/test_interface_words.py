@@ -22,7 +22,6 @@ Words made in Python and shown by the templates would be listed in PYTHON_SIDE a
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,6 +34,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from conftest import copy_example
 from generator.build import build
 from generator.names import LOCALE_FOLDER
 
@@ -190,16 +190,7 @@ def outside_brackets(text: str) -> str:
 def bracketed_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The example playbook in French with the bracketing catalog, with a base URL (so 404.html and sitemap.xml)."""
     root = tmp_path_factory.mktemp("words")
-    project = root / "project"
-    project.mkdir()
-    shutil.copy(REPO / "playbook.yaml", project / "playbook.yaml")
-    shutil.copytree(REPO / "content", project / "content")
-    settings = project / "playbook.yaml"
-    text = settings.read_text(encoding="utf-8")
-    text, languages = re.subn(r"(?m)^language: en$", "language: fr", text)
-    text, urls = re.subn(r"(?m)^# base_url: (\S+).*$", r"base_url: \1", text)
-    assert languages == urls == 1, "the example's playbook.yaml changed: update this test"
-    settings.write_text(text, encoding="utf-8")
+    project = copy_example(root, (r"^language: en$", "language: fr"), (r"^# base_url: (\S+).*$", r"base_url: \1"))
     (project / LOCALE_FOLDER).mkdir()
     with (project / LOCALE_FOLDER / "fr.po").open("wb") as file:
         write_po(file, bracketed_catalog(template_messages() + python_messages()))
@@ -279,12 +270,7 @@ def test_a_playbook_in_a_shipped_language_shows_no_english_interface(
     untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy or not all(m.string))]
     assert not untranslated, f"{language}.po leaves {len(untranslated)} messages untranslated: {untranslated[:5]}"
     root = tmp_path_factory.mktemp(f"in-{language}")
-    project = root / "project"
-    project.mkdir()
-    shutil.copy(REPO / "playbook.yaml", project / "playbook.yaml")
-    shutil.copytree(REPO / "content", project / "content")
-    settings = project / "playbook.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8").replace("language: en", f"language: {language}"), "utf-8")
+    project = copy_example(root, (r"^language: en$", f"language: {language}"))
     site = build(project, root / "site", cache=False).out_dir
     content = "\n".join(content_strings(project))  # the example's own words are English, and stay so
     fragments = {piece: m for piece, m in english_fragments(catalog).items() if piece not in content}
