@@ -8,7 +8,12 @@ For each size N (guides, with programs, worksheets and checklists in proportion)
 - peak memory: the most memory the build's processes held at once (PSS, summed over workers);
 - `playbook --help` start-up;
 - Hugo and MkDocs (default theme, a short nav) on the same Markdown, and the floor
-  (benchmarks/floor.py: markdown-it-py into a minimal page on every core).
+  (benchmarks/floor.py: markdown-it-py into a minimal page on every core);
+- the search index's time over the Markdown's, in one process (benchmarks/search_ratio.py);
+- the example's `build --pdf` over the same build without it, cold and after a one-guide edit
+  (benchmarks/pdf_speed.py).
+
+It ends with each figure beside its target (issue 16), and whether it is met.
 
 Each figure is the median of --repeat runs. The machine is shared and noisy, so compare
 the ratios, which come from the same run, rather than seconds across runs.
@@ -167,6 +172,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-peers", action="store_true", help="measure only Playbook and the floor")
+    parser.add_argument("--no-pdf", action="store_true", help="leave out the PDF figures (they need WeasyPrint)")
     args = parser.parse_args()
     peers = (
         {}
@@ -185,6 +191,62 @@ def main() -> None:
         print(
             f"  {size:>6,}: {figures['cold'] / size * 1000:6.2f} s, {figures['memory']:5.0f} MB peak, warm {figures['warm']:.2f} s"
         )
+    extra = other_figures(args.repeat, with_pdf=not args.no_pdf)
+    print("\nAgainst the targets")
+    for line in target_lines(results, extra):
+        print(line)
+
+
+def other_figures(repeat: int, *, with_pdf: bool) -> dict[str, float]:
+    """The figures measured apart from the sizes: the search index's share, and PDFs."""
+    from benchmarks.search_ratio import measure_search_ratio
+
+    found = {"search_ratio": measure_search_ratio(1000, repeat)["ratio"]}
+    if with_pdf:
+        from benchmarks.pdf_speed import measure_pdf
+
+        pdf = measure_pdf(repeat)
+        found.update(pdf_cold=pdf["cold_ratio"], pdf_edit=pdf["edit_ratio"])
+    return found
+
+
+# (what, how it is computed from the figures, the target, whether lower is better)
+Target = tuple[str, Callable[[dict[int, dict[str, float]], dict[str, float]], float | None], float, bool]
+TARGETS: list[Target] = [
+    ("cold / floor, 100 guides", lambda r, e: _ratio(r, 100, "cold", "floor"), 2.0, True),
+    ("cold / floor, 1,000 guides", lambda r, e: _ratio(r, 1000, "cold", "floor"), 1.3, True),
+    ("cold / floor, 5,000 guides", lambda r, e: _ratio(r, 5000, "cold", "floor"), 1.3, True),
+    ("MkDocs / cold, 5,000 guides (times faster)", lambda r, e: _ratio(r, 5000, "mkdocs", "cold"), 4.0, False),
+    ("search index / Markdown, one process", lambda r, e: e.get("search_ratio"), 0.25, True),
+    ("example build --pdf / without, cold", lambda r, e: e.get("pdf_cold"), 5.0, True),
+    ("build --pdf / without, after one edit", lambda r, e: e.get("pdf_edit"), 1.2, True),
+    ("peak memory at 5,000 guides (MB)", lambda r, e: r.get(5000, {}).get("memory"), 200.0, True),
+    ("cold at 20,000 / cold at 5,000", lambda r, e: _ratio(r, 20000, "cold", None, 5000), 4.2, True),
+    ("memory at 20,000 / memory at 5,000", lambda r, e: _ratio(r, 20000, "memory", None, 5000), 4.0, True),
+]
+
+
+def _ratio(
+    results: dict[int, dict[str, float]], size: int, top: str, bottom: str | None, other: int | None = None
+) -> float | None:
+    """`top` over `bottom` at `size`, or `top` at `size` over `top` at `other`; None when not measured."""
+    here = results.get(size, {})
+    below = results.get(other, {}).get(top) if other else here.get(bottom or "")
+    return here[top] / below if top in here and below else None
+
+
+def target_lines(results: dict[int, dict[str, float]], extra: dict[str, float]) -> list[str]:
+    """One line per target: the figure, the target, and met or missed (or not measured in this run)."""
+    lines = []
+    for name, compute, target, lower in TARGETS:
+        value = compute(results, extra)
+        wanted = f"{'<=' if lower else '>='} {target:g}"
+        if value is None:
+            lines.append(f"  {name:46} {'-':>8}   target {wanted:8}  not measured in this run")
+            continue
+        met = value <= target if lower else value >= target
+        lines.append(f"  {name:46} {value:8.2f}   target {wanted:8}  {'met' if met else 'missed'}")
+    return lines
 
 
 def _beside_python(name: str) -> str | None:
