@@ -151,7 +151,8 @@ def use_words(env: Environment, words: Words, static_folder: Path) -> None:
     """Speak the playbook's language: templates' `_()` and `ngettext()`, and the words the theme's scripts ask for."""
     env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
     write_numbers_in_messages(env)
-    env.globals["script_words"] = words.script_words(script_messages(static_folder))
+    # Reading the scripts for their messages is only worth it when some message reads other than in English.
+    env.globals["script_words"] = words.script_words(script_messages(static_folder)) if words.messages else {}
     env.globals["plural_tags"] = words.plural_tags
 
 
