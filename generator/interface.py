@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog
-from babel.messages.extract import extract
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 from .errors import Diagnostic
 from .formats import number_style
@@ -102,6 +101,10 @@ def load_words(
     ]
     if not catalogs and not strings:
         return Words(language, NullTranslations())
+    # Imported here: a playbook in English (the theme has no catalog for it) never reads one.
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import PoFileError, read_po
+
     translations: Translations | None = None
     messages: dict[str, Any] = {}
     hasher = hashlib.blake2b(digest_size=16)
@@ -154,6 +157,8 @@ def theme_messages(theme_folder: Path) -> Mapping[str, ThemeMessage] | None:
 
 def script_messages(static_folder: Path) -> tuple[str | tuple[str, str], ...]:
     """The messages the theme's scripts ask for with P.t and P.nt, in the order they appear."""
+    from babel.messages.extract import extract
+
     found: dict[str | tuple[str, str], None] = {}
     for path in sorted(static_folder.glob("*.js")):
         # Babel's extract() keeps only the message arguments of each call: P.t("...", { values }) is the message,
@@ -170,6 +175,8 @@ def script_messages(static_folder: Path) -> tuple[str | tuple[str, str], ...]:
 
 def _compiled(catalog: Catalog, extra: Mapping[str, str] | None = None) -> Translations:
     """The catalog (with `extra` messages added) as translations to look messages up in."""
+    from babel.messages.mofile import write_mo
+
     for message, text in (extra or {}).items():
         catalog.add(message, text)
     compiled = io.BytesIO()
@@ -188,6 +195,8 @@ def _merged(earlier: Translations | None, later: Translations) -> Translations:
 
 @lru_cache(maxsize=4)
 def _template_messages(data: bytes) -> Mapping[str, ThemeMessage]:
+    from babel.messages.pofile import PoFileError, read_po
+
     try:
         catalog = read_po(io.BytesIO(data))
     except (PoFileError, UnicodeDecodeError, ValueError):

@@ -28,6 +28,8 @@ def check_strings(
 ) -> tuple[dict[str, str], list[Diagnostic]]:
     """The entries of `strings` (as playbook.yaml, at `where`, gives them) that pages can use, and the
     problems with all of them: an entry with an error is left out, so that planning the pages goes on."""
+    if not strings:
+        return {}, []  # the theme's list of messages is not even read
     messages = theme_messages(theme_folder)
     found = list(_wrong_fields(strings, messages or {}, where))
     if messages is not None:
@@ -38,6 +40,8 @@ def check_strings(
 
 def check_translated(words: Words, theme_folder: Path, where: Source) -> list[Diagnostic]:
     """For a language other than English, one warning naming the theme's messages `words` has no translation for."""
+    if _english(words.language):
+        return []
     messages = theme_messages(theme_folder)
     return list(_untranslated(words, messages, where)) if messages is not None else []
 
@@ -93,7 +97,7 @@ def _unknown_or_plural(
 
 def _untranslated(words: Words, messages: Mapping[str, ThemeMessage], where: Source) -> Iterator[Diagnostic]:
     """One warning when some messages have no translation in a language other than English."""
-    if words.language.lower().split("-")[0] == "en":
+    if _english(words.language):
         return
     missing = [message for message in messages if message not in words.messages]
     if not missing:
@@ -125,3 +129,8 @@ def _at(
     """A diagnostic at the value (or key) at `loc` of the settings file; at its top when positions are unknown."""
     line, col = where.positions.position(loc, key=key) if where.positions is not None else (0, 0)
     return Diagnostic(where.path, line, col, message, hint, "error" if severity == "error" else "warning")
+
+
+def _english(language: str) -> bool:
+    """Whether a language tag is English's: the theme's messages are English, so nothing is missing."""
+    return language.lower().split("-")[0] == "en"
