@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 SITE_ROOT = "https://playbook.invalid/"  # a made-up origin: every address under it is a file of the build
 INSTALL_HINT = "install it with: pip install 'mentor-playbook[pdf]' (in a checkout of Playbook: pip install '.[pdf]')"
 PDF_VERSION = "1"  # changes when the way Playbook asks WeasyPrint for a PDF changes
-# Where fontconfig keeps its caches: the files change when fonts are installed or removed.
-FONT_CACHES = ("/var/cache/fontconfig", "~/.cache/fontconfig", "~/.fontconfig")
 
 
 def load_weasyprint() -> Any:
@@ -170,8 +168,8 @@ def engine_stamp() -> str:
 def _fonts_stamp() -> str:
     """A digest of fontconfig's cache files (names, sizes, times): it changes when fonts are installed or removed."""
     hasher = hashlib.blake2b(digest_size=12)
-    for folder in FONT_CACHES:
-        path = Path(os.path.expanduser(folder))
+    user_cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    for path in (Path("/var/cache/fontconfig"), user_cache / "fontconfig", Path.home() / ".fontconfig"):
         try:
             entries = sorted(os.scandir(path), key=lambda entry: entry.name)
         except OSError:
