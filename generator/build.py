@@ -43,7 +43,7 @@ from .output import (
     write_cache,
     write_record,
 )
-from .pdf import load_weasyprint
+from .pdf import KeptPdfs, require_weasyprint
 from .reuse import ContentReuse, Rendered, RenderReuse, SiteFile
 from .site import Site
 from .theme import Theme
@@ -110,7 +110,8 @@ class BuildSession:
         self.cache = cache
         self.again = again
         # Parts of the search index are kept only for a cache: otherwise no later build will ask for them.
-        self._render = RenderReuse(again=again, search_runs=Memo() if cache else None)
+        pdfs = KeptPdfs() if cache or again else None
+        self._render = RenderReuse(again=again, search_runs=Memo() if cache else None, pdfs=pdfs)
         self._translated: dict[str, RenderReuse] = {}  # the other languages' trees', by folder
         if cache:
             self._start_from(read_cache(project_dir))
@@ -121,7 +122,7 @@ class BuildSession:
         `changed` names files (relative to the project) to read again whatever their time stamps say.
         """
         if self.pdf:
-            load_weasyprint()  # fail before any work when PDFs cannot be made
+            require_weasyprint()  # fail before any work when PDFs cannot be made
         # A session that builds again is told every change by its watcher, so it need not look at the rest.
         stage = _Stages()
         earlier = self.project.loaded if self.project else {}
@@ -204,7 +205,8 @@ class BuildSession:
         if not tree:
             return self._render
         if tree not in self._translated:
-            self._translated[tree] = RenderReuse(again=self.again, search_runs=self._render.search_runs)
+            shared = self._render
+            self._translated[tree] = RenderReuse(again=self.again, search_runs=shared.search_runs, pdfs=shared.pdfs)
         return self._translated[tree]
 
     def render(self, checked: Checked, previous: Mapping[str, str] | None = None) -> Iterator[SiteFile]:
@@ -220,6 +222,8 @@ class BuildSession:
             for file in self._reuse(folder).render(tree.site, tree.env, checked.theme, theirs):
                 if not tree.site.shared(file.url):  # the main tree has them, at the site root
                     yield replace(file, url=folder + file.url)
+        if self.pdf and self._render.pdfs is not None:  # forget the PDFs of pages the site no longer has
+            self._render.pdfs.keep_only([t.site.tree + p.url for t in checked.trees for p in t.site.pages])
 
     def build(self, changed: Collection[str] = ()) -> tuple[Checked, Rendered]:
         """Check, then render every file of the site into memory (the dev server serves them from there)."""
@@ -240,7 +244,7 @@ class BuildSession:
         if cached.content.project.root != self.root.resolve():
             return
         self.content = cached.content
-        self._render = RenderReuse(again=self.again, search_runs=cached.search_runs)
+        self._render = RenderReuse(again=self.again, search_runs=cached.search_runs, pdfs=cached.pdfs or KeptPdfs())
         self._translated = {}
 
     def save_cache(self) -> None:
@@ -248,17 +252,17 @@ class BuildSession:
 
         Raises `OSError` when it cannot be written: the disk is full, the folder is read-only.
         """
-        search_runs = self._render.search_runs
-        if not self.cache or self.project is None or search_runs is None:
+        search_runs, pdfs = self._render.search_runs, self._render.pdfs
+        if not self.cache or self.project is None or search_runs is None or pdfs is None:
             return
-        if not self.content.changed and not search_runs.changed:
+        if not self.content.changed and not search_runs.changed and not pdfs.changed:
             log.info("left the build cache as it was: nothing in it changed")
             return
         key = signing_key() or make_signing_key(key_path())
         self.content.saved()
-        search_runs.changed = False
+        search_runs.changed = pdfs.changed = False
         search_runs.finish()
-        content = CacheContent(self.content, search_runs)
+        content = CacheContent(self.content, search_runs, pdfs)
 
         def write_body(stream: BinaryIO) -> str:
             writer = SignedWriter(stream, key)

@@ -40,6 +40,7 @@ class CacheContent:
 
     content: Any  # reuse.ContentReuse: the files read, checked and rendered
     search_runs: Any  # memo.Memo of search index runs
+    pdfs: Any = None  # pdf.KeptPdfs: the PDFs made, each with a digest of what it was made from
 
 
 def cache_path(project_dir: Path) -> Path:

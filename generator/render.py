@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
@@ -18,20 +18,27 @@ from .errors import Diagnostic, PlaybookError
 from .kinds import KINDS
 from .pages import Page
 from .parallel import stream_across_cores
+from .pdf import PdfJob, print_pdfs
 from .site import Site
 from .theme import Theme, static_files
 
 log = logging.getLogger(__name__)
 
+PrintPdfs = Callable[[Sequence[PdfJob]], list[bytes]]  # the PDF of each job, in order
 
-def render_site(site: Site, env: Environment, theme: Theme, pages: Iterable[Page]) -> Iterator[tuple[str, bytes]]:
+
+def render_site(
+    site: Site, env: Environment, theme: Theme, pages: Iterable[Page], print_pdf: PrintPdfs = print_pdfs
+) -> Iterator[tuple[str, bytes]]:
     """The files of the site, by URL: `pages` (of `site.pages`), the theme's static files and the
-    content's assets, then the files made by code. Templated pages are rendered across the computer's
-    cores; a template that fails anywhere raises `PlaybookError` with each place it failed."""
+    content's assets, then the files made by code, then the PDFs (all at once, through `print_pdf`).
+    Templated pages are rendered across the computer's cores; a template that fails anywhere raises
+    `PlaybookError` with each place it failed."""
     wanted = list(pages)
-    templated = [number for number, page in _numbered(site, wanted) if KINDS[page.kind].make is None]
+    templated = [number for number, page in _numbered(site, wanted) if _templated(page)]
     made = [page for page in wanted if KINDS[page.kind].make is not None]
-    files = _SiteFiles(site, env, static_files(theme), needed=_made_from(made))
+    printed = [page for page in wanted if KINDS[page.kind].prints is not None]
+    files = _SiteFiles(site, env, static_files(theme), needed=_made_from([*made, *printed]))
     problems: list[Diagnostic] = []
     for number, result in zip(templated, stream_across_cores(_render_numbered, templated, (site, env, theme))):
         if isinstance(result, Diagnostic):
@@ -49,6 +56,8 @@ def render_site(site: Site, env: Environment, theme: Theme, pages: Iterable[Page
         make = KINDS[page.kind].make
         assert make is not None
         yield from make(page, site, files)
+    jobs = [_pdf_job(page, site, files) for page in printed]
+    yield from zip((job.url for job in jobs), print_pdf(jobs))
 
 
 def render_page(page: Page, site: Site, env: Environment) -> bytes:
@@ -56,6 +65,19 @@ def render_page(page: Page, site: Site, env: Environment) -> bytes:
     template = env.get_template(KINDS[page.kind].template)
     text = template.render(site=site, page=page, playbook=site.playbook, settings=site.playbook.settings)
     return text.encode("utf-8")
+
+
+def _templated(page: Page) -> bool:
+    kind = KINDS[page.kind]
+    return kind.make is None and kind.prints is None
+
+
+def _pdf_job(page: Page, site: Site, files: _SiteFiles) -> PdfJob:
+    """What a PDF is made from: the page it prints and the files it uses (its kind's `made_from`)."""
+    kind = KINDS[page.kind]
+    assert kind.prints is not None and kind.made_from is not None
+    used = {url: files.file(url) for url in kind.made_from(page)}
+    return PdfJob(page.url, kind.prints(page), used, site.tree)
 
 
 def _numbered(site: Site, pages: list[Page]) -> list[tuple[int, Page]]:

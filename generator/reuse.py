@@ -43,6 +43,7 @@ from .words_check import check_strings, check_translated
 
 if TYPE_CHECKING:
     from .dependencies import Fingerprints
+    from .pdf import KeptPdfs
     from .search import RunResult, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -201,14 +202,16 @@ class RenderReuse:
     """What rendering reuses: within a session, the theme's environment, the pages it made and the search
     index; in any build, the files of the previous output that were made from the same inputs."""
 
-    def __init__(self, *, again: bool = False, search_runs: Memo[RunResult] | None = None) -> None:
-        """`again`: the session will build again after changes (the dev server), so it keeps every page it
-        makes, and the search index, in memory. `search_runs`: parts of the search index the content cache keeps.
-        """
+    def __init__(
+        self, *, again: bool = False, search_runs: Memo[RunResult] | None = None, pdfs: KeptPdfs | None = None
+    ) -> None:
+        """`again`: the session will build again (the dev server), so it keeps every page it makes, and the search
+        index, in memory. `search_runs`, `pdfs`: parts of the search index and PDFs the content cache keeps."""
         self.again = again
         self.pages: Memo[bytes] = Memo()  # by (URL, fingerprint); filled only when building again
         self.search: SearchIndex | None = None
         self.search_runs = search_runs
+        self.pdfs = pdfs
         self._theme: tuple[Theme, Environment] | None = None
         self._template_stamps: dict[str, tuple[int, int]] = {}
         self._words = ""  # the language and catalogs the environment speaks, by their digest
@@ -298,11 +301,12 @@ class RenderReuse:
         previous: Mapping[str, str],
     ) -> Iterator[SiteFile]:
         """The files render makes for `pages` (and the static files and assets, kept when they are the same)."""
+        from .pdf import print_pdfs
         from .render import render_site
 
         made = {page.url for page in pages}
         folders = {KINDS[p.kind].folder: prints.pages[p.url] for p in pages if KINDS[p.kind].folder}
-        for url, data in render_site(site, env, theme, pages):
+        for url, data in render_site(site, env, theme, pages, partial(print_pdfs, kept=self.pdfs)):
             fingerprint = _fingerprint(url, prints, folders)
             if url not in made and previous.get(url) == fingerprint:
                 yield SiteFile(url, fingerprint)  # a static file or asset as the previous output has it

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -10,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, copy_example
 from generator.build import build
+from generator.pdf import make_pdf
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is a test extra: pip install '.[test]'")
 TOC_LINE = re.compile(r"^(.+?)\s*\.{3,}\s*(\d+)$")
@@ -157,3 +161,76 @@ def test_a_pairs_pack_is_a_pdf_of_its_dated_cards_one_a_page(pdf_site: Path) -> 
     assert titles == [[str(n)] for n in range(1, 13)]  # one card a page, in order, none spilling over
     assert "Tuesday, January 26, 2027" in pages[0] and "Tuesday, December 28, 2027" in pages[11]
     assert 'href="pack.pdf"' in (folder / "index.html").read_text()
+
+
+def pdfs_of(site: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(site)): path.read_bytes() for path in sorted(site.rglob("*.pdf"))}
+
+
+def made_and_reused(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
+    """How many PDFs the last build made, and how many it reused though their pages' fingerprints changed."""
+    text = " ".join(r.getMessage() for r in caplog.records if r.name == "generator.pdf")
+    made = re.search(r"made (\d+) PDFs \((\d+) pages, [\d.]+ pages/s", text)
+    reused = re.search(r"reused (\d+) PDFs", text)
+    caplog.clear()
+    return int(made[1]) if made else 0, int(reused[1]) if reused else 0
+
+
+def test_a_pdf_is_made_again_only_when_the_page_it_prints_changes(
+    pdf_site: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    project = copy_example(tmp_path)
+    shutil.rmtree(project / "content" / "cohorts")  # the program's 4 booklets only: PDFs are slow to make
+    caplog.set_level(logging.INFO, logger="generator.pdf")
+    build(project, pdf=True)
+    assert made_and_reused(caplog) == (4, 0)
+    first = pdfs_of(project / "_site")
+    assert first == {name: data for name, data in pdfs_of(pdf_site).items() if name.startswith("programs/")}
+
+    # A guide's title is in no booklet: the booklets' fingerprints change, their pages' bytes do not.
+    guide = project / "content" / "guides" / "protege" / "focus-areas.md"
+    guide.write_text(guide.read_text().replace("title: The six focus areas", "title: Six focus areas"))
+    build(project, pdf=True)
+    assert made_and_reused(caplog) == (0, 4)
+    assert pdfs_of(project / "_site") == first
+
+    # A checklist item only the mentor does is in the booklet for everyone and the mentor's.
+    checklist = project / "content" / "checklists" / "negotiation-role-play.yaml"
+    checklist.write_text(checklist.read_text().replace("four or five objections", "five or six surprising objections"))
+    build(project, pdf=True)
+    assert made_and_reused(caplog) == (2, 2)
+    after = pdfs_of(project / "_site")
+    changed = sorted(name for name in after if after[name] != first[name])
+    assert changed == ["programs/twelve-months/booklet-mentor.pdf", "programs/twelve-months/booklet.pdf"]
+    pages, _ = read(project / "_site" / changed[0])
+    assert "five or six surprising objections" in " ".join(" ".join(page.split()) for page in pages)
+
+
+PRINT_IN_WORKERS = """
+import sys
+from pathlib import Path
+from generator.pdf import PdfJob, print_pdfs
+site, out = Path(sys.argv[1]), Path(sys.argv[2])
+jobs = [PdfJob(f"{n}.pdf", page, {u: (site / u).read_bytes() for u in (page, "static/playbook.css")})
+        for n, page in enumerate(sys.argv[3:])]
+for job, data in zip(jobs, print_pdfs(jobs)):
+    (out / job.url).write_bytes(data)
+"""
+
+
+def test_pdfs_made_in_parallel_equal_those_made_in_one_process(pdf_site: Path, tmp_path: Path) -> None:
+    pages = [
+        "programs/twelve-months/booklet/lead/index.html",
+        "cohorts/spring-2027/pairs/amara-and-jon/pack/index.html",
+    ]
+    # In a process of its own, which forks its workers (a test runner's worker may run threads, so it would not).
+    command = [sys.executable, "-c", PRINT_IN_WORKERS, str(pdf_site), str(tmp_path), *pages]
+    subprocess.run(command, check=True, cwd=REPO, env={**os.environ, "PLAYBOOK_WORKERS": "2"})
+    for number, page in enumerate(pages):
+        files = {url: (pdf_site / url).read_bytes() for url in (page, "static/playbook.css")}
+        data, count = make_pdf(page, files)  # here, in this process
+        assert (tmp_path / f"{number}.pdf").read_bytes() == data
+        assert count == len(pypdf.PdfReader(tmp_path / f"{number}.pdf").pages) > 1
+    assert (tmp_path / "0.pdf").read_bytes() == (
+        pdf_site / "programs" / "twelve-months" / "booklet-lead.pdf"
+    ).read_bytes()

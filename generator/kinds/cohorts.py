@@ -21,7 +21,6 @@ from ..links import (
 )
 from ..models import Cohort, Pair
 from ..pages import Kind, NavLink, Page
-from ..pdf import render_pdf
 from ..site import Site
 from ..theme import STATIC_PREFIX
 from ..values import Input
@@ -165,14 +164,13 @@ def _make_pair_calendar(page: Page, site: Site, files: SiteFiles) -> Iterable[tu
     return [(page.url, render_pair_calendar(site, site.cohorts[page.cohort.id], page.pair.id))]
 
 
-def _pack_made_from(page: Page) -> tuple[str, ...]:
+def _pack_printed(page: Page) -> str:
     assert page.cohort is not None and page.pair is not None
-    return pair_pack_url(page.cohort.id, page.pair.id), STYLESHEET
+    return pair_pack_url(page.cohort.id, page.pair.id)
 
 
-def _make_pack_pdf(page: Page, site: Site, files: SiteFiles) -> Iterable[tuple[str, bytes]]:
-    made_from = {url: files.file(url) for url in _pack_made_from(page)}
-    return [(page.url, render_pdf(_pack_made_from(page)[0], made_from))]
+def _pack_made_from(page: Page) -> tuple[str, ...]:
+    return _pack_printed(page), STYLESHEET
 
 
 COHORT = PageKind(Kind.COHORT, _cohort, "cohort.html")
@@ -184,5 +182,5 @@ TASKS_CSV = PageKind(Kind.TASKS_CSV, _task_list(Kind.TASKS_CSV, tasks_csv_url), 
 DASHBOARD = PageKind(Kind.DASHBOARD, _dashboard, "dashboard.html")
 PAIR = PageKind(Kind.PAIR, _pair, "pair.html")
 PAIR_PACK = PageKind(Kind.PAIR_PACK, _pack, "pair-pack.html")
-PAIR_PACK_PDF = PageKind(Kind.PAIR_PACK_PDF, _pack_pdf, make=_make_pack_pdf, made_from=_pack_made_from)
+PAIR_PACK_PDF = PageKind(Kind.PAIR_PACK_PDF, _pack_pdf, made_from=_pack_made_from, prints=_pack_printed)
 PAIR_CALENDAR = PageKind(Kind.PAIR_CALENDAR, _pair_calendar, make=_make_pair_calendar)

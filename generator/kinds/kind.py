@@ -42,6 +42,7 @@ class PageKind(Generic[S]):
     template: str = ""  # the template that renders its pages, unless `make` makes them
     make: Make | None = None
     made_from: Callable[[Page], tuple[str, ...]] | None = None  # other files of the site a page is made from
+    prints: Callable[[Page], str] | None = None  # the page of the site it is the PDF of (made from `made_from`)
     folder: str = ""  # where the further files a page makes go, beside its own URL (the search index's)
 
 

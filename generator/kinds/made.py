@@ -1,5 +1,8 @@
 """Files made by code rather than a template: the search index, a program's calendar, a booklet as PDF.
 
+A PDF is not made here: its kind names the page it prints and the files it is made from, and
+render makes the PDFs of a build together (on every core, reusing those made before).
+
 `search` and `ics` are imported where a file is made, not at the top: `playbook check`
 plans these pages but never makes them, and need not load what making them takes.
 """
@@ -10,7 +13,6 @@ from collections.abc import Iterable, Iterator
 
 from ..links import booklet_pdf_url, booklet_url, calendar_url
 from ..pages import Kind, Page
-from ..pdf import render_booklet_pdf
 from ..site import Site
 from ..theme import STATIC_PREFIX
 from .kind import PageKind, Plan, ProgramPlan, SiteFiles
@@ -59,19 +61,17 @@ def _booklet_pdfs(plan: ProgramPlan) -> Iterator[Page]:
         )
 
 
+def _booklet_printed(page: Page) -> str:
+    """The booklet page a booklet's PDF prints."""
+    assert page.program is not None
+    return booklet_url(page.program.id, page.role.id if page.role else "")
+
+
 def _pdf_made_from(page: Page) -> tuple[str, ...]:
     """The booklet page it prints, and the stylesheet."""
-    assert page.program is not None
-    return booklet_url(page.program.id, page.role.id if page.role else ""), STYLESHEET
-
-
-def _make_booklet_pdf(page: Page, site: Site, files: SiteFiles) -> Iterable[tuple[str, bytes]]:
-    assert page.program is not None
-    role = page.role.id if page.role else ""
-    made_from = {url: files.file(url) for url in _pdf_made_from(page)}
-    return [(page.url, render_booklet_pdf(page.program.id, role, made_from))]
+    return _booklet_printed(page), STYLESHEET
 
 
 SEARCH_INDEX = PageKind(Kind.SEARCH_INDEX, _search_index, make=_make_search_index, folder="search/")
 CALENDAR = PageKind(Kind.CALENDAR, _calendar, make=_make_calendar)
-BOOKLET_PDF = PageKind(Kind.BOOKLET_PDF, _booklet_pdfs, make=_make_booklet_pdf, made_from=_pdf_made_from)
+BOOKLET_PDF = PageKind(Kind.BOOKLET_PDF, _booklet_pdfs, made_from=_pdf_made_from, prints=_booklet_printed)
