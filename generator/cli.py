@@ -303,12 +303,12 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"Listening on {args.host}: other computers on the network can see the site.")
     server.start()
-    print(f"Serving {project} at {server.url} (press Ctrl-C to stop)", flush=True)
-    if args.open:
-        import webbrowser
+    try:  # from before "Serving" is said: a Ctrl-C as soon as it is read stops the server cleanly
+        print(f"Serving {project} at {server.url} (press Ctrl-C to stop)", flush=True)
+        if args.open:
+            import webbrowser
 
-        webbrowser.open(server.url)
-    try:
+            webbrowser.open(server.url)
         threading.Event().wait()
     except KeyboardInterrupt:
         print("\nStopping.")
