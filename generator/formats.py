@@ -50,12 +50,22 @@ class NumberStyle:
 
     def number(self, value: float) -> str:
         """A number as the language writes it, e.g. `1,234` in English, `1 234` in French, `1234` in Spanish."""
+        if type(value) is int and 0 <= value < 1000:
+            return str(value)  # no separator and no sign, in Latin digits: the same in every language
+        return self._formatted(value)
+
+    @lru_cache(maxsize=1024, typed=True)  # noqa: B019 - a style lives as long as the process; numbers repeat
+    def _formatted(self, value: float) -> str:
         grouped = self.grouping_from < 2 or abs(value) >= 10 ** (3 + self.grouping_from - 1)
         return str(format_decimal(value, locale=self.locale, group_separator=grouped, numbering_system=DIGITS))
 
     def list_of(self, items: Iterable[object]) -> str:
         """Names joined as the language joins them, e.g. `Mentor, Protégé, and Program lead`."""
-        return str(format_list([str(item) for item in items], style="standard", locale=self.locale))
+        return self._joined(tuple(str(item) for item in items))
+
+    @lru_cache(maxsize=256)  # noqa: B019 - the same few role names are joined on page after page
+    def _joined(self, names: tuple[str, ...]) -> str:
+        return str(format_list(list(names), style="standard", locale=self.locale))
 
     def values(self, values: Mapping[str, object]) -> dict[str, object]:
         """A message's values with each number written as the language writes it; the rest as they are."""

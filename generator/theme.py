@@ -159,15 +159,18 @@ def use_words(env: Environment, words: Words, static_folder: Path) -> None:
 def write_numbers_in_messages(env: Environment) -> None:
     """Make `_()` and `ngettext()` write the numbers they are given as the playbook's language does
     (`%(num)s` of 1234 reads `1 234` in French), as `Words.speak` and the scripts' `P.t` do."""
-    gettext, ngettext = env.globals["gettext"], env.globals["ngettext"]
+    gettext: Any = env.globals["gettext"]
+    ngettext: Any = env.globals["ngettext"]
 
+    # Called for every message of every page: straight to Jinja's own functions (they take the context
+    # first), and numbers written only when there are values.
     @pass_context
     def spoken(context: Any, message: str, **values: Any) -> Any:
-        return context.call(gettext, message, **_numbers_written(context, values))
+        return gettext(context, message, **_numbers_written(context, values)) if values else gettext(context, message)
 
     @pass_context
     def spoken_n(context: Any, singular: str, plural: str, n: int, **values: Any) -> Any:
-        return context.call(ngettext, singular, plural, n, **_numbers_written(context, {"num": n, **values}))
+        return ngettext(context, singular, plural, n, **_numbers_written(context, {"num": n, **values}))
 
     env.globals.update(gettext=spoken, ngettext=spoken_n)
 
