@@ -125,10 +125,17 @@ def guides_linked(playbook: Playbook, content: RenderedContent) -> set[str]:
     guide_at = {page_url("guide", guide_id): guide_id for guide_id in playbook.guides}
     found: set[str] = set()
     for guide_id, rendered in content.guides.items():
-        found.update(guide_at[url] for url in site_links(rendered.html) if guide_at.get(url, guide_id) != guide_id)
+        found.update(guide_at[url] for url in _links_in(rendered.html) if guide_at.get(url, guide_id) != guide_id)
     for html in content.prose.values():
-        found.update(guide_at[url] for url in site_links(html) if url in guide_at)
+        found.update(guide_at[url] for url in _links_in(html) if url in guide_at)
     return found
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _links_in(html: str) -> frozenset[str]:
+    """`site_links`, kept for each text: the dev server asks again after every edit, for texts mostly unchanged
+    (the same string objects, whose hash Python keeps, so looking one up does not read it again)."""
+    return frozenset(site_links(html))
 
 
 def _markdown_fields(playbook: Playbook) -> tuple[dict[ProseKey, _Place], list[tuple[ProsePlace, ProseKey]]]:
