@@ -65,6 +65,7 @@ def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, 
     """The digest of every file of the site (`static`: the theme's static files), and of every search slot."""
     context = _digest([site.link_context, str(site.pdf), site.words.language, site.words.digest, site.languages.digest])
     by_set: dict[frozenset[Input], str] = {}  # one digest for each set of sources, however many pages share it
+    by_object: dict[int, str] = {}  # the same, by the set object's id (the pages hold the objects meanwhile)
     read = site.playbook.sources
     # A result also says what it is ("Worksheet", "Month 3: ...") in the playbook's language.
     spoken = f"{site.words.language}:{site.words.digest}"
@@ -80,9 +81,14 @@ def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, 
         if page.kind is Kind.SEARCH_INDEX:  # made from each file's text, slot by slot
             pages[page.url] = search
             continue
-        sources = by_set.get(page.sources)
+        # By the set object first: two equal sets that are not one object (the guides' list and every
+        # guide show the same files) would be compared element by element on every look-up.
+        sources = by_object.get(id(page.sources))
         if sources is None:
-            sources = by_set[page.sources] = _digest(_sources(page.sources))
+            sources = by_set.get(page.sources)
+            if sources is None:
+                sources = by_set[page.sources] = _digest(_sources(page.sources))
+            by_object[id(page.sources)] = sources
         own = "".join(page.own)
         # Joined, not hashed again: a fingerprint only needs to compare equal, and pages are many.
         pages[page.url] = f"{templates.get(KINDS[page.kind].template, '')}{context}{sources}{own}"
