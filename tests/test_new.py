@@ -318,6 +318,14 @@ def test_a_new_project_checks_clean_even_with_strict(made: Path, playbook: Calla
     assert run.err == ""
 
 
+def test_new_help_lists_what_it_writes(made: Path, playbook: Callable[..., Run]) -> None:
+    run = playbook("new", "--help")
+    assert run.code == 0
+    for top in {path.split("/")[0] for path in created(made)} - {".github"}:
+        assert (top + "/" if (made / top).is_dir() else top) in run.out
+    assert GITHUB in run.out
+
+
 # --- A small JSON Schema check, for lack of the jsonschema package in the test extras -----------
 
 ANNOTATIONS = {"$schema", "$defs", "title", "description", "default", "examples", "discriminator"}
