@@ -148,6 +148,11 @@ def test_the_recipes_build_alike_and_publish_the_site_folder(made: Path) -> None
     assert github_commands(made) == gitlab_commands(made) == netlify_commands(made)
 
 
+def test_the_readme_shows_the_commands_every_recipe_runs(made: Path) -> None:
+    publish = (REPO / "README.md").read_text(encoding="utf-8").split("\n## Publish\n", 1)[1].split("\n## ", 1)[0]
+    assert publish.split("```sh\n", 1)[1].split("```", 1)[0].splitlines() == github_commands(made)
+
+
 @pytest.fixture(scope="module")
 def wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding a wheel of this checkout: what `pip install mentor-playbook==VERSION` would fetch."""
