@@ -82,14 +82,19 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+NEW_WRITES = f"""\
+Create DIR with a playbook project copied from the example:
+  playbook.yaml, content/       the settings and the example playbook
+  requirements.txt              the Playbook version the site is built with
+  .github/workflows/pages.yml,  recipes that publish the site on GitHub Pages, GitLab Pages
+  .gitlab-ci.yml, netlify.toml  or Netlify; each says at its top what to switch on there
+  schemas/, .vscode/            let editors check the YAML as you type (VS Code: the YAML extension)
+  .gitignore                    keeps {OUTPUT_FOLDER}/ and {CACHE_FOLDER}/ out of git"""
+
+
 def _add_new(commands: Any) -> None:
-    new = _command(
-        commands,
-        "new",
-        _new,
-        "start a playbook project from the example",
-        "Create DIR with playbook.yaml and content/ copied from the example playbook.",
-    )
+    new = _command(commands, "new", _new, "start a playbook project from the example", NEW_WRITES)
+    new.formatter_class = argparse.RawDescriptionHelpFormatter  # keep the list of files as it is laid out
     new.add_argument("dir", metavar="DIR", type=Path, help="the folder to create; it must not exist or be empty")
 
 
@@ -220,6 +225,7 @@ def _new(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     write_new_folder(args.dir, files)
     print(f"Created {args.dir} with the example playbook ({len(files)} files).")
     print(f"Next: playbook build {args.dir}   then open {args.dir / OUTPUT_FOLDER / 'index.html'}")
+    print("To publish it: the top of .github/workflows/pages.yml, .gitlab-ci.yml or netlify.toml says how.")
     return 0
 
 

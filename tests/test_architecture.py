@@ -47,6 +47,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
             "dashboard_data",
             "pdf",
         ),
+        "deploy",
     ),
     "render": ("theme", "kinds", "dependencies", "render"),
     "write": ("output", "cache", "uptodate"),

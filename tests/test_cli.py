@@ -107,7 +107,9 @@ def test_new_then_build_gives_the_example_site(playbook: Callable[..., Run], tmp
     target = tmp_path / "demo"
     made = playbook("new", target)
     assert made.code == 0
-    assert (target / "playbook.yaml").read_bytes() == (REPO / "playbook.yaml").read_bytes()
+    first, rest = (target / "playbook.yaml").read_bytes().split(b"\n", 1)
+    assert rest == (REPO / "playbook.yaml").read_bytes()  # under a line naming its schema, for editors
+    assert first == b"# yaml-language-server: $schema=schemas/playbook.schema.json"
     assert (target / "content" / "programs" / "twelve-months.yaml").is_file()
     assert not (target / "themes").exists()  # the theme ships inside Playbook
     built = playbook("build", target)
