@@ -31,6 +31,7 @@ examples:
 
 exit status: 0 done, 1 problems in the content, 2 wrong use of the command"""
 
+ZIP_HELP = "also write the site as one zip file (e.g. playbook.zip) to send a new mentor, who unzips it"
 KINDS = ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
 VERBOSE_HELP = "log each stage as it ends, with the time it took"
 
@@ -118,6 +119,7 @@ def _add_build(commands: Any) -> None:
         help="also write each program's booklets as PDF (needs WeasyPrint: pip install 'mentor-playbook[pdf]', "
         "or pip install '.[pdf]' in a checkout of Playbook)",
     )
+    build.add_argument("--zip", metavar="FILE", type=Path, help=ZIP_HELP)
 
 
 def _add_check(commands: Any) -> None:
@@ -233,7 +235,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if problem is not None:
             parser.error(problem)
     out_dir = args.output if args.output is not None else project / OUTPUT_FOLDER
-    if not args.no_cache:
+    if not args.no_cache and args.zip is None:  # a zip's read-me is made from the checked project
         from .uptodate import up_to_date  # light: answers before the rest of Playbook is even loaded
 
         warnings = up_to_date(project, out_dir, {"pdf": args.pdf, "strict": args.strict})
@@ -245,7 +247,11 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 print(f"The site in {out_dir} is up to date: nothing changed since the last build ({seconds:.2f} s)")
             return 0
     from .build import build
+    from .output import zip_path_problem
+    from .site_zip import zip_site
 
+    if args.zip is not None and (wrong := zip_path_problem(args.zip, project, out_dir)):
+        parser.error(f"--zip: {wrong[0]}; {wrong[1]}")
     if args.pdf and not args.quiet:
         print("Making the site and its PDF booklets; the PDFs take a few seconds each.", flush=True)
     had_site = (out_dir / OUTPUT_MARKER).is_file()
@@ -257,6 +263,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             print(f"The previous site in {out_dir} was kept as it was.", file=sys.stderr)
         return 1
     _report(result.warnings)
+    zipped = zip_site(result, args.zip) if args.zip is not None else None  # its problems: main() reports them
     if not args.quiet:
         seconds = time.perf_counter() - started
         if not result.wrote:
@@ -264,6 +271,8 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         else:
             kept = f"; {result.pages - result.rendered} unchanged" if result.rendered < result.pages else ""
             print(f"Built {result.pages} pages ({result.files} files{kept}) into {result.out_dir} in {seconds:.2f} s")
+        if zipped is not None:
+            print(f"Zipped the site into {zipped.path} ({zipped.size_text}); unzipped, {zipped.opens} opens it")
     return 0
 
 

@@ -51,7 +51,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "render": ("theme", "kinds", "dependencies", "render"),
     "write": ("output", "cache", "uptodate"),
     "reuse": ("reuse",),
-    "recipe": ("build",),
+    "recipe": ("build", "site_zip"),
     "front ends": ("scaffold", "schema", "serve_page", "serve_watch", "serve_http", "serve", "cli", "__main__"),
 }
 LAYER = {module: number for number, modules in enumerate(LAYERS.values()) for module in modules}
