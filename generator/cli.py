@@ -31,7 +31,7 @@ examples:
 
 exit status: 0 done, 1 problems in the content, 2 wrong use of the command"""
 
-ZIP_HELP = "also write the site as one zip file (e.g. playbook.zip) to send a new mentor, who unzips it"
+ZIP_HELP = "also write the site as one zip file (e.g. playbook.zip) for a new mentor to unzip and open from disk"
 KINDS = ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
 VERBOSE_HELP = "log each stage as it ends, with the time it took"
 
