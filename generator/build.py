@@ -92,6 +92,7 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...]
     rendered: int = 0  # pages made anew; the rest were kept from the previous build
     wrote: bool = True  # False when the output already was exactly this site
+    checked: Checked | None = None  # what was built: the site, its theme and its languages' trees
 
 
 class BuildSession:
@@ -315,9 +316,8 @@ def build(
             wrote = writer.finish(rendered.kept, rendered.prints)
         if cache:
             _leave_cache(session, out_dir, checked, {"pdf": pdf, "strict": strict})
-    pages = checked.pages
     made = sum(1 for url in rendered.fresh if url.endswith(".html"))
-    return BuildResult(out_dir, pages, rendered.count, checked.warnings, made, wrote)
+    return BuildResult(out_dir, checked.pages, rendered.count, checked.warnings, made, wrote, checked)
 
 
 def _leave_cache(session: BuildSession, out_dir: Path, checked: Checked, options: dict[str, Any]) -> None:

@@ -13,26 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .command_help import DESCRIPTION, EPILOG, NEW_WRITES, VERBOSE_HELP, ZIP_HELP
 from .errors import Diagnostic, PlaybookError
 from .names import CACHE_FOLDER, OUTPUT_FOLDER, OUTPUT_MARKER, SETTINGS_FILE
 
-DESCRIPTION = """\
-Turn a mentoring program kept as plain files (YAML programs, worksheets and
-checklists, Markdown guides) into a website you can host anywhere or open
-from disk."""
-
-EPILOG = """\
-examples:
-  playbook new my-playbook          start a project from the example
-  playbook build my-playbook        write the site to my-playbook/_site
-  playbook check                    find every problem, write nothing
-  playbook serve --open             see the site as you edit it
-  playbook schema program > program.schema.json
-
-exit status: 0 done, 1 problems in the content, 2 wrong use of the command"""
-
 KINDS = ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
-VERBOSE_HELP = "log each stage as it ends, with the time it took"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,16 +67,6 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-NEW_WRITES = f"""\
-Create DIR with a playbook project copied from the example:
-  playbook.yaml, content/       the settings and the example playbook
-  requirements.txt              the Playbook version the site is built with
-  .github/workflows/pages.yml,  recipes that publish the site on GitHub Pages, GitLab Pages
-  .gitlab-ci.yml, netlify.toml  or Netlify; each says at its top what to switch on there
-  schemas/, .vscode/            let editors check the YAML as you type (VS Code: the YAML extension)
-  .gitignore                    keeps {OUTPUT_FOLDER}/ and {CACHE_FOLDER}/ out of git"""
-
-
 def _add_new(commands: Any) -> None:
     new = _command(commands, "new", _new, "start a playbook project from the example", NEW_WRITES)
     new.formatter_class = argparse.RawDescriptionHelpFormatter  # keep the list of files as it is laid out
@@ -123,6 +98,7 @@ def _add_build(commands: Any) -> None:
         help="also write each program's booklets as PDF (needs WeasyPrint: pip install 'mentor-playbook[pdf]', "
         "or pip install '.[pdf]' in a checkout of Playbook)",
     )
+    build.add_argument("--zip", metavar="FILE", type=Path, help=ZIP_HELP)
 
 
 def _add_check(commands: Any) -> None:
@@ -239,7 +215,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if problem is not None:
             parser.error(problem)
     out_dir = args.output if args.output is not None else project / OUTPUT_FOLDER
-    if not args.no_cache:
+    if not args.no_cache and args.zip is None:  # a zip's read-me is made from the checked project
         from .uptodate import up_to_date  # light: answers before the rest of Playbook is even loaded
 
         warnings = up_to_date(project, out_dir, {"pdf": args.pdf, "strict": args.strict})
@@ -251,7 +227,11 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 print(f"The site in {out_dir} is up to date: nothing changed since the last build ({seconds:.2f} s)")
             return 0
     from .build import build
+    from .output import zip_path_problem
+    from .site_zip import zip_site
 
+    if args.zip is not None and (wrong := zip_path_problem(args.zip, project, out_dir)):
+        parser.error(f"--zip: {wrong[0]}; {wrong[1]}")
     if args.pdf and not args.quiet:
         print("Making the site and its PDF booklets; the PDFs take a few seconds each.", flush=True)
     had_site = (out_dir / OUTPUT_MARKER).is_file()
@@ -263,6 +243,7 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             print(f"The previous site in {out_dir} was kept as it was.", file=sys.stderr)
         return 1
     _report(result.warnings)
+    zipped = zip_site(result, args.zip) if args.zip is not None else None  # its problems: main() reports them
     if not args.quiet:
         seconds = time.perf_counter() - started
         if not result.wrote:
@@ -270,6 +251,8 @@ def _build(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         else:
             kept = f"; {result.pages - result.rendered} unchanged" if result.rendered < result.pages else ""
             print(f"Built {result.pages} pages ({result.files} files{kept}) into {result.out_dir} in {seconds:.2f} s")
+        if zipped is not None:
+            print(f"Zipped the site into {zipped.path} ({zipped.size_text}); unzipped, {zipped.opens} opens it")
     return 0
 
 

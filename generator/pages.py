@@ -40,6 +40,7 @@ class Kind(str, Enum):
     PAIR_PACK = "pair-pack"
     PAIR_PACK_PDF = "pair-pack-pdf"
     PAIR_CALENDAR = "pair-calendar"
+    READ_ME = "read-me"  # only in the zip of the site (`build --zip`)
 
     def __str__(self) -> str:
         # What templates and messages show: `page-guide`, not `page-Kind.GUIDE`.

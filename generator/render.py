@@ -67,6 +67,15 @@ def render_page(page: Page, site: Site, env: Environment) -> bytes:
     return text.encode("utf-8")
 
 
+def render_alone(page: Page, site: Site, env: Environment, theme: Theme) -> bytes:
+    """A templated page made beside the site rather than in it (the zip's read-me); `PlaybookError` with
+    the place its template failed."""
+    try:
+        return render_page(page, site, env)
+    except Exception as exc:  # noqa: BLE001 - a template can raise anything; report it with its place
+        raise PlaybookError([_template_problem(exc, page, theme)]) from None
+
+
 def _templated(page: Page) -> bool:
     kind = KINDS[page.kind]
     return kind.make is None and kind.prints is None

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,14 +243,34 @@ def example_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def example_site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example playbook of this repository, built once for the whole run."""
-    from generator.build import build
+@dataclass(frozen=True)
+class ZippedSite:
+    """The example playbook built with `--zip`: the zip, the output folder it was made from, and the zip unzipped."""
 
-    out = tmp_path_factory.mktemp("example") / "site"
-    build(example_project, out, cache=False)  # session-wide, so outside any test's own cache key
-    return out
+    zip: Path
+    built: Path
+    unzipped: Path  # the one folder at the top of the zip, which holds index.html
+
+
+@pytest.fixture(scope="session")
+def example_zip(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> ZippedSite:
+    """The example playbook of this repository, built once for the whole run, as one zip, and unzipped."""
+    from generator.site_zip import build_zip
+
+    folder = tmp_path_factory.mktemp("example")
+    archive = folder / "playbook.zip"
+    build_zip(example_project, archive, folder / "site", cache=False)  # session-wide: outside any test's cache key
+    with zipfile.ZipFile(archive) as opened:
+        opened.extractall(folder / "unzipped")
+    (top,) = (folder / "unzipped").iterdir()
+    return ZippedSite(archive, folder / "site", top)
+
+
+@pytest.fixture(scope="session")
+def example_site(example_zip: ZippedSite) -> Path:
+    """The example playbook of this repository as a new mentor has it: the zip of the site, unzipped.
+    So every test of the built site tests what the zip holds too."""
+    return example_zip.unzipped
 
 
 @pytest.fixture(scope="session")

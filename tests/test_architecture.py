@@ -52,8 +52,18 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "render": ("theme", "kinds", "dependencies", "render"),
     "write": ("output", "cache", "uptodate"),
     "reuse": ("reuse",),
-    "recipe": ("build",),
-    "front ends": ("scaffold", "schema", "serve_page", "serve_watch", "serve_http", "serve", "cli", "__main__"),
+    "recipe": ("build", "site_zip"),
+    "front ends": (
+        "command_help",
+        "scaffold",
+        "schema",
+        "serve_page",
+        "serve_watch",
+        "serve_http",
+        "serve",
+        "cli",
+        "__main__",
+    ),
 }
 LAYER = {module: number for number, modules in enumerate(LAYERS.values()) for module in modules}
 LAYER_NAME = {module: layer for layer, modules in LAYERS.items() for module in modules}

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from conftest import REPO, copy_example
 from generator.build import build
 from generator.pdf import make_pdf
+from generator.site_zip import build_zip
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is a test extra: pip install '.[test]'")
 TOC_LINE = re.compile(r"^(.+?)\s*\.{3,}\s*(\d+)$")
@@ -26,7 +28,7 @@ PROGRAM = "The twelve-month mentoring program"
 def pdf_site(example_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.importorskip("weasyprint", reason="WeasyPrint is the pdf extra: pip install '.[pdf]'")
     out = tmp_path_factory.mktemp("pdf") / "site"
-    build(example_project, out, pdf=True, cache=False)
+    build_zip(example_project, out.with_name("site.zip"), out, pdf=True, cache=False)  # `build --pdf --zip`
     return out
 
 
@@ -44,6 +46,14 @@ def test_every_booklet_is_written_as_pdf(pdf_site: Path) -> None:
         "booklet.pdf",
     ]
     assert 'href="booklet.pdf"' in (folder / "index.html").read_text()
+
+
+def test_the_zip_of_the_site_holds_its_pdfs(pdf_site: Path) -> None:
+    with zipfile.ZipFile(pdf_site.with_name("site.zip")) as opened:
+        zipped = {name.removeprefix("mentoring-playbook/"): opened.read(name) for name in opened.namelist()}
+    pdfs = {p.relative_to(pdf_site).as_posix(): p.read_bytes() for p in pdf_site.rglob("*.pdf")}
+    assert len(pdfs) > 4
+    assert {name: data for name, data in zipped.items() if name.endswith(".pdf")} == pdfs
 
 
 def test_the_contents_page_numbers_are_right(pdf_site: Path) -> None:

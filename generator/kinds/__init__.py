@@ -20,7 +20,7 @@ from ..pages import Kind, Page
 from . import cohorts, made, materials, programs, sections
 from .kind import MonthPlan, PageKind, Plan, ProgramPlan, SiteFiles, month_plans, program_plan, site_plan
 
-__all__ = ["KINDS", "PageKind", "SiteFiles", "plan_pages"]
+__all__ = ["KINDS", "PageKind", "SiteFiles", "plan_pages", "plan_zip_pages"]
 
 SITE: tuple[PageKind[Plan], ...] = (
     sections.HOME_PAGE,
@@ -55,8 +55,9 @@ EACH_PAIR: tuple[PageKind[cohorts.PairPlan], ...] = (
     cohorts.PAIR_CALENDAR,
 )
 MATERIALS: tuple[PageKind[Plan], ...] = (materials.GUIDE, materials.WORKSHEET, materials.CHECKLIST)
+IN_ZIP: tuple[PageKind[Plan], ...] = (sections.READ_ME,)  # not in the site: only in its zip, beside index.html
 
-ALL: tuple[PageKind[Any], ...] = (*SITE, *EACH_PROGRAM, *EACH_MONTH, *EACH_COHORT, *EACH_PAIR, *MATERIALS)
+ALL: tuple[PageKind[Any], ...] = (*SITE, *EACH_PROGRAM, *EACH_MONTH, *EACH_COHORT, *EACH_PAIR, *MATERIALS, *IN_ZIP)
 KINDS: dict[Kind, PageKind[Any]] = {kind.kind: kind for kind in ALL}
 
 
@@ -81,4 +82,11 @@ def plan_pages(playbook: Playbook, *, pdf: bool = False, words: Words = ENGLISH)
             for pair_kind in EACH_PAIR:
                 yield from pair_kind.plan(in_pair)
     for kind in MATERIALS:
+        yield from kind.plan(plan)
+
+
+def plan_zip_pages(playbook: Playbook, *, pdf: bool = False, words: Words = ENGLISH) -> Iterator[Page]:
+    """The pages that the zip of the site adds to the site's own files: its read-me."""
+    plan = site_plan(playbook, pdf, words)
+    for kind in IN_ZIP:
         yield from kind.plan(plan)

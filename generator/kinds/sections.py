@@ -9,6 +9,8 @@ from ..links import page_url
 from ..pages import Kind, Page
 from .kind import PageKind, Plan
 
+READ_ME_URL = "READ-ME.html"  # beside index.html in the zip, in capitals as a read-me is, to stand out there
+
 
 def _home(plan: Plan) -> Iterator[Page]:
     yield Page(plan.home.url, Kind.HOME, plan.playbook.settings.title, plan.everything)
@@ -47,6 +49,10 @@ def _not_found(plan: Plan) -> Iterator[Page]:
         yield Page("404.html", Kind.NOT_FOUND, plan.words.speak("Page not found"), plan.shared)
 
 
+def _read_me(plan: Plan) -> Iterator[Page]:
+    yield Page(READ_ME_URL, Kind.READ_ME, plan.words.speak("Read me first"), plan.shared)
+
+
 HOME_PAGE = PageKind(Kind.HOME, _home, "home.html")
 ROLE = PageKind(Kind.ROLE, _roles, "role.html")
 GUIDES = _list_of(Kind.GUIDES, "guide", N_("Guides"))
@@ -55,3 +61,4 @@ CHECKLISTS = _list_of(Kind.CHECKLISTS, "checklist", N_("Checklists"))
 PROGRESS = PageKind(Kind.PROGRESS, _progress, "progress.html")
 SITEMAP = PageKind(Kind.SITEMAP, _sitemap, "sitemap.xml")
 NOT_FOUND = PageKind(Kind.NOT_FOUND, _not_found, "404.html")
+READ_ME = PageKind(Kind.READ_ME, _read_me, "read-me.html")

@@ -1,8 +1,9 @@
 """The only package that writes to disk: the site (built beside the output, then swapped into place),
-and what a build keeps beside it."""
+what a build keeps beside it, and the site as one zip."""
 
 from __future__ import annotations
 
+from .archive import ZipWritten, write_site_zip, zip_path_problem
 from .upkeep import (
     make_signing_key,
     output_lock,
@@ -18,6 +19,7 @@ from .writer import MARKER, SiteWriter, check_output_folder, read_manifest, remo
 __all__ = [
     "MARKER",
     "SiteWriter",
+    "ZipWritten",
     "check_output_folder",
     "make_signing_key",
     "output_lock",
@@ -30,4 +32,6 @@ __all__ = [
     "write_cache",
     "write_new_folder",
     "write_record",
+    "write_site_zip",
+    "zip_path_problem",
 ]
