@@ -140,6 +140,7 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["site_html"] = site_html
     env.filters["long_date"] = long_date
     env.filters["month_year"] = month_year
+    env.filters["plain_date"] = plain_date
     env.filters["clock"] = clock
     env.filters["lens_roles"] = lens_roles
     env.filters["number"] = number
@@ -216,6 +217,12 @@ def site_html(context: Any, html: str) -> Markup:
 def long_date(context: Any, day: dt.date) -> str:
     """A date in the playbook's one date style, e.g. `Thursday, January 14, 2027`."""
     return str(context["site"].date_style.date(day))
+
+
+@pass_context
+def plain_date(context: Any, day: dt.date) -> str:
+    """A date without its weekday in the playbook's language, e.g. `December 1, 2026`; `1 décembre 2026`."""
+    return str(context["site"].date_style.day(day))
 
 
 @pass_context

@@ -87,6 +87,16 @@ class SiteSettings(Model):
     logo: str | None = Field(None, description="An image under `content/assets/`, e.g. `assets/logo.svg`.")
     colors: Colors = Colors()
     start_date: dt.date | None = Field(None, description="When the first meeting happens (YYYY-MM-DD). Optional.")
+    version: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        None,
+        description='This edition of the playbook, in quotes, e.g. `"2027.1"`: shown in every footer, on '
+        "booklet covers and in the PDFs' details. Optional.",
+    )
+    updated: dt.date | None = Field(
+        None,
+        description="When this edition was last updated (YYYY-MM-DD), shown beside the version. Optional: "
+        "without it, the day of the last git commit that changed the project, when it is in git.",
+    )
     print: PrintSettings = PrintSettings()
     markdown: MarkdownSettings = MarkdownSettings()
     limits: LimitSettings = LimitSettings()
