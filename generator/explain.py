@@ -51,6 +51,8 @@ def explain(error: Any, model_class: type[BaseModel]) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         meaning = PATTERN_MEANINGS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
         return f"'{name}' must be {meaning}{got}", ""
+    if kind == "string_too_long" and isinstance(value, str):
+        return f"'{name}' must be at most {ctx.get('max_length')} characters, got {len(value)}", "shorten it"
     if kind in ("too_short", "string_too_short"):
         return _too_short(name, value, ctx)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
