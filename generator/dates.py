@@ -36,6 +36,10 @@ class DateStyle:
         """A day as the playbook's language writes it, e.g. `Thursday, January 14, 2027`."""
         return str(format_date(day, self.pattern, locale=self.locale))
 
+    def day(self, day: dt.date) -> str:
+        """A day without its weekday, e.g. `December 1, 2026`: when something was done, not a meeting."""
+        return str(format_date(day, "long", locale=self.locale))
+
     def month_year(self, day: dt.date) -> str:
         """The month and year of a day, e.g. `January 2027`: a heading over a month's dates."""
         return str(format_skeleton("yMMMM", day, locale=self.locale))

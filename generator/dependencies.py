@@ -34,7 +34,7 @@ def template_digests(env: Environment) -> dict[str, str]:
     """For each template: a digest of its text and of every template it uses, however indirectly."""
     texts: dict[str, str] = {}
     uses: dict[str, set[str]] = {}
-    for name in env.list_templates(extensions=["html", "xml", "txt"]):
+    for name in env.list_templates(extensions=["html", "xml", "txt", "svg"]):
         text = _source(env, name)
         texts[name] = text
         uses[name] = {n for n in meta.find_referenced_templates(env.parse(text)) if n} if text else set()

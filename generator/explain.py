@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from .errors import closest, did_you_mean, one_of
-from .models import FIELD_TYPES
+from .models import FIELD_TYPES, SettingsTranslation, SiteSettings
 from .values import ORDINALS, SLUG_PATTERN, WEEKDAYS
 
 PATTERN_MEANINGS = {
@@ -35,6 +35,8 @@ def explain(error: Any, model_class: type[BaseModel]) -> tuple[str, str]:
     got = f", got {describe(value)}"
     if kind == "missing":
         return f"missing required key '{name}'", ""
+    if kind == "extra_forbidden" and _shared_setting(model_class, loc):
+        return f"'{name}' is not translated: every language has playbook.yaml's", "remove it here"
     if kind == "extra_forbidden":
         return f"unknown key '{name}'", did_you_mean(str(name), allowed_keys(model_class, loc))
     if kind == "union_tag_invalid":
@@ -49,6 +51,8 @@ def explain(error: Any, model_class: type[BaseModel]) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         meaning = PATTERN_MEANINGS.get(str(ctx.get("pattern")), f"text matching {ctx.get('pattern')}")
         return f"'{name}' must be {meaning}{got}", ""
+    if kind == "string_too_long" and isinstance(value, str):
+        return f"'{name}' must be at most {ctx.get('max_length')} characters, got {len(value)}", "shorten it"
     if kind in ("too_short", "string_too_short"):
         return _too_short(name, value, ctx)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -72,6 +76,11 @@ def explain(error: Any, model_class: type[BaseModel]) -> tuple[str, str]:
             hint = "write each entry on its own line starting with '- '"
         return f"'{name}' must be {expected}{got}", hint
     return f"'{name}': {error['msg']}", ""
+
+
+def _shared_setting(model_class: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether a key of `playbook.<lang>.yaml` is a setting every language shares (`version:`, `start_date:`)."""
+    return model_class is SettingsTranslation and len(loc) == 1 and loc[0] in SiteSettings.model_fields
 
 
 EXPECTED = {

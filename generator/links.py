@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit
 
 from .errors import Suggestions
 from .markdown import Link
+from .names import FAVICON, ROBOTS
 
 # Rendered Markdown marks a link to a page of the site like this until the page it
 # appears on is known; `relative_urls` then makes it relative to that page.
@@ -108,11 +109,12 @@ def pair_calendar_url(cohort_id: str, pair_id: str) -> str:
 
 
 SHARED_FOLDERS = ("static/", "assets/")  # one copy at the site root, whichever language's tree uses it
+SHARED_FILES = (FAVICON, ROBOTS)  # the same: hosts and browsers look for them at the root
 
 
 def shared_file(url: str) -> bool:
     """Whether a file of the site is one every language's tree uses from the site root."""
-    return url.startswith(SHARED_FOLDERS)
+    return url.startswith(SHARED_FOLDERS) or url in SHARED_FILES
 
 
 def in_tree(target: str, tree: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -11,6 +12,7 @@ from typing import Literal
 
 from .errors import Diagnostic
 from .file_names import check_id, translated_into, unpublishable
+from .last_commit import last_commit_day
 from .models import DEFAULT_MAX_FILE_MB
 from .names import (
     ASSETS_FOLDER,
@@ -57,6 +59,8 @@ class Project:
     size_limit: int = int(DEFAULT_MAX_FILE_MB * MEGABYTE)  # the largest file read, in bytes
     translations: Mapping[str, Translation] = field(default_factory=dict)  # by the translation's path
     originals: Mapping[str, str] = field(default_factory=dict)  # in one language: translation path -> original's
+    # The day of the project's last commit, asked of git when playbook.yaml has no `updated:` (else None).
+    committed: dt.date | None = None
 
     @property
     def files(self) -> tuple[SourceFile, ...]:
@@ -82,7 +86,9 @@ class Project:
         }
         found = {kind: {item: chosen.get(path, path) for item, path in ids.items()} for kind, ids in self.found.items()}
         originals = {path: original for original, path in chosen.items()}
-        return Project(self.root, loaded, found, self.problems, self.size_limit, originals=originals)
+        return Project(
+            self.root, loaded, found, self.problems, self.size_limit, originals=originals, committed=self.committed
+        )
 
     def translations_of(self, language: str) -> dict[str, str]:
         """The files translated into `language`: original path -> the translation's path."""
@@ -119,12 +125,14 @@ def load_project(root: Path, read: ReadFile = read_file) -> Project:
         k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
     }
     limit = int(DEFAULT_MAX_FILE_MB * MEGABYTE)
+    committed = None
     if (root / SETTINGS_FILE).is_file():
         known["playbook"]["playbook"] = SETTINGS_FILE
         settings = FoundFile(SETTINGS_FILE, "playbook", "playbook", _stamp(root, SETTINGS_FILE))
         loaded[SETTINGS_FILE] = read(root, settings, limit)
         limit = _size_limit(loaded[SETTINGS_FILE])
         languages = _languages(loaded[SETTINGS_FILE])
+        committed = None if _dated(loaded[SETTINGS_FILE]) else last_commit_day(root)
     else:
         message = f"no {SETTINGS_FILE} in {root}"
         problems.append(
@@ -158,14 +166,15 @@ def load_project(root: Path, read: ReadFile = read_file) -> Project:
         if (root / rel).is_file():
             translations[rel] = Translation(language, SETTINGS_FILE)
             loaded[rel] = read(root, FoundFile(rel, "playbook", "playbook", _stamp(root, rel)), limit)
-    return Project(root, loaded, known, tuple(problems), limit, translations)
+    return Project(root, loaded, known, tuple(problems), limit, translations, committed=committed)
 
 
 def read_again(root: Path, previous: Project, changed: Collection[str]) -> Project | None:
     """`previous` with the files in `changed` read again, and no other file even looked at.
 
     None when that is not enough: a file was added or removed, or playbook.yaml changed (it sets
-    the size limit of every file); then the whole project must be loaded.
+    the size limit of every file); then the whole project must be loaded. The day of the last commit
+    is kept as it was read: git is asked again only when the whole project is loaded.
     """
     root = root.resolve()
     if (
@@ -183,7 +192,15 @@ def read_again(root: Path, previous: Project, changed: Collection[str]) -> Proje
         if translation is not None and kind != "playbook":
             file_id = file_id.removesuffix(f".{translation.language}")
         loaded[rel] = read_file(root, FoundFile(rel, kind, file_id, _stamp(root, rel)), previous.size_limit)
-    return Project(root, loaded, previous.found, previous.problems, previous.size_limit, previous.translations)
+    return Project(
+        root,
+        loaded,
+        previous.found,
+        previous.problems,
+        previous.size_limit,
+        previous.translations,
+        committed=previous.committed,
+    )
 
 
 def _edited(root: Path, previous: Project, rel: str) -> bool:
@@ -204,6 +221,12 @@ def _size_limit(settings: LoadedFile) -> int:
     if isinstance(wanted, (int, float)) and not isinstance(wanted, bool) and 0 < wanted <= 1024:
         return int(wanted * MEGABYTE)
     return int(DEFAULT_MAX_FILE_MB * MEGABYTE)
+
+
+def _dated(settings: LoadedFile) -> bool:
+    """Whether playbook.yaml says when the playbook was updated, so that git need not be asked."""
+    data = settings.source.document.data if settings.source else None
+    return isinstance(data, dict) and data.get("updated") is not None
 
 
 def _languages(settings: LoadedFile) -> tuple[str, ...]:

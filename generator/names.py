@@ -21,6 +21,8 @@ THEMES_FOLDER = "themes"  # a project's own themes, beside the built-in ones
 OUTPUT_FOLDER = "_site"  # where a build writes the site unless told where
 OUTPUT_MARKER = ".playbook-site"  # the file that marks a folder as one a build made
 CACHE_FOLDER = ".playbook-cache"  # the build's cache, in the project and never in the output
+FAVICON = "favicon.svg"  # the site's icon, at the root of the site, made when the logo cannot be one
+ROBOTS = "robots.txt"  # what crawlers may do, at the root of the site
 
 
 def settings_translation(language: str) -> str:

@@ -21,6 +21,8 @@ class Kind(str, Enum):
     SEARCH_INDEX = "search-index"
     SITEMAP = "sitemap"
     NOT_FOUND = "404"
+    ROBOTS = "robots"
+    FAVICON = "favicon"
     PROGRAM = "program"
     BOOKLET = "booklet"
     BOOKLET_PDF = "booklet-pdf"

@@ -85,5 +85,4 @@ def zip_folder(title: str) -> str:
 
 def edition_date(settings: SiteSettings) -> dt.date | None:
     """The day the playbook's edition was updated (`updated:`, or its last commit's), if the settings say."""
-    updated = getattr(settings, "updated", None)  # settings have it once the playbook's edition is known
-    return updated if isinstance(updated, dt.date) else None
+    return settings.updated

@@ -140,6 +140,8 @@ def create_environment(theme: Theme) -> Environment:
     env.filters["site_html"] = site_html
     env.filters["long_date"] = long_date
     env.filters["month_year"] = month_year
+    env.filters["plain_date"] = plain_date
+    env.filters["initial"] = initial
     env.filters["clock"] = clock
     env.filters["lens_roles"] = lens_roles
     env.filters["number"] = number
@@ -219,6 +221,19 @@ def long_date(context: Any, day: dt.date) -> str:
 
 
 @pass_context
+def plain_date(context: Any, day: dt.date) -> str:
+    """A date without its weekday in the playbook's language, e.g. `December 1, 2026`; `1 décembre 2026`."""
+    return str(context["site"].date_style.day(day))
+
+
+def initial(text: str) -> str:
+    """The first letter or digit of a text, as a capital (`M` for `« mentoring »`); '' when it has none."""
+    first = next((char for char in text if char.isalnum()), "")
+    capital = first.upper()
+    return capital if len(capital) == 1 else first  # `ß` would become `SS`
+
+
+@pass_context
 def month_year(context: Any, day: dt.date) -> str:
     """A date's month and year in the playbook's language, e.g. `January 2027`."""
     return str(context["site"].date_style.month_year(day))
@@ -245,7 +260,7 @@ def list_of(context: Any, items: Iterable[object]) -> str:
 def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:
     """Compile every template, reporting syntax errors with their file and line."""
     problems = []
-    for name in env.list_templates(extensions=["html", "xml", "txt"]):
+    for name in env.list_templates(extensions=["html", "xml", "txt", "svg"]):
         try:
             env.get_template(name)
         except TemplateSyntaxError as exc:

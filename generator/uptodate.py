@@ -1,7 +1,8 @@
 """Is the site already built from exactly these files? Answered from time stamps, without loading anything else.
 
 After a build, the input files' times, sizes and inodes, the theme's, the build's options, the
-tool's version, and the output's own files are recorded beside the content cache. A
+tool's version, the day of the project's last git commit (pages show it), and the output's own
+files are recorded beside the content cache. A
 build whose inputs all match, and whose output is still exactly as it was left, has
 nothing to do, as `make` would say; this module imports nothing heavy so the answer
 comes at once.
@@ -19,6 +20,7 @@ from typing import Any
 
 from . import __version__
 from .files import read_regular
+from .last_commit import last_commit_day
 from .names import (
     CACHE_FOLDER,
     CONTENT_FOLDER,
@@ -50,6 +52,8 @@ def input_record(
         "theme": str(theme_folder) if theme_folder else "",
         "marker": _marker_digest(out_dir),
         "stamps": stamps,
+        # A commit changes no file of the project, but may change the day its pages show.
+        "committed": str(last_commit_day(root) or ""),
         "output": _stamps([out_dir.resolve()]),  # a file changed by hand in the output is noticed too
     }
 

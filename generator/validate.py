@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -56,6 +57,8 @@ def validate(project: Project, check: CheckFile = check_file) -> tuple[Playbook 
     settings = next((m for m in models.values() if isinstance(m, SiteSettings)), None)
     if settings is None:
         return None, diagnostics
+    if settings.updated is None and project.committed is not None:
+        settings = settings.model_copy(update={"updated": project.committed})  # the day of the last commit
     consistency = list(check_consistency(project, models))
     diagnostics.extend(consistency)
     # A cohort with an error gets no pages (they would show wrong dates, or two pairs at one address);
@@ -191,4 +194,7 @@ def _sources(project: Project) -> Sources:
     files: dict[str, dict[str, Source]] = {
         kind: {item_id: source(path, kind) for item_id, path in project.found[kind].items()} for kind in ITEM_KINDS
     }
-    return Sources(source(SETTINGS_FILE, "playbook"), files, project.assets)
+    settings = source(SETTINGS_FILE, "playbook")
+    if project.committed is not None:  # every page shows the day: a new commit's day is a change of the settings
+        settings = replace(settings, digest=f"{settings.digest}@{project.committed.isoformat()}")
+    return Sources(settings, files, project.assets)

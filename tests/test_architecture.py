@@ -31,7 +31,7 @@ PACKAGE = Path(__file__).parent.parent / "generator"
 LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("__init__", "names", "errors", "files", "values", "recurrence", "memo", "parallel", "resources"),
     "content model": ("models", "dates", "formats", "schedule", "cohort_dates"),
-    "read": ("yaml_syntax", "yaml_reader", "reading", "file_names", "loader", "interface"),
+    "read": ("yaml_syntax", "yaml_reader", "reading", "file_names", "last_commit", "loader", "interface"),
     "check": ("explain", "crosscheck", "lint", "validate", "words_check", "translations"),
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "languages", "wording", "site"),

@@ -148,7 +148,11 @@ def test_a_translation_into_a_language_not_listed_is_an_error_that_says_how_to_l
 @pytest.mark.parametrize(
     ("translation", "said"),
     [
-        ("title: Le guide\nbase_url: https://example.org/\n", "playbook.fr.yaml:2:1: error: unknown key 'base_url'"),
+        (
+            "title: Le guide\nbase_url: https://example.org/\n",
+            "playbook.fr.yaml:2:1: error: 'base_url' is not translated: every language has playbook.yaml's",
+        ),
+        ("title: Le guide\ncolour: blue\n", "playbook.fr.yaml:2:1: error: unknown key 'colour'"),
         ("roles:\n  - id: coach\n    name: Coach\n", "playbook.fr.yaml:2:9: error: no role 'coach' in playbook.yaml"),
     ],
 )

@@ -56,6 +56,17 @@ def test_the_zip_of_the_site_holds_its_pdfs(pdf_site: Path) -> None:
     assert {name: data for name, data in zipped.items() if name.endswith(".pdf")} == pdfs
 
 
+def test_the_pdfs_details_give_the_edition_and_the_day_it_was_updated(pdf_site: Path) -> None:
+    """What a PDF reader's "Properties" shows: the version as the subject, `updated` as the modification date."""
+    for pdf in ("programs/twelve-months/booklet.pdf", "cohorts/spring-2027/pairs/amara-and-jon/pack.pdf"):
+        details = pypdf.PdfReader(pdf_site / pdf).metadata
+        assert details is not None
+        assert details.subject == "Edition 2027.1 · updated December 1, 2026"
+        assert str(details.get("/ModDate", "")).startswith("D:20261201")
+    title = pypdf.PdfReader(pdf_site / "programs/twelve-months/booklet.pdf").metadata.title  # type: ignore[union-attr]
+    assert title == f"{PROGRAM}: booklet · Mentoring Playbook"
+
+
 def test_the_contents_page_numbers_are_right(pdf_site: Path) -> None:
     pages, _ = read(pdf_site / "programs" / "twelve-months" / "booklet.pdf")
     assert 40 <= len(pages) <= 150

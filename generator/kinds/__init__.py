@@ -5,8 +5,8 @@ A kind (`PageKind`) declares the pages it adds to the site, the sources each pag
 theme, or by code (`make`). To add a feature, add a kind here and its template; render,
 the dependency map and the writer need no change.
 
-The order below is the order of `Site.pages`, which the sitemap lists: the site's sections,
-then each program's pages (each month's together), then each cohort's (each pair's together), then the guides, worksheets and checklists.
+The order below is the order of `Site.pages`, which the sitemap lists: the site's sections
+(with robots.txt and the site's icon), then each program's pages (each month's together), then each cohort's (each pair's together), then the guides, worksheets and checklists.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ SITE: tuple[PageKind[Plan], ...] = (
     made.SEARCH_INDEX,
     sections.SITEMAP,
     sections.NOT_FOUND,
+    sections.ROBOTS_TXT,
+    sections.ICON,
 )
 EACH_PROGRAM: tuple[PageKind[ProgramPlan], ...] = (
     programs.PROGRAM,

@@ -1,4 +1,5 @@
-"""The site's own sections: the home page, a page for each role, the lists, progress, the sitemap and 404."""
+"""The site's own sections: the home page, a page for each role, the lists, progress, the sitemap and 404,
+and the files at the site's root that hosts and browsers look for: robots.txt and the site's icon."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 from ..interface import N_
 from ..links import page_url
+from ..names import FAVICON, ROBOTS
 from ..pages import Kind, Page
 from .kind import PageKind, Plan
 
@@ -53,6 +55,17 @@ def _read_me(plan: Plan) -> Iterator[Page]:
     yield Page(READ_ME_URL, Kind.READ_ME, plan.words.speak("Read me first"), plan.shared)
 
 
+def _robots(plan: Plan) -> Iterator[Page]:
+    # Only the playbook's settings: whether it is public, and where its sitemap is.
+    yield Page(ROBOTS, Kind.ROBOTS, "robots.txt", frozenset([plan.playbook.sources.settings.whole]))
+
+
+def _favicon(plan: Plan) -> Iterator[Page]:
+    settings = plan.playbook.settings
+    if settings.icon == FAVICON:  # no logo a browser can show as the icon: one in the accent colour
+        yield Page(FAVICON, Kind.FAVICON, "Icon", frozenset([plan.playbook.sources.settings.whole]))
+
+
 HOME_PAGE = PageKind(Kind.HOME, _home, "home.html")
 ROLE = PageKind(Kind.ROLE, _roles, "role.html")
 GUIDES = _list_of(Kind.GUIDES, "guide", N_("Guides"))
@@ -62,3 +75,5 @@ PROGRESS = PageKind(Kind.PROGRESS, _progress, "progress.html")
 SITEMAP = PageKind(Kind.SITEMAP, _sitemap, "sitemap.xml")
 NOT_FOUND = PageKind(Kind.NOT_FOUND, _not_found, "404.html")
 READ_ME = PageKind(Kind.READ_ME, _read_me, "read-me.html")
+ROBOTS_TXT = PageKind(Kind.ROBOTS, _robots, "robots.txt")
+ICON = PageKind(Kind.FAVICON, _favicon, "favicon.svg")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..names import FAVICON
 from ..values import FolderSlug, HexColor, Model, Number, Slug, Text
 
 # --- Site settings (playbook.yaml) --------------------------------------------
@@ -57,6 +58,7 @@ class LimitSettings(Model):
     )
 
 
+ICON_SUFFIXES = (".svg", ".png")  # what a logo must be for browsers to show it as the site's icon
 LANGUAGE_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
 LanguageTag = Annotated[str, Field(pattern=LANGUAGE_PATTERN, description="A BCP 47 language tag, e.g. `fr`.")]
 
@@ -87,6 +89,21 @@ class SiteSettings(Model):
     logo: str | None = Field(None, description="An image under `content/assets/`, e.g. `assets/logo.svg`.")
     colors: Colors = Colors()
     start_date: dt.date | None = Field(None, description="When the first meeting happens (YYYY-MM-DD). Optional.")
+    public: bool = Field(
+        False,
+        description="Whether search engines may list the site. Off by default: every page asks not to be "
+        "listed (`noindex`) and `robots.txt` turns crawlers away. Pages of cohorts and pairs are never listed.",
+    )
+    version: Annotated[str, Field(min_length=1, max_length=40)] | None = Field(
+        None,
+        description='This edition of the playbook, in quotes, e.g. `"2027.1"`: shown in every footer, on '
+        "booklet covers and in the PDFs' details. Optional.",
+    )
+    updated: dt.date | None = Field(
+        None,
+        description="When this edition was last updated (YYYY-MM-DD), shown beside the version. Optional: "
+        "without it, the day of the last git commit that changed the project, when it is in git.",
+    )
     print: PrintSettings = PrintSettings()
     markdown: MarkdownSettings = MarkdownSettings()
     limits: LimitSettings = LimitSettings()
@@ -129,6 +146,13 @@ class SiteSettings(Model):
     def other_languages(self) -> tuple[str, ...]:
         """The languages the playbook is translated into, besides its main one."""
         return tuple(tag for tag in self.languages if tag.lower() != self.language.lower())
+
+    @property
+    def icon(self) -> str:
+        """The site's icon, as pages link it: the logo when browsers take it as one (SVG or PNG), else the one made."""
+        if self.logo is not None and self.logo.lower().endswith(ICON_SUFFIXES):
+            return self.logo
+        return FAVICON
 
 
 class RoleTranslation(Model):
