@@ -40,6 +40,8 @@ class Kind(str, Enum):
     PAIR_PACK = "pair-pack"
     PAIR_PACK_PDF = "pair-pack-pdf"
     PAIR_CALENDAR = "pair-calendar"
+    CHANGES = "changes"
+    ACCESSIBILITY = "accessibility"
 
     def __str__(self) -> str:
         # What templates and messages show: `page-guide`, not `page-Kind.GUIDE`.
