@@ -100,6 +100,7 @@ def test_a_translated_changelog_shows_in_its_tree_and_a_missing_one_is_noticed(
     assert "add content/CHANGELOG.fr.md" in run.err
     page = built(root)["fr/changes.html"]
     assert 'class="notice untranslated"' in page and '<main id="main" class="wrap" tabindex="-1" lang="en">' in page
+    assert '<h1 lang="fr" dir="ltr">Ce qui a changé</h1>' in page  # the interface's word, in the tree's language
     assert "2027.2 — 2027-06-01" in main_text(page)
 
 
