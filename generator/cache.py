@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "build.pickle"
 SIGNATURE_FILE = "build.signature"  # the body's signature, its size and who made it, written after the body
-FORMAT = f"playbook-cache 7 {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"playbook-cache 8 {__version__} python {sys.version_info[0]}.{sys.version_info[1]}"
 SIGNATURE_LIMIT = 4096  # bytes: a signature file is one short line
 KEY_SIZE = 32
 

@@ -89,9 +89,10 @@ def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, 
             if sources is None:
                 sources = by_set[page.sources] = _digest(_sources(page.sources))
             by_object[id(page.sources)] = sources
-        own = "".join(page.own)
+        kind = KINDS[page.kind]
+        own = "".join(page.own) + (_digest([kind.shows(site)]) if kind.shows else "")
         # Joined, not hashed again: a fingerprint only needs to compare equal, and pages are many.
-        pages[page.url] = f"{templates.get(KINDS[page.kind].template, '')}{context}{sources}{own}"
+        pages[page.url] = f"{templates.get(kind.template, '')}{context}{sources}{own}"
     files = {url: _bytes_digest(data) for url, data in static.items()}
     files.update({asset.url: asset.digest for asset in site.assets})
     for page in site.pages:

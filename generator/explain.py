@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from .errors import closest, did_you_mean, one_of
 from .models import FIELD_TYPES, SettingsTranslation, SiteSettings
+from .models.settings import CONTACT_PATTERN
 from .values import ORDINALS, SLUG_PATTERN, WEEKDAYS
 
 PATTERN_MEANINGS = {
@@ -22,6 +23,7 @@ PATTERN_MEANINGS = {
     r"^https?://[^\s\"'<>]+$": "an address starting with http:// or https://",
     r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$": "a language tag like 'en' or 'en-GB'",
     r"^([01][0-9]|2[0-3]):[0-5][0-9]$": 'a 24-hour time like "10:00"',
+    CONTACT_PATTERN: "an email address like 'mentoring@example.org', or an address starting with https://",
 }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .links import relative_url
-from .pages import Page
+from .pages import Kind, Page
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Languages:
 
     def untranslated_on(self, page: Page) -> bool:
         """Whether the page shows a file that has no translation into this tree's language."""
+        if page.kind is Kind.CHANGES:
+            return ("changelog", "changelog") in self.untranslated
         for kind in ("program", "guide", "worksheet", "checklist"):
             item = getattr(page, kind)
             if item is not None:

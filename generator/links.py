@@ -28,6 +28,8 @@ def page_url(kind: str, item_id: str = "") -> str:
     """The output path of a page, from the site root: always a file, never a folder."""
     if kind == "home":
         return "index.html"
+    if kind in ("changes", "accessibility"):  # one page each, for the whole site
+        return f"{kind}.html"
     if kind in ("programs", "guides", "worksheets", "checklists"):
         return f"{kind}/index.html"
     return f"{kind}s/{item_id}/index.html"

@@ -4,6 +4,7 @@
 - a month in which a role the program expects to be busy every month has nothing to do;
 - a pair that still meets after its cohort's `end_date`;
 - two pairs of a cohort with the same people;
+- an accent color too faint to read as link text (below 4.5:1 against the page, in light or dark mode);
 
 One more lint needs every link resolved, so the plan stage makes it: a guide nobody is sent to
 (`guides.unlinked_guides`).
@@ -14,15 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .cohort_dates import cohort_dates
+from .contrast import TEXT_CONTRAST, accent_contrasts
 from .crosscheck import Problem, locate
 from .errors import Diagnostic
 from .loader import Project
-from .models import Cohort, Playbook, Program
+from .models import Cohort, Colors, Playbook, Program
+from .names import SETTINGS_FILE
 
 
 def lint(playbook: Playbook, project: Project) -> Iterator[Diagnostic]:
     """The warnings about the playbook's programs and cohorts, each at its line."""
     files = {source.path: source for source in project.files}
+    settings = files.get(SETTINGS_FILE)
+    if settings is not None:
+        yield from (locate(settings, problem) for problem in _colors(playbook.settings.colors))
     for kind, items in (("program", playbook.programs), ("cohort", playbook.cohorts)):
         for item_id, item in items.items():
             source = files.get(playbook.sources.of(kind, item_id).path)
@@ -70,6 +76,23 @@ def _idle_roles(program: Program) -> Iterator[Problem]:
                     f"give '{role}' an agenda item, `prepare:` or `follow_up:` this month, "
                     "or leave it out of the program's `expect_each_month`",
                 )
+
+
+def _colors(colors: Colors) -> Iterator[Problem]:
+    """An accent from playbook.yaml that links would be hard to read in, at its line."""
+    for contrast in accent_contrasts(colors):
+        if not contrast.setting or contrast.readable:
+            continue
+        mode = "in dark mode, " if contrast.scheme == "dark" else ""
+        message = (
+            f"{mode}the accent {contrast.color} has a contrast of {contrast.shown_ratio}:1 with the page "
+            f"({contrast.background}); link text needs {TEXT_CONTRAST}:1 (WCAG 2.1 AA)"
+        )
+        if contrast.scheme == "dark" and contrast.setting == "accent":
+            hint = "add `accent_dark:` under `colors:`, a lighter color for dark mode, e.g. '#8cb8f0'"
+        else:
+            hint = f"pick a {'darker' if contrast.scheme == 'light' else 'lighter'} color"
+        yield _warning(("colors", contrast.setting), message, hint)
 
 
 def _cohort(cohort: Cohort, playbook: Playbook) -> Iterator[Problem]:

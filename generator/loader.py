@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from .last_commit import last_commit_day
 from .models import DEFAULT_MAX_FILE_MB
 from .names import (
     ASSETS_FOLDER,
+    CHANGELOG_FILE,
     CHECKLISTS_FOLDER,
     COHORTS_FOLDER,
     CONTENT_FOLDER,
@@ -122,7 +124,7 @@ def load_project(root: Path, read: ReadFile = read_file) -> Project:
     translations: dict[str, Translation] = {}
     pending: list[tuple[str, Kind, str, str]] = []  # translations whose original may not be found yet
     known: dict[str, dict[str, str]] = {
-        k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
+        k: {} for k in ("playbook", "program", "worksheet", "checklist", "guide", "cohort", "changelog")
     }
     limit = int(DEFAULT_MAX_FILE_MB * MEGABYTE)
     committed = None
@@ -241,6 +243,8 @@ def _languages(settings: LoadedFile) -> tuple[str, ...]:
 
 
 def _file_id(rel: str, kind: str) -> str:
+    if kind == "changelog":  # `changelog`, and `changelog.fr` for its translation
+        return rel.rsplit("/", 1)[-1].removesuffix(".md").lower()
     if kind == "guide":
         return rel.removeprefix(f"{CONTENT_FOLDER}/{GUIDES_FOLDER}/").removesuffix(".md")
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -274,7 +278,8 @@ def _scan(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[tuple
         kind = _kind_of(rel)
         if kind is None:
             message = "not part of the playbook, so it is not published"
-            problems.append(Diagnostic(rel, 1, 1, message, PLACEMENT_HINT, "warning"))
+            hint = CHANGELOG_HINT if rel.count("/") == 1 and rel.endswith(".md") else PLACEMENT_HINT
+            problems.append(Diagnostic(rel, 1, 1, message, hint, "warning"))
             continue
         info = entry.stat()
         yield rel, kind, (info.st_mtime_ns, info.st_size)
@@ -296,6 +301,8 @@ def _inside(root: Path, rel: str, problems: list[Diagnostic], hint: str = "copy 
 
 def _kind_of(rel: str) -> Kind | Literal["asset"] | None:
     parts = rel.split("/")
+    if len(parts) == 2 and CHANGELOG_NAME.fullmatch(parts[1]):
+        return "changelog"
     if len(parts) < 3:
         return None
     folder = parts[1]
@@ -308,4 +315,9 @@ def _kind_of(rel: str) -> Kind | Literal["asset"] | None:
     return None
 
 
+# content/CHANGELOG.md, and a translation of it beside it (CHANGELOG.fr.md).
+CHANGELOG_NAME = re.compile(re.escape(CHANGELOG_FILE.removesuffix(".md")) + r"(\.[A-Za-z0-9-]+)?\.md")
+CHANGELOG_HINT = (
+    f"the list of what changed is {CONTENT_FOLDER}/{CHANGELOG_FILE}; guides go in {CONTENT_FOLDER}/{GUIDES_FOLDER}/"
+)
 PLACEMENT_HINT = "programs, worksheets, checklists and cohorts are .yaml files in their folders; guides are .md files; other files go in content/assets/"

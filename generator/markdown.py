@@ -81,6 +81,14 @@ class AnchorCheck:
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image the Markdown shows: whether it comes from another site, and whether it has a text alternative."""
+
+    external: bool
+    described: bool
+
+
+@dataclass(frozen=True)
 class RenderedMarkdown:
     """HTML made from Markdown, with what the site needs to know about it."""
 
@@ -88,6 +96,7 @@ class RenderedMarkdown:
     headings: tuple[Heading, ...]
     problems: tuple[LinkProblem, ...]
     anchor_checks: tuple[AnchorCheck, ...] = ()
+    images: tuple[Image, ...] = ()
 
 
 Resolver = Callable[[str, bool], Link]  # (href as written, is an image) -> Link
@@ -127,12 +136,14 @@ def create_markdown(*, allow_html: bool, words: Words = ENGLISH) -> MarkdownIt:
 
 def render_markdown(md: MarkdownIt, text: str, resolve: Resolver, *, inline: bool = False) -> RenderedMarkdown:
     """Render `text`, sending every link and image through `resolve`."""
-    env: dict[str, Any] = {"resolve": resolve, "problems": [], "anchors": [], "lines": text.split("\n")}
+    env: dict[str, Any] = {"resolve": resolve, "problems": [], "anchors": [], "images": [], "lines": text.split("\n")}
     tokens = md.parseInline(text, env) if inline else md.parse(text, env)
     html = md.renderer.render(tokens, md.options, env)
     if inline and html.startswith("<p>") and html.endswith("</p>\n"):
         html = html[3:-5]
-    return RenderedMarkdown(html, _headings(tokens), tuple(env["problems"]), tuple(env["anchors"]))
+    return RenderedMarkdown(
+        html, _headings(tokens), tuple(env["problems"]), tuple(env["anchors"]), tuple(env["images"])
+    )
 
 
 def _headings(tokens: Sequence[Token]) -> tuple[Heading, ...]:
@@ -217,10 +228,26 @@ def _resolve_links(state: StateCore) -> None:
                     continue
             elif child.type == "link_close" and opened and not opened.pop():
                 continue
-            elif child.type == "image" and not _rewrite(child, "src", True, resolve, (cursor, lines), env):
-                child = Token("text", "", 0, content=child.content)
+            elif child.type == "image":
+                written = unquote(str(child.attrGet("src") or ""))
+                if _rewrite(child, "src", True, resolve, (cursor, lines), env):
+                    _note_image(child, written, (cursor, lines), env)
+                else:
+                    child = Token("text", "", 0, content=child.content)
             kept.append(child)
         token.children = kept
+
+
+def _note_image(token: Token, src: str, where: tuple[list[int], range], env: MutableMapping[str, Any]) -> None:
+    """Count an image the page shows, and warn about one that a screen reader cannot describe."""
+    described = bool(token.content.strip())
+    shown = str(token.attrGet("src") or "").lower()
+    env["images"].append(Image(shown.startswith(("http:", "https:")), described))
+    if not described:
+        line, col, written = _place(env["lines"], where, src)
+        message = "an image with no text alternative: a screen reader can only say that an image is there"
+        hint = f"say what it shows between the brackets: ![what it shows]({written})"
+        env["problems"].append(LinkProblem(line, col, written, message, hint, "warning"))
 
 
 def _rewrite(

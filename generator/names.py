@@ -15,6 +15,7 @@ CHECKLISTS_FOLDER = "checklists"
 GUIDES_FOLDER = "guides"
 COHORTS_FOLDER = "cohorts"
 ASSETS_FOLDER = "assets"
+CHANGELOG_FILE = "CHANGELOG.md"  # in content/: what changed from one edition to the next, a page of its own
 LOCALE_FOLDER = "locale"  # a theme's catalogs of interface words, and a project's own (<lang>.po)
 TEMPLATES_FOLDER = "templates"  # a project's own templates, and a theme's
 THEMES_FOLDER = "themes"  # a project's own themes, beside the built-in ones

@@ -43,6 +43,8 @@ class Kind(str, Enum):
     PAIR_PACK_PDF = "pair-pack-pdf"
     PAIR_CALENDAR = "pair-calendar"
     READ_ME = "read-me"  # only in the zip of the site (`build --zip`)
+    CHANGES = "changes"
+    ACCESSIBILITY = "accessibility"
 
     def __str__(self) -> str:
         # What templates and messages show: `page-guide`, not `page-Kind.GUIDE`.

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from .errors import Diagnostic, Suggestions
 from .links import Targets, month_url, page_url, resolve, site_links
-from .markdown import Link, RenderedMarkdown, render_markdown
+from .markdown import Image, Link, RenderedMarkdown, render_markdown
 from .models import Checklist, Playbook, Program, Worksheet
 from .parallel import map_across_cores
 from .values import Prose, Source
@@ -37,6 +37,8 @@ class RenderedContent:
     guides: dict[str, RenderedMarkdown]  # by guide id
     prose: dict[ProsePlace, str]  # the HTML of each Markdown field of a YAML file by where it is, site links unresolved
     problems: list[Diagnostic]
+    changelog: RenderedMarkdown | None = None  # content/CHANGELOG.md, when there is one
+    images: tuple[Image, ...] = ()  # every image the Markdown shows (a text said twice in one folder, once)
 
 
 def render_texts(md: MarkdownIt, targets: Targets, texts: Sequence[MarkdownText]) -> list[RenderedMarkdown]:
@@ -70,6 +72,11 @@ def link_targets(playbook: Playbook) -> Targets:
         for path in _paths(files["program"][p.id])
     }
     assets = {a.path: a.url for a in playbook.sources.assets}
+    # The changelog's page, when there is one: so its presence is part of the digest every page is made from,
+    # as every page's footer links to it.
+    pages.update(
+        {path: page_url("changes") for source in files.get("changelog", {}).values() for path in _paths(source)}
+    )
     guides = {path: guide_id for guide_id, source in files["guide"].items() for path in _paths(source)}
     return Targets(pages, months, assets, guides)
 
@@ -100,24 +107,30 @@ def render_content(
     sources = playbook.sources
     guides = list(playbook.guides.values())
     places, shown = _markdown_fields(playbook)
+    changelog = playbook.changelog
     texts = [
         *((guide.body, sources.of("guide", guide.id).path, False) for guide in guides),
         *((text, place.source.path, inline) for (_, inline, text), place in places.items()),
+        *(((changelog.body, sources.of("changelog", "changelog").path, False),) if changelog else ()),
     ]
     rendered = render(md, targets, texts)
     guide_html = dict(zip((guide.id for guide in guides), rendered))
-    prose = dict(zip(places, rendered[len(guides) :]))
+    prose = dict(zip(places, rendered[len(guides) : len(guides) + len(places)]))
+    bodies = [*((g.body_line, sources.of("guide", g.id).path, guide_html[g.id]) for g in guides)]
+    if changelog:
+        bodies.append((changelog.body_line, sources.of("changelog", "changelog").path, rendered[-1]))
     problems: list[Diagnostic] = []
-    for guide in guides:
-        path = sources.of("guide", guide.id).path
-        for p in guide_html[guide.id].problems:
-            problems.append(Diagnostic(path, guide.body_line + p.line, p.col, p.message, p.hint, p.severity))
+    for first_line, path, markdown in bodies:
+        for p in markdown.problems:
+            problems.append(Diagnostic(path, first_line + p.line, p.col, p.message, p.hint, p.severity))
     for key, place in places.items():
         for p in prose[key].problems:
             line, col = _position(place, p.line, p.href)
             problems.append(Diagnostic(place.source.path, line, col, p.message, p.hint, p.severity))
-    problems.extend(_check_anchors(guide_html, prose, places, playbook, targets))
-    return RenderedContent(guide_html, {place: prose[key].html for place, key in shown}, problems)
+    problems.extend(_check_anchors(bodies, prose, places, guide_html, targets))
+    html = {place: prose[key].html for place, key in shown}
+    images = tuple(image for markdown in rendered for image in markdown.images)
+    return RenderedContent(guide_html, html, problems, rendered[-1] if changelog else None, images)
 
 
 def guides_linked(playbook: Playbook, content: RenderedContent) -> set[str]:
@@ -126,7 +139,7 @@ def guides_linked(playbook: Playbook, content: RenderedContent) -> set[str]:
     found: set[str] = set()
     for guide_id, rendered in content.guides.items():
         found.update(guide_at[url] for url in _links_in(rendered.html) if guide_at.get(url, guide_id) != guide_id)
-    for html in content.prose.values():
+    for html in (*content.prose.values(), *((content.changelog.html,) if content.changelog else ())):
         found.update(guide_at[url] for url in _links_in(html) if url in guide_at)
     return found
 
@@ -176,17 +189,17 @@ def _position(place: _Place, line: int, needle: str) -> tuple[int, int]:
 
 
 def _check_anchors(
-    guide_html: Mapping[str, RenderedMarkdown],
+    bodies: Sequence[tuple[int, str, RenderedMarkdown]],
     prose: Mapping[ProseKey, RenderedMarkdown],
     places: Mapping[ProseKey, _Place],
-    playbook: Playbook,
+    guide_html: Mapping[str, RenderedMarkdown],
     targets: Targets,
 ) -> Iterator[Diagnostic]:
-    """Links to a heading of a guide must name a heading that exists."""
+    """Links to a heading of a guide must name a heading that exists. `bodies`: the guides' and the changelog's
+    Markdown, each with its first line and its file."""
     found: list[tuple[RenderedMarkdown, str, int, _Place | None]] = []
-    for guide_id, rendered in guide_html.items():
-        path = playbook.sources.of("guide", guide_id).path
-        found.append((rendered, path, playbook.guides[guide_id].body_line, None))
+    for first_line, path, rendered in bodies:
+        found.append((rendered, path, first_line, None))
     for key, rendered in prose.items():
         found.append((rendered, places[key].source.path, 0, places[key]))
     headings: dict[str, tuple[frozenset[str], Suggestions]] = {}  # each guide's once, however many links name it

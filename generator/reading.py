@@ -14,7 +14,7 @@ from .names import CONTENT_FOLDER
 from .values import Asset
 from .yaml_reader import YamlDocument, parse_yaml
 
-Kind = Literal["playbook", "program", "worksheet", "checklist", "guide", "cohort"]
+Kind = Literal["playbook", "program", "worksheet", "checklist", "guide", "cohort", "changelog"]
 Stamp = tuple[int, int]  # (modification time in ns, size)
 MEGABYTE = 1024 * 1024
 NOT_A_FILE = "not a regular file (it is a named pipe, a device or a socket), so it is not read"
@@ -28,7 +28,7 @@ class SourceFile:
     kind: Kind
     id: str
     document: YamlDocument
-    body: str = ""  # a guide's Markdown
+    body: str = ""  # a guide's Markdown, or the changelog's
     body_line: int = 1  # the file line where the body starts
 
 
@@ -79,6 +79,10 @@ def read_file(root: Path, found: FoundFile, limit: int) -> LoadedFile:
     text = read_text(data, rel)
     if isinstance(text, Diagnostic):
         return LoadedFile(rel, stamp, digest, problems=(text,))
+    if found.kind == "changelog":  # Markdown through and through: no front matter
+        body, body_line = _without_title(text)
+        changelog = SourceFile(rel, "changelog", found.id, YamlDocument({}, 1), body, body_line)
+        return LoadedFile(rel, stamp, digest, changelog)
     if found.kind == "guide":
         source, problems = _parse_guide(text, rel, found.id)
         front = split_front_matter(text)[0] or ""
@@ -128,6 +132,15 @@ def _parse_guide(text: str, rel: str, file_id: str) -> tuple[SourceFile | None, 
     if document is None:
         return None, problems
     return SourceFile(rel, "guide", file_id, document, body, body_line), problems
+
+
+def _without_title(text: str) -> tuple[str, int]:
+    """A Markdown file without the `# Changelog` heading it starts with, if it does: its page has a title of its own.
+    The text left, and the file line it starts on."""
+    first, newline, rest = text.partition("\n")
+    if re.match(r" {0,3}#[ \t]", first) or first.strip() == "#":
+        return rest, 2 if newline else 1
+    return text, 1
 
 
 FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)

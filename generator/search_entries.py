@@ -1,8 +1,8 @@
 """What the search finds in each file of the playbook: its results, and each word's weight in them.
 
 A program gives one result for itself and one per month; a guide one for its introduction and
-one per section (each h2 or h3 heading); a worksheet or checklist one. Words in titles count
-most, then headings, checklist items and field labels, then body text.
+one per section (each h2 or h3 heading), and so does the changelog; a worksheet or checklist one.
+Words in titles count most, then headings, checklist items and field labels, then body text.
 """
 
 from __future__ import annotations
@@ -63,6 +63,8 @@ def slot_makers(site: Site) -> dict[Slot, Callable[[], list[Entry]]]:
         makers[("worksheet", worksheet.id)] = functools.partial(_worksheet_entries, spoken, worksheet)
     for checklist in playbook.checklists.values():
         makers[("checklist", checklist.id)] = functools.partial(_checklist_entries, spoken, checklist)
+    if site.changes is not None:
+        makers[("changelog", "changelog")] = functools.partial(_changelog_entries, site)
     return makers
 
 
@@ -133,13 +135,23 @@ def _program_entries(spoken: Words, program: Program) -> list[Entry]:
 def _guide_entries(site: Site, guide_id: str) -> list[Entry]:
     """A guide's introduction, then one entry per section (from each h2 or h3 heading)."""
     guide = site.playbook.guides[guide_id]
-    title, summary = guide.title, guide.meta.summary
     url = page_url("guide", guide_id)
-    html_text = site.guide_html[guide_id].html
+    return _sections(url, guide.title, guide.meta.summary, site.words.speak("Guide"), site.guide_html[guide_id].html)
+
+
+def _changelog_entries(site: Site) -> list[Entry]:
+    """The changelog's introduction, then one entry per edition (from each h2 or h3 heading)."""
+    html_text = site.changes.html if site.changes else ""
+    # Its page is the kind of thing it is: no word for "where" (the playbook's title would be stale in a kept run).
+    return _sections(page_url("changes"), site.words.speak("What changed"), "", "", html_text)
+
+
+def _sections(url: str, title: str, summary: str, kind: str, html_text: str) -> list[Entry]:
+    """A Markdown page's introduction, then one entry per section (from each h2 or h3 heading)."""
     starts = list(SECTION_START.finditer(html_text))
     intro = _text(html_text[: starts[0].start()] if starts else html_text)
     fields = ((title, TITLE), (summary, HEADING), (intro, BODY))
-    entries = [Entry(url, title, site.words.speak("Guide"), _snippet(f"{summary} {intro}"), fields)]
+    entries = [Entry(url, title, kind, _snippet(f"{summary} {intro}"), fields)]
     for index, start in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(html_text)
         heading, body = _text(start[3]), _text(html_text[start.end() : end])

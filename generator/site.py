@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel
 
 from .cohort_dates import CohortDates, Occurrence, cohort_dates, occurrences
+from .collisions import collisions
 from .dates import DateStyle, date_style, direction
 from .errors import Diagnostic
 from .formats import NumberStyle, number_style
@@ -24,11 +25,11 @@ from .languages import ONE_LANGUAGE, Language, Languages
 from .links import month_url, page_url, shared_file
 from .markdown import Heading, RenderedMarkdown
 from .models import Checklist, Month, Playbook, Program, Worksheet
-from .names import CONTENT_FOLDER
 from .pages import Page, Use
 from .prose import ProsePlace, RenderTexts, guides_linked, link_targets, render_content, render_texts
 from .recurrence import Occurs
 from .schedule import Meeting, browser_rule, due_offset, meetings
+from .statement import Statement, statement_of
 from .values import Asset, Timing
 from .wording import repeat_label, rule_label, timing_label
 
@@ -53,6 +54,8 @@ class Site:
     cohorts: Mapping[str, CohortDates] = field(default_factory=dict)  # by cohort id: every pair's dates
     words: Words = ENGLISH  # the interface's words in the playbook's language
     languages: Languages = ONE_LANGUAGE
+    changes: RenderedMarkdown | None = None  # content/CHANGELOG.md as HTML, when there is one
+    statement: Statement = field(default_factory=Statement)  # what the accessibility page says this build checked
 
     @property
     def tree(self) -> str:
@@ -236,6 +239,12 @@ class Site:
             ],
         }
 
+    @property
+    def newest_edition(self) -> str:
+        """The changelog's first `##` heading, which names its newest edition; '' when there is none."""
+        found = (h.text for h in self.changes.headings if h.level == 2) if self.changes else ()
+        return next(iter(found), "")
+
     def guide_contents(self, guide_id: str) -> tuple[Heading, ...]:
         """The sections a guide's "On this page" box lists; none when the guide is short."""
         return guide_contents(self.playbook.guides[guide_id].body, self.guide_html[guide_id].headings)
@@ -284,7 +293,7 @@ def plan_site(
     content = render_content(playbook, md, targets, render)
     problems = content.problems
     assets = playbook.sources.assets
-    problems.extend(_collisions(pages, assets))
+    problems.extend(collisions(pages, assets))
     problems.extend(unlinked_guides(playbook, guides_linked(playbook, content)))
     dates = {p.id: meetings(p, playbook.start_date(p)) for p in playbook.programs.values()}
     cohorts = {c.id: cohort_dates(playbook, c) for c in playbook.cohorts.values()}
@@ -302,6 +311,8 @@ def plan_site(
         cohorts,
         words,
         languages,
+        content.changelog,
+        statement_of(playbook, content, languages),
     )
     return site, problems
 
@@ -321,26 +332,3 @@ def _use(words: Words, program: Program, month: Month) -> Use:
     values = {"program": program.title, "number": month.number, "title": month.title}
     title = words.speak("%(program)s, month %(number)s: %(title)s", **values)
     return Use(program, month, title, month_url(program.id, month.number))
-
-
-def _collisions(pages: tuple[Page, ...], assets: tuple[Asset, ...]) -> Iterator[Diagnostic]:
-    """Two things that would be written to the same file."""
-    owners: dict[str, Page | Asset] = {}
-    made: list[tuple[str, Page | Asset]] = [*((p.url, p) for p in pages), *((a.url, a) for a in assets)]
-    for url, owner in made:
-        key = url.lower()  # a case-insensitive disk would merge these
-        if key in owners:
-            where = owner.path if isinstance(owner, Asset) else CONTENT_FOLDER
-            yield Diagnostic(
-                where,
-                0,
-                0,
-                f"{_named(owner)} and {_named(owners[key])} would both be written to {url}",
-                "rename one of them",
-            )
-        owners[key] = owner
-
-
-def _named(owner: Page | Asset) -> str:
-    """How a message names what a file of the site is made from: a page by its kind and title, an asset by its path."""
-    return owner.path if isinstance(owner, Asset) else f"the {owner.kind} page '{owner.title}'"

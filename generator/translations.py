@@ -30,7 +30,7 @@ SAME_IN_EVERY_LANGUAGE = frozenset(
         *("worksheet", "worksheets", "checklists", "guides", "program", "roles", "expect_each_month"),
     ]
 )
-TRANSLATED_KINDS = ("program", "worksheet", "checklist", "guide")  # cohorts are names and dates: no need
+TRANSLATED_KINDS = ("program", "worksheet", "checklist", "guide", "changelog")  # cohorts are names and dates: no need
 MOST_DIFFERENCES = 5  # reported for one file: past a few, the file is better compared by hand
 
 

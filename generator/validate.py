@@ -14,7 +14,7 @@ from .errors import Diagnostic, closest, one_of
 from .explain import allowed_keys, explain
 from .lint import lint
 from .loader import Project
-from .models import DOCUMENT_MODELS, Cohort, Guide, GuideMeta, MonthOf, Playbook, Program, SiteSettings
+from .models import DOCUMENT_MODELS, Changelog, Cohort, Guide, GuideMeta, MonthOf, Playbook, Program, SiteSettings
 from .names import SETTINGS_FILE
 from .reading import Kind, SourceFile
 from .values import Source, Sources
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 FileResult = tuple[BaseModel | None, list[Diagnostic]]  # a file's model (None when it is invalid), its problems
 CheckFile = Callable[[SourceFile], FileResult]
 NAMED_BY_FILE = ("program", "worksheet", "checklist", "cohort")  # YAML files whose id is their file name
-ITEM_KINDS: tuple[Kind, ...] = ("program", "worksheet", "checklist", "guide", "cohort")
+ITEM_KINDS: tuple[Kind, ...] = ("program", "worksheet", "checklist", "guide", "cohort", "changelog")
 
 
 def check_file(source: SourceFile) -> FileResult:
@@ -48,6 +48,8 @@ def validate(project: Project, check: CheckFile = check_file) -> tuple[Playbook 
     diagnostics = list(project.diagnostics)
     models: dict[str, BaseModel] = {}
     for source in project.files:
+        if source.kind == "changelog":
+            continue  # Markdown alone, with nothing to validate: its links are checked with the rest
         model, found = check(source)
         diagnostics.extend(found)
         if model is not None:
@@ -155,6 +157,7 @@ def _assemble(settings: SiteSettings, project: Project, models: dict[str, BaseMo
     guides = sorted(by_kind["guide"], key=lambda g: (g.meta.order, g.title.lower(), g.id))
     # A cohort of a program that is not there (an error already) has no dates to plan.
     cohorts = sorted((c for c in by_kind["cohort"] if c.program in place), key=lambda c: (c.title.lower(), c.id))
+    changelog = next((s for s in project.files if s.kind == "changelog"), None)
     return Playbook(
         settings=settings,
         programs={p.id: p for p in programs},
@@ -162,6 +165,8 @@ def _assemble(settings: SiteSettings, project: Project, models: dict[str, BaseMo
         checklists={c.id: c for c in checklists},
         guides={g.id: g for g in guides},
         cohorts={c.id: c for c in cohorts},
+        # Built without validation, as a guide is: validating would strip the text, and its lines would move.
+        changelog=Changelog.model_construct(body=changelog.body, body_line=changelog.body_line) if changelog else None,
         uses=uses,
         sources=_sources(project),
     )

@@ -134,6 +134,8 @@ PAGE_TYPES = {
     "cohort tasks": "cohorts/spring-2027/tasks/index.html",
     "pair": "cohorts/spring-2027/pairs/beatriz-and-lena/index.html",
     "pair pack": "cohorts/spring-2027/pairs/beatriz-and-lena/pack/index.html",
+    "what changed": "changes.html",
+    "accessibility": "accessibility.html",
 }
 """One page of each kind in the example playbook, by the name tests and screenshots give it."""
 

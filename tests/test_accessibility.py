@@ -1,5 +1,5 @@
 """Every kind of page passes axe-core at 360 px and 1280 px, in light and dark, and the Nu Html Checker;
-in French and in Arabic (right to left) too."""
+in French and in Arabic (right to left) too; and asks nothing of another host."""
 
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ def tabs(browser: Any) -> Iterator[dict[tuple[int, str], Any]]:
     for tab in opened.values():
         tab.errors = []
         tab.on("pageerror", lambda error, tab=tab: tab.errors.append(str(error)))
+        tab.requests = []  # what the page asks for: the accessibility statement says it is nothing from another host
+        tab.on("request", lambda request, tab=tab: tab.requests.append(request.url))
     yield opened
     for context in contexts.values():
         context.close()
@@ -67,11 +69,13 @@ def test_every_page_type_passes_axe(
 ) -> None:
     page = tabs[width, scheme]
     page.errors.clear()
+    page.requests.clear()
     page.goto(f"{example_site.as_uri()}/{PAGE_TYPES[kind]}")
     white = page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     assert white == (scheme == "light")
     assert violations(page) == []
     assert page.errors == []
+    assert page.requests and [url for url in page.requests if not url.startswith("file://")] == []
 
 
 # Each language at one window: the phone for Arabic, whose layout is mirrored; the laptop in dark for French.

@@ -30,11 +30,12 @@ PACKAGE = Path(__file__).parent.parent / "generator"
 # (`models`, `kinds`, `output`) counts as one module; `__init__` is the package's version.
 LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("__init__", "names", "errors", "files", "values", "recurrence", "memo", "parallel", "resources"),
-    "content model": ("models", "dates", "formats", "schedule", "cohort_dates"),
+    "content model": ("models", "dates", "formats", "schedule", "cohort_dates", "contrast"),
     "read": ("yaml_syntax", "yaml_reader", "reading", "file_names", "last_commit", "loader", "interface"),
     "check": ("explain", "crosscheck", "lint", "validate", "words_check", "translations"),
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "languages", "wording", "site"),
+        *("collisions", "statement"),
         *(
             "stop_words",
             "search_words",

@@ -45,6 +45,23 @@ def test_after_an_edit_a_cached_build_equals_a_clean_one(project: Callable[..., 
     assert snapshot(root / "_site") == snapshot(tmp_path / "clean")
 
 
+def test_a_changelog_added_edited_and_removed_gives_the_pages_a_clean_build_gives(
+    project: Callable[..., Path], tmp_path: Path
+) -> None:
+    root = project()
+    build(root, root / "_site")
+    changelog = root / "content" / "CHANGELOG.md"
+    for step, text in enumerate(["## 2027.1\n\nThe first edition.\n", "## 2027.2\n\nA second one.\n", None]):
+        if text is None:
+            changelog.unlink()
+        else:
+            changelog.write_text(text, encoding="utf-8")
+        build(root, root / "_site")
+        build(root, tmp_path / f"clean-{step}", cache=False)
+        assert snapshot(root / "_site") == snapshot(tmp_path / f"clean-{step}"), step
+    assert not (root / "_site" / "changes.html").exists()
+
+
 def test_a_touched_but_unchanged_file_keeps_every_page(
     project: Callable[..., Path], playbook: Callable[..., Run]
 ) -> None:

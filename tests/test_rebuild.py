@@ -111,6 +111,31 @@ def asset(root: Path, rng: random.Random) -> list[str]:
     return [rel]
 
 
+def changelog(root: Path, rng: random.Random) -> list[str]:
+    """A new edition in content/CHANGELOG.md (the file made first if need be): the home page names the newest."""
+    rel = "content/CHANGELOG.md"
+    path = root / rel
+    before = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n"
+    title, _, rest = before.partition("\n")
+    edition = f"\n## 2027.{rng.randint(1, 99)}\n\nSee [welcome](guides/welcome.md), zebra {rng.random()}.\n"
+    path.write_text(title + "\n" + edition + rest, encoding="utf-8")
+    return [rel]
+
+
+def remove_changelog(root: Path, rng: random.Random) -> list[str]:
+    path = root / "content" / "CHANGELOG.md"
+    if not path.exists():
+        return []
+    path.unlink()
+    return ["content/CHANGELOG.md"]
+
+
+def guide_image(root: Path, rng: random.Random) -> list[str]:
+    """An image in a guide, with or without a text alternative: what the accessibility statement counts."""
+    alt = rng.choice(["", "A dot"])
+    return append(root, "content/guides/welcome.md", f"\n![{alt}](../assets/dot.svg)\n")
+
+
 def break_a_file(root: Path, rng: random.Random) -> list[str]:
     return append(root, "content/programs/year.yaml", "months: [\n")
 
@@ -131,6 +156,9 @@ EDITS: list[Edit] = [
     template,
     settings,
     asset,
+    changelog,
+    remove_changelog,
+    guide_image,
     break_a_file,
     fix_the_file,
 ]
@@ -187,6 +215,30 @@ def test_a_rebuild_renders_only_what_an_edit_touches(project: Callable[..., Path
     assert untouched & set(second.fresh) == set()
     assert untouched <= set(first.fresh)
     assert second.files == clean_build(root)
+
+
+def test_the_home_page_and_the_statement_are_made_again_only_when_what_they_show_changes(
+    project: Callable[..., Path],
+) -> None:
+    root = project({"content/CHANGELOG.md": "## 2027.1\n\nThe first edition.\n"})
+    session = BuildSession(root, again=True)
+    session.build()
+
+    append(root, "content/CHANGELOG.md", "\nMore about the first edition.\n")
+    _, words = session.build(["content/CHANGELOG.md"])
+    replace(root, "content/CHANGELOG.md", "## 2027.1", "## 2027.2")
+    _, heading = session.build(["content/CHANGELOG.md"])
+    guide_body(root, random.Random(2))
+    _, text = session.build(["content/guides/welcome.md"])
+    append(root, "content/guides/welcome.md", "\n![A dot](../assets/dot.svg)\n")
+    _, image = session.build(["content/guides/welcome.md"])
+
+    pages = ("changes.html", "index.html", "accessibility.html")
+    assert [page in words.fresh for page in pages] == [True, False, False]  # the newest edition is the same
+    assert [page in heading.fresh for page in pages] == [True, True, False]
+    assert [page in text.fresh for page in pages] == [False, False, False]
+    assert [page in image.fresh for page in pages] == [False, False, True]  # one more image to count
+    assert image.files == clean_build(root)
 
 
 def test_a_new_guide_title_renders_the_lists_that_show_it(project: Callable[..., Path]) -> None:

@@ -29,6 +29,8 @@ SITE: tuple[PageKind[Plan], ...] = (
     sections.WORKSHEETS,
     sections.CHECKLISTS,
     sections.PROGRESS,
+    sections.CHANGES,
+    sections.ACCESSIBILITY,
     made.SEARCH_INDEX,
     sections.SITEMAP,
     sections.NOT_FOUND,

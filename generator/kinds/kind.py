@@ -44,6 +44,9 @@ class PageKind(Generic[S]):
     made_from: Callable[[Page], tuple[str, ...]] | None = None  # other files of the site a page is made from
     prints: Callable[[Page], str] | None = None  # the page of the site it is the PDF of (made from `made_from`)
     folder: str = ""  # where the further files a page makes go, beside its own URL (the search index's)
+    # What a page shows that planning found out after its sources were named (the accessibility statement's facts),
+    # as a text that changes when it does: part of the page's fingerprint.
+    shows: Callable[[Site], str] | None = None
 
 
 @dataclass(frozen=True)

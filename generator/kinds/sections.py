@@ -1,5 +1,6 @@
-"""The site's own sections: the home page, a page for each role, the lists, progress, the sitemap and 404,
-and the files at the site's root that hosts and browsers look for: robots.txt and the site's icon."""
+"""The site's own sections: the home page, a page for each role, the lists, progress, what changed, the
+accessibility statement, the sitemap and 404, and the files at the site's root that hosts and browsers look
+for: robots.txt and the site's icon."""
 
 from __future__ import annotations
 
@@ -41,6 +42,20 @@ def _progress(plan: Plan) -> Iterator[Page]:
     yield Page("progress/index.html", Kind.PROGRESS, title, plan.everything, trail=(plan.home,))
 
 
+def _changes(plan: Plan) -> Iterator[Page]:
+    found = plan.playbook.sources.files.get("changelog", {})
+    if plan.playbook.changelog is not None and "changelog" in found:
+        own = (found["changelog"].whole,)
+        title = plan.words.speak("What changed")
+        yield Page(page_url("changes"), Kind.CHANGES, title, plan.shared, own, trail=(plan.home,))
+
+
+def _accessibility(plan: Plan) -> Iterator[Page]:
+    # What it says of the content (images, languages) is known once the Markdown is rendered: `shows` below.
+    title = plan.words.speak("Accessibility")
+    yield Page(page_url("accessibility"), Kind.ACCESSIBILITY, title, plan.shared, trail=(plan.home,))
+
+
 def _sitemap(plan: Plan) -> Iterator[Page]:
     if plan.playbook.settings.base_url:  # a sitemap lists full addresses
         yield Page("sitemap.xml", Kind.SITEMAP, "Sitemap", plan.everything)
@@ -66,12 +81,17 @@ def _favicon(plan: Plan) -> Iterator[Page]:
         yield Page(FAVICON, Kind.FAVICON, "Icon", frozenset([plan.playbook.sources.settings.whole]))
 
 
-HOME_PAGE = PageKind(Kind.HOME, _home, "home.html")
+# The home page names the newest edition of the changelog (its first heading), not the rest of it.
+HOME_PAGE = PageKind(Kind.HOME, _home, "home.html", shows=lambda site: site.newest_edition)
 ROLE = PageKind(Kind.ROLE, _roles, "role.html")
 GUIDES = _list_of(Kind.GUIDES, "guide", N_("Guides"))
 WORKSHEETS = _list_of(Kind.WORKSHEETS, "worksheet", N_("Worksheets"))
 CHECKLISTS = _list_of(Kind.CHECKLISTS, "checklist", N_("Checklists"))
 PROGRESS = PageKind(Kind.PROGRESS, _progress, "progress.html")
+CHANGES = PageKind(Kind.CHANGES, _changes, "changes.html")
+ACCESSIBILITY = PageKind(
+    Kind.ACCESSIBILITY, _accessibility, "accessibility.html", shows=lambda site: site.statement.digest
+)
 SITEMAP = PageKind(Kind.SITEMAP, _sitemap, "sitemap.xml")
 NOT_FOUND = PageKind(Kind.NOT_FOUND, _not_found, "404.html")
 READ_ME = PageKind(Kind.READ_ME, _read_me, "read-me.html")

@@ -29,7 +29,7 @@ from .materials import (
     Worksheet,
     WorksheetField,
 )
-from .playbook import DOCUMENT_MODELS, FIRST_GUIDE, MonthOf, Playbook
+from .playbook import DOCUMENT_MODELS, FIRST_GUIDE, Changelog, MonthOf, Playbook
 from .program import CADENCE_STEP, AgendaItem, Month, PerRole, Phase, Program, Schedule, Task
 from .settings import (
     DEFAULT_MAX_FILE_MB,
@@ -50,6 +50,7 @@ __all__ = [
     "FIELD_TYPES",
     "FIRST_GUIDE",
     "AgendaItem",
+    "Changelog",
     "Checklist",
     "ChecklistGroup",
     "ChecklistItem",

@@ -23,6 +23,13 @@ FIRST_GUIDE = "getting-started"  # the guide every role's "Start here" page list
 MonthOf = tuple[str, int]  # a month of a program: (program id, month number)
 
 
+class Changelog(Model):
+    """content/CHANGELOG.md: what changed from one edition of the playbook to the next, newest first."""
+
+    body: str = Field(description="The Markdown, a heading for each edition, e.g. `## 2027.1 — 2026-12-01`.")
+    body_line: int = Field(1, description="The file line the Markdown starts on.")
+
+
 class Playbook(Model):
     """Everything in a project, validated and cross-checked; each collection keyed by id, in display order."""
 
@@ -32,6 +39,7 @@ class Playbook(Model):
     checklists: dict[str, Checklist]
     guides: dict[str, Guide]
     cohorts: dict[str, Cohort] = Field(default_factory=dict)
+    changelog: Changelog | None = Field(None, description="What changed, edition by edition; None without the file.")
     uses: SkipJsonSchema[dict[tuple[str, str], tuple[MonthOf, ...]]] = Field(
         default_factory=dict,
         exclude=True,

@@ -59,6 +59,8 @@ class LimitSettings(Model):
 
 
 ICON_SUFFIXES = (".svg", ".png")  # what a logo must be for browsers to show it as the site's icon
+# An email address (shown as a mailto: link) or a web page with a form.
+CONTACT_PATTERN = r"^(?:[^@\s<>\"'/:]+@[^@\s<>\"']+\.[^@\s<>\"']+|https://[^\s<>\"']+)$"
 LANGUAGE_PATTERN = r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$"
 LanguageTag = Annotated[str, Field(pattern=LANGUAGE_PATTERN, description="A BCP 47 language tag, e.g. `fr`.")]
 
@@ -87,6 +89,12 @@ class SiteSettings(Model):
         description="Where the site will be published, e.g. `https://example.org/mentoring/`. Optional.",
     )
     logo: str | None = Field(None, description="An image under `content/assets/`, e.g. `assets/logo.svg`.")
+    contact: str | None = Field(
+        None,
+        pattern=CONTACT_PATTERN,
+        description="Where readers report a problem with the site, such as one with its accessibility: an email "
+        "address or an https:// address. Optional; the accessibility page shows it.",
+    )
     colors: Colors = Colors()
     start_date: dt.date | None = Field(None, description="When the first meeting happens (YYYY-MM-DD). Optional.")
     public: bool = Field(
