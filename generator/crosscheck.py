@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,17 @@ from pydantic import BaseModel
 
 from .errors import Diagnostic, Severity, Suggestions, did_you_mean
 from .loader import Project
-from .models import CADENCE_STEP, Checklist, Cohort, Playbook, Program, ScaleField, SiteSettings, Worksheet
+from .models import (
+    CADENCE_STEP,
+    FONT_FORMATS,
+    Checklist,
+    Cohort,
+    Playbook,
+    Program,
+    ScaleField,
+    SiteSettings,
+    Worksheet,
+)
 from .reading import SourceFile
 from .yaml_reader import Loc
 
@@ -143,6 +154,28 @@ def _check_settings(settings: SiteSettings, project: Project) -> Iterator[Proble
                 f"no file '{settings.logo}' under content/",
                 did_you_mean(settings.logo, urls) or "put the image in content/assets/",
             )
+    yield from _check_style_files(settings, [a.url for a in project.assets])
+
+
+def _check_style_files(settings: SiteSettings, urls: list[str]) -> Iterator[Problem]:
+    """The stylesheets and fonts playbook.yaml names: each a file of its kind under content/assets/."""
+    wanted: list[tuple[Loc, str, tuple[str, ...]]] = [
+        (("extra_css", i), p, (".css",)) for i, p in enumerate(settings.extra_css)
+    ]
+    for role, font in (("body", settings.fonts.body), ("headings", settings.fonts.headings)):
+        if font is not None:
+            wanted.append((("fonts", role, "file"), font.file, tuple(FONT_FORMATS)))
+    for loc, path, suffixes in wanted:
+        if path.startswith("/") or posixpath.normpath(path).startswith(".."):
+            yield Problem(
+                loc, f"'{path}' leads out of content/", "write its path from content/, e.g. `assets/brand.css`"
+            )
+        elif not path.lower().endswith(suffixes):
+            kind = "a stylesheet (.css)" if suffixes == (".css",) else "a font file (.woff2, .woff, .ttf or .otf)"
+            yield Problem(loc, f"'{path}' is not {kind}")
+        elif path not in urls:
+            hint = did_you_mean(path, urls) or "put the file in content/assets/ and write its path from content/"
+            yield Problem(loc, f"no file '{path}' under content/", hint)
 
 
 def _check_program(program: Program) -> Iterator[Problem]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from .kinds import KINDS
+from .kinds import KINDS, files_used
 from .pages import Kind
 from .search import SEARCH_VERSION, Slot
 from .site import Site
@@ -97,7 +97,7 @@ def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, 
     for page in site.pages:
         made_from = KINDS[page.kind].made_from
         if made_from is not None:
-            known = ":".join(str(pages.get(url, files.get(url))) for url in made_from(page))
+            known = ":".join(str(pages.get(url, files.get(url))) for url in files_used(page, site, static))
             pages[page.url] = _bytes_digest(known.encode())
     return Fingerprints(pages, files, slots)
 

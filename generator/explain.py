@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from .errors import closest, did_you_mean, one_of
-from .models import FIELD_TYPES
+from .models import FIELD_TYPES, FONT_FAMILY_PATTERN, FONT_WEIGHT_PATTERN
 from .values import ORDINALS, SLUG_PATTERN, WEEKDAYS
 
 PATTERN_MEANINGS = {
@@ -22,6 +22,8 @@ PATTERN_MEANINGS = {
     r"^https?://[^\s\"'<>]+$": "an address starting with http:// or https://",
     r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$": "a language tag like 'en' or 'en-GB'",
     r"^([01][0-9]|2[0-3]):[0-5][0-9]$": 'a 24-hour time like "10:00"',
+    FONT_FAMILY_PATTERN: "a font's name of letters, digits, single spaces and hyphens, like 'Source Serif 4'",
+    FONT_WEIGHT_PATTERN: "a weight like 700, or a variable font's range like '100 900'",
 }
 
 

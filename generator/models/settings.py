@@ -9,6 +9,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..values import FolderSlug, HexColor, Model, Number, Slug, Text
+from .looks import Fonts
 
 # --- Site settings (playbook.yaml) --------------------------------------------
 
@@ -86,6 +87,12 @@ class SiteSettings(Model):
     )
     logo: str | None = Field(None, description="An image under `content/assets/`, e.g. `assets/logo.svg`.")
     colors: Colors = Colors()
+    extra_css: tuple[str, ...] = Field(
+        (),
+        description="Stylesheets under `content/assets/` linked on every page after the theme's, so their rules "
+        "win, e.g. `[assets/brand.css]`. URLs in them are relative to the file.",
+    )
+    fonts: Fonts = Fonts()
     start_date: dt.date | None = Field(None, description="When the first meeting happens (YYYY-MM-DD). Optional.")
     print: PrintSettings = PrintSettings()
     markdown: MarkdownSettings = MarkdownSettings()
