@@ -174,7 +174,8 @@ def _check_style_files(settings: SiteSettings, urls: list[str]) -> Iterator[Prob
             kind = "a stylesheet (.css)" if suffixes == (".css",) else "a font file (.woff2, .woff, .ttf or .otf)"
             yield Problem(loc, f"'{path}' is not {kind}")
         elif path not in urls:
-            hint = did_you_mean(path, urls) or "put the file in content/assets/ and write its path from content/"
+            alike = [url for url in urls if url.lower().endswith(suffixes)]
+            hint = did_you_mean(path, alike) or "put the file in content/assets/ and write its path from content/"
             yield Problem(loc, f"no file '{path}' under content/", hint)
 
 

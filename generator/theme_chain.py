@@ -105,7 +105,7 @@ def _circle(chain: list[ThemeFolder], name: str, named_by: SourceFile | None) ->
     assert named_by is not None  # the first theme is named by playbook.yaml, so a repeat comes from a theme.yaml
     names = [theme.name for theme in chain[next(i for i, t in enumerate(chain) if t.name == name) :]]
     circle = " -> ".join([*names, name])
-    hint = f"a theme extends `{BUILT_IN}`, or another theme that does in the end"
+    hint = f"one of them must extend `{BUILT_IN}`, or nothing, for the chain to end"
     if name == BUILT_IN:  # the project's own `default` hides the built-in one
         hint = f"a theme of the project named `{BUILT_IN}` takes the built-in one's place; give it another name"
     return locate(named_by, Problem(("extends",), f"themes extend each other in a circle: {circle}", hint))
