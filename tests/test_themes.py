@@ -112,7 +112,8 @@ def test_a_chain_of_themes_takes_each_file_from_the_nearest_theme_that_has_it(pr
             "themes/team/theme.yaml": "extends: guild\n",  # no templates/ of its own
             "themes/team/static/lens.js": "// the team's own\n",
             "themes/guild/theme.yaml": "extends: default\n",
-            "themes/guild/templates/base.html": '{% extends "default/base.html" %}{% block banner %}Guild{% endblock %}',
+            "themes/guild/templates/base.html": '{% extends "default/base.html" %}{% block banner %}Guild{% endblock %}'
+            '{% block stylesheets %}<link rel="stylesheet" href="{{ relurl(\'static/guild.css\') }}">{% endblock %}',
             "themes/guild/templates/guide.html": '{% extends "default/guide.html" %}{% block content %}'
             "<p>Read with care.</p>{{ super() }}{% endblock %}\n",
             "themes/guild/static/guild.css": "main { max-width: 40rem; }\n",
@@ -124,6 +125,7 @@ def test_a_chain_of_themes_takes_each_file_from_the_nearest_theme_that_has_it(pr
     guide = files["guides/welcome/index.html"].decode()
     assert "Guild" in guide and "<p>Read with care.</p>" in guide and "<h1>Welcome</h1>" in guide
     assert "Guild" in files["index.html"].decode()
+    assert LINK.findall(guide) == ["../../static/playbook.css", "../../static/guild.css"]
     assert files["static/lens.js"] == b"// the team's own\n"
     assert files["static/guild.css"] == b"main { max-width: 40rem; }\n"
     assert files["static/playbook.css"] == (REPO / "themes/default/static/playbook.css").read_bytes()
