@@ -31,14 +31,21 @@ class Fingerprints:
 
 
 def template_digests(env: Environment) -> dict[str, str]:
-    """For each template: a digest of its text and of every template it uses, however indirectly."""
+    """For each template: a digest of its text and of every template it uses, however indirectly (a template
+    that is not listed, such as `default/base.html` which a theme's `base.html` extends, included)."""
     texts: dict[str, str] = {}
     uses: dict[str, set[str]] = {}
-    for name in env.list_templates(extensions=["html", "xml", "txt"]):
+    listed = env.list_templates(extensions=["html", "xml", "txt"])
+    todo = list(listed)
+    while todo:
+        name = todo.pop()
+        if name in texts:
+            continue
         text = _source(env, name)
         texts[name] = text
         uses[name] = {n for n in meta.find_referenced_templates(env.parse(text)) if n} if text else set()
-    return {name: _digest(texts.get(used, "") for used in sorted(_closure(name, uses))) for name in texts}
+        todo.extend(uses[name])
+    return {name: _digest(texts.get(used, "") for used in sorted(_closure(name, uses))) for name in listed}
 
 
 def _source(env: Environment, name: str) -> str:

@@ -16,7 +16,6 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
-    TemplateNotFound,
     TemplateSyntaxError,
     pass_context,
 )
@@ -52,6 +51,7 @@ from .names import TEMPLATES_FOLDER
 from .theme_chain import Theme, find_theme, load_theme  # noqa: F401 - found here, where they were before
 
 STATIC_PREFIX = "static/"
+TEMPLATE_EXTENSIONS = ["html", "xml", "txt"]
 
 
 def template_loader(theme: Theme) -> BaseLoader:
@@ -63,7 +63,15 @@ def template_loader(theme: Theme) -> BaseLoader:
         theme.name: FileSystemLoader([str(t.folder / TEMPLATES_FOLDER) for t in chain[index:]])
         for index, theme in enumerate(chain)
     }
-    return ChoiceLoader([PrefixLoader(by_theme), search])
+    return ChoiceLoader([_UnlistedPrefixes(by_theme), search])
+
+
+class _UnlistedPrefixes(PrefixLoader):
+    """Each theme's templates under its name, found but not listed: listed, every template of the chain would
+    be checked and digested twice, once by its plain name and once by its prefixed one."""
+
+    def list_templates(self) -> list[str]:
+        return []
 
 
 class CompiledTemplates(BytecodeCache):
@@ -241,7 +249,7 @@ def list_of(context: Any, items: Iterable[object]) -> str:
 def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:
     """Compile every template file once, reporting syntax errors with their file and line."""
     problems = []
-    for name in _each_file_once(theme, env):
+    for name in [*env.list_templates(extensions=TEMPLATE_EXTENSIONS), *_hidden(theme, env)]:
         try:
             env.get_template(name)
         except TemplateSyntaxError as exc:
@@ -250,23 +258,17 @@ def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:
     return problems
 
 
-def _each_file_once(theme: Theme, env: Environment) -> Iterator[str]:
-    """A name of each template file: its own, unless only its theme's prefix reaches it (`default/base.html`
-    when the theme has a `base.html` of its own). Each is compiled by name, and pages use the plain names."""
-    prefixes = {f"{t.name}/" for t in theme.chain}
-    names = sorted(
-        env.list_templates(extensions=["html", "xml", "txt"]), key=lambda n: (n.startswith(tuple(prefixes)), n)
-    )
-    seen: set[str | None] = set()
-    for name in names:
-        assert env.loader is not None
-        try:
-            _, filename, _ = env.loader.get_source(env, name)
-        except TemplateNotFound:  # removed since it was listed
-            continue
-        if filename not in seen:
-            seen.add(filename)
-            yield name
+def _hidden(theme: Theme, env: Environment) -> Iterator[str]:
+    """The templates of the chain that another of the same name hides (`default/base.html` under a theme's own
+    `base.html`), by their prefixed name: the one name that reaches them."""
+    assert env.loader is not None
+    for member in theme.chain:
+        folder = member.folder / TEMPLATES_FOLDER
+        for name in FileSystemLoader(str(folder)).list_templates():
+            if name.endswith(tuple(f".{extension}" for extension in TEMPLATE_EXTENSIONS)):
+                _, found, _ = env.loader.get_source(env, name)
+                if found is None or Path(found) != folder / name:
+                    yield f"{member.name}/{name}"
 
 
 def template_stamps(theme: Theme) -> dict[str, tuple[int, int]]:

@@ -131,13 +131,14 @@ def test_a_chain_of_themes_takes_each_file_from_the_nearest_theme_that_has_it(pr
     assert files["static/playbook.css"] == (REPO / "themes/default/static/playbook.css").read_bytes()
 
 
-def test_a_template_of_the_extended_theme_with_an_error_is_reported_at_its_line(
+def test_an_error_in_a_template_a_theme_replaces_is_still_reported_at_its_line(
     project: Callable[..., Path], playbook: Callable[..., Run]
 ) -> None:
     root = project(
         {
             "playbook.yaml": SETTINGS + "theme: team\n",
             "themes/team/theme.yaml": "extends: guild\n",
+            "themes/team/templates/guide.html": '{% extends "guild/guide.html" %}\n',  # hides guild's from its name
             "themes/guild/theme.yaml": "extends: default\n",
             "themes/guild/templates/guide.html": '{% extends "default/guide.html" %}\n{% block content %}\n{% endblok %}\n',
         }
