@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -154,11 +155,17 @@ def _check_settings(settings: SiteSettings, project: Project) -> Iterator[Proble
                 f"no file '{settings.logo}' under content/",
                 did_you_mean(settings.logo, urls) or "put the image in content/assets/",
             )
-    yield from _check_style_files(settings, [a.url for a in project.assets])
+    yield from _check_style_files(settings, {a.url: a.data for a in project.assets})
 
 
-def _check_style_files(settings: SiteSettings, urls: list[str]) -> Iterator[Problem]:
-    """The stylesheets and fonts playbook.yaml names: each a file of its kind under content/assets/."""
+# A stylesheet's `url(https://...)`, `url(//...)` or `@import "https://..."`: a file the browser would ask another host for.
+ELSEWHERE = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
+
+
+def _check_style_files(settings: SiteSettings, assets: Mapping[str, bytes]) -> Iterator[Problem]:
+    """The stylesheets and fonts playbook.yaml names: each a file of its kind under content/assets/, and no
+    stylesheet that has pages ask another host for a file."""
+    urls = list(assets)
     wanted: list[tuple[Loc, str, tuple[str, ...]]] = [
         (("extra_css", i), p, (".css",)) for i, p in enumerate(settings.extra_css)
     ]
@@ -177,6 +184,18 @@ def _check_style_files(settings: SiteSettings, urls: list[str]) -> Iterator[Prob
             alike = [url for url in urls if url.lower().endswith(suffixes)]
             hint = did_you_mean(path, alike) or "put the file in content/assets/ and write its path from content/"
             yield Problem(loc, f"no file '{path}' under content/", hint)
+        elif suffixes == (".css",):
+            yield from _loaded_from_elsewhere(loc, path, assets[path].decode("utf-8", "replace"))
+
+
+def _loaded_from_elsewhere(loc: Loc, path: str, css: str) -> Iterator[Problem]:
+    """A warning for the first file the stylesheet would have every page ask another host for."""
+    found = ELSEWHERE.search(css)
+    if found is not None:
+        line = css.count("\n", 0, found.start()) + 1
+        message = f"line {line} of '{path}' loads '{found[1]}', so every page would ask another host for it"
+        hint = "save the file in content/assets/ and give its path relative to the stylesheet"
+        yield Problem(loc, message, hint, severity="warning")
 
 
 def _check_program(program: Program) -> Iterator[Problem]:
