@@ -23,7 +23,7 @@ PATTERN_MEANINGS = {
     r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$": "a language tag like 'en' or 'en-GB'",
     r"^([01][0-9]|2[0-3]):[0-5][0-9]$": 'a 24-hour time like "10:00"',
     FONT_FAMILY_PATTERN: "a font's name of letters, digits, single spaces and hyphens, like 'Source Serif 4'",
-    FONT_WEIGHT_PATTERN: "a weight like 700, or a variable font's range like '100 900'",
+    FONT_WEIGHT_PATTERN: "a weight from 1 to 1000 like 700, or a variable font's range like '100 900'",
 }
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import posixpath
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from ..values import Model, Slug
 
 FONT_FAMILY_PATTERN = r"^[A-Za-z0-9]+([ -][A-Za-z0-9]+)*$"
-FONT_WEIGHT_PATTERN = r"^[0-9]{1,4}( [0-9]{1,4})?$"
+FONT_WEIGHT_PATTERN = r"^(1000|[1-9][0-9]{0,2})( (1000|[1-9][0-9]{0,2}))?$"  # 1 to 1000, or a range
 # What `@font-face`'s `format()` calls each kind of font file.
 FONT_FORMATS = {".woff2": "woff2", ".woff": "woff", ".ttf": "truetype", ".otf": "opentype"}
 
@@ -42,13 +42,17 @@ def _number_as_text(value: Any) -> Any:
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
+WEIGHT_HELP = (
+    "The weight the file holds, e.g. `700`, or a variable font's range, e.g. `100 900`. "
+    "Without it, the file is the regular weight and browsers make bold from it."
+)
 FontWeight = Annotated[
     str,
+    Field(pattern=FONT_WEIGHT_PATTERN),
     BeforeValidator(_number_as_text),
-    Field(
-        pattern=FONT_WEIGHT_PATTERN,
-        description="The weight the file holds, e.g. `700`, or a variable font's range, e.g. `100 900`. "
-        "Without it, the file is the regular weight and browsers make bold from it.",
+    # What editors check: a number, or a range as text (YAML reads `100 900` as text, `700` as a number).
+    WithJsonSchema(
+        {"anyOf": [{"type": "integer"}, {"type": "string", "pattern": FONT_WEIGHT_PATTERN}], "description": WEIGHT_HELP}
     ),
 ]
 
@@ -58,7 +62,7 @@ class Font(Model):
 
     file: str = Field(
         description="A font file under `content/assets/`: `.woff2`, `.woff`, `.ttf` or `.otf`, "
-        "e.g. `assets/fonts/Inter.woff2`. A variable font gives every weight from one file."
+        "e.g. `assets/fonts/Inter.woff2`. A variable font holds every weight in one file (see `weight`)."
     )
     family: FontFamily
     weight: FontWeight | None = None
