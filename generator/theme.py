@@ -60,8 +60,8 @@ def template_loader(theme: Theme) -> BaseLoader:
     search = FileSystemLoader([str(d) for d in theme.template_dirs])
     chain = theme.chain
     by_theme: dict[str, BaseLoader] = {
-        theme.name: FileSystemLoader([str(t.folder / TEMPLATES_FOLDER) for t in chain[index:]])
-        for index, theme in enumerate(chain)
+        member.name: FileSystemLoader([str(t.folder / TEMPLATES_FOLDER) for t in chain[index:]])
+        for index, member in enumerate(chain)
     }
     return ChoiceLoader([_UnlistedPrefixes(by_theme), search])
 
@@ -267,7 +267,7 @@ def _hidden(theme: Theme, env: Environment) -> Iterator[str]:
         for name in FileSystemLoader(str(folder)).list_templates():
             if name.endswith(tuple(f".{extension}" for extension in TEMPLATE_EXTENSIONS)):
                 _, found, _ = env.loader.get_source(env, name)
-                if found is None or Path(found) != folder / name:
+                if Path(found or "") != folder / name:
                     yield f"{member.name}/{name}"
 
 

@@ -1,4 +1,4 @@
-"""Where a theme's files come from: its own folder, then those of the themes it extends.
+"""Where a theme's files come from: its own folder, then those of the themes it extends (`Theme`).
 
 A theme folder may hold a `theme.yaml` saying `extends: default` (or another theme of the
 project). Whatever template or static file the theme does not have then comes from the theme
@@ -32,6 +32,66 @@ class ThemeFolder:
 
     name: str
     folder: Path
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme's templates and static files, with the project's own templates in front, and the themes it
+    extends behind: what it does not have comes from them."""
+
+    name: str
+    folder: Path
+    template_dirs: tuple[Path, ...]  # where templates are looked for, in order: the project's, then each theme's
+    project_root: Path
+    parents: tuple[ThemeFolder, ...] = ()  # the themes it extends, nearest first
+
+    @property
+    def chain(self) -> tuple[ThemeFolder, ...]:
+        """This theme and the themes it extends, nearest first."""
+        return (ThemeFolder(self.name, self.folder), *self.parents)
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The folders of this theme and of the themes it extends, nearest first."""
+        return tuple(theme.folder for theme in self.chain)
+
+    @property
+    def static_dirs(self) -> tuple[Path, ...]:
+        """The `static/` folders of the chain, nearest first."""
+        return tuple(folder / "static" for folder in self.folders if (folder / "static").is_dir())
+
+    @property
+    def words_folder(self) -> Path:
+        """The folder of the nearest theme of the chain with a `locale/`: the interface speaks its catalogs."""
+        return next((folder for folder in self.folders if (folder / LOCALE_FOLDER).is_dir()), self.folder)
+
+    def display_path(self, path: Path) -> str:
+        """A template's path as shown in messages: from the project when it is in it."""
+        path = path.resolve()
+        if path.is_relative_to(self.project_root):
+            return path.relative_to(self.project_root).as_posix()
+        theme = next((theme for theme in self.chain if path.is_relative_to(theme.folder)), None)
+        if theme is None:
+            return path.as_posix()
+        return f"<{theme.name} theme>/{path.relative_to(theme.folder).as_posix()}"
+
+
+def load_theme(project_root: Path, name: str) -> tuple[Theme | None, list[Diagnostic]]:
+    """The theme called `name` (the project's `themes/<name>/`, else the built-in one) with the themes it
+    extends; None when it cannot be used. Also the problems found in their theme.yaml files."""
+    project_root = project_root.resolve()
+    chain, problems = theme_chain(project_root, name)
+    if chain is None:
+        return None, problems
+    overrides = project_root / TEMPLATES_FOLDER
+    dirs = [overrides] if overrides.is_dir() else []
+    dirs += [theme.folder / TEMPLATES_FOLDER for theme in chain if (theme.folder / TEMPLATES_FOLDER).is_dir()]
+    return Theme(name, chain[0].folder, tuple(dirs), project_root, chain[1:]), problems
+
+
+def find_theme(project_root: Path, name: str) -> Theme | None:
+    """The theme called `name` with the themes it extends, or None when it cannot be used (`load_theme` says why)."""
+    return load_theme(project_root, name)[0]
 
 
 def theme_chain(project_root: Path, name: str) -> tuple[tuple[ThemeFolder, ...] | None, list[Diagnostic]]:
@@ -109,63 +169,3 @@ def _circle(chain: list[ThemeFolder], name: str, named_by: SourceFile | None) ->
     if name == BUILT_IN:  # the project's own `default` hides the built-in one
         hint = f"a theme of the project named `{BUILT_IN}` takes the built-in one's place; give it another name"
     return locate(named_by, Problem(("extends",), f"themes extend each other in a circle: {circle}", hint))
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A theme's templates and static files, with the project's own templates in front, and the themes it
-    extends behind: what it does not have comes from them."""
-
-    name: str
-    folder: Path
-    template_dirs: tuple[Path, ...]  # where templates are looked for, in order: the project's, then each theme's
-    project_root: Path
-    parents: tuple[ThemeFolder, ...] = ()  # the themes it extends, nearest first
-
-    @property
-    def chain(self) -> tuple[ThemeFolder, ...]:
-        """This theme and the themes it extends, nearest first."""
-        return (ThemeFolder(self.name, self.folder), *self.parents)
-
-    @property
-    def folders(self) -> tuple[Path, ...]:
-        """The folders of this theme and of the themes it extends, nearest first."""
-        return tuple(theme.folder for theme in self.chain)
-
-    @property
-    def static_dirs(self) -> tuple[Path, ...]:
-        """The `static/` folders of the chain, nearest first."""
-        return tuple(folder / "static" for folder in self.folders if (folder / "static").is_dir())
-
-    @property
-    def words_folder(self) -> Path:
-        """The folder of the nearest theme of the chain with a `locale/`: the interface speaks its catalogs."""
-        return next((folder for folder in self.folders if (folder / LOCALE_FOLDER).is_dir()), self.folder)
-
-    def display_path(self, path: Path) -> str:
-        """A template's path as shown in messages: from the project when it is in it."""
-        path = path.resolve()
-        if path.is_relative_to(self.project_root):
-            return path.relative_to(self.project_root).as_posix()
-        theme = next((theme for theme in self.chain if path.is_relative_to(theme.folder)), None)
-        if theme is None:
-            return path.as_posix()
-        return f"<{theme.name} theme>/{path.relative_to(theme.folder).as_posix()}"
-
-
-def load_theme(project_root: Path, name: str) -> tuple[Theme | None, list[Diagnostic]]:
-    """The theme called `name` (the project's `themes/<name>/`, else the built-in one) with the themes it
-    extends; None when it cannot be used. Also the problems found in their theme.yaml files."""
-    project_root = project_root.resolve()
-    chain, problems = theme_chain(project_root, name)
-    if chain is None:
-        return None, problems
-    overrides = project_root / TEMPLATES_FOLDER
-    dirs = [overrides] if overrides.is_dir() else []
-    dirs += [theme.folder / TEMPLATES_FOLDER for theme in chain if (theme.folder / TEMPLATES_FOLDER).is_dir()]
-    return Theme(name, chain[0].folder, tuple(dirs), project_root, chain[1:]), problems
-
-
-def find_theme(project_root: Path, name: str) -> Theme | None:
-    """The theme called `name` with the themes it extends, or None when it cannot be used (`load_theme` says why)."""
-    return load_theme(project_root, name)[0]
