@@ -46,7 +46,7 @@ from .output import (
 from .pdf import KeptPdfs, require_weasyprint
 from .reuse import ContentReuse, Rendered, RenderReuse, SiteFile
 from .site import Site
-from .theme import Theme
+from .theme_chain import Theme
 from .translations import language_name, untranslated_items
 from .uptodate import RECORD, input_record, written_files
 
@@ -324,7 +324,7 @@ def _leave_cache(session: BuildSession, out_dir: Path, checked: Checked, options
     """Save the content cache and the record of this build; the site is written, so a failure here is a warning."""
     try:
         session.save_cache()
-        record = input_record(session.root, out_dir, checked.theme.folder, options)
+        record = input_record(session.root, out_dir, checked.theme.folders, options)
         record["warnings"] = [str(w) for w in checked.warnings]
         write_record(session.root / RECORD, json.dumps(record, sort_keys=True))
     except OSError as exc:

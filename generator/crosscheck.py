@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +12,17 @@ from pydantic import BaseModel
 
 from .errors import Diagnostic, Severity, Suggestions, did_you_mean
 from .loader import Project
-from .models import CADENCE_STEP, Checklist, Cohort, Playbook, Program, ScaleField, SiteSettings, Worksheet
+from .models import (
+    CADENCE_STEP,
+    FONT_FORMATS,
+    Checklist,
+    Cohort,
+    Playbook,
+    Program,
+    ScaleField,
+    SiteSettings,
+    Worksheet,
+)
 from .reading import SourceFile
 from .yaml_reader import Loc
 
@@ -143,6 +155,47 @@ def _check_settings(settings: SiteSettings, project: Project) -> Iterator[Proble
                 f"no file '{settings.logo}' under content/",
                 did_you_mean(settings.logo, urls) or "put the image in content/assets/",
             )
+    yield from _check_style_files(settings, {a.url: a.data for a in project.assets})
+
+
+# A stylesheet's `url(https://...)`, `url(//...)` or `@import "https://..."`: a file the browser would ask another host for.
+ELSEWHERE = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])((?:https?:)?//[^'")\s]+)""", re.IGNORECASE)
+
+
+def _check_style_files(settings: SiteSettings, assets: Mapping[str, bytes]) -> Iterator[Problem]:
+    """The stylesheets and fonts playbook.yaml names: each a file of its kind under content/assets/, and no
+    stylesheet that has pages ask another host for a file."""
+    urls = list(assets)
+    wanted: list[tuple[Loc, str, tuple[str, ...]]] = [
+        (("extra_css", i), p, (".css",)) for i, p in enumerate(settings.extra_css)
+    ]
+    for role, font in (("body", settings.fonts.body), ("headings", settings.fonts.headings)):
+        if font is not None:
+            wanted.append((("fonts", role, "file"), font.file, tuple(FONT_FORMATS)))
+    for loc, path, suffixes in wanted:
+        if path.startswith("/") or posixpath.normpath(path).startswith(".."):
+            yield Problem(
+                loc, f"'{path}' leads out of content/", "write its path from content/, e.g. `assets/brand.css`"
+            )
+        elif not path.lower().endswith(suffixes):
+            kind = "a stylesheet (.css)" if suffixes == (".css",) else "a font file (.woff2, .woff, .ttf or .otf)"
+            yield Problem(loc, f"'{path}' is not {kind}")
+        elif path not in urls:
+            alike = [url for url in urls if url.lower().endswith(suffixes)]
+            hint = did_you_mean(path, alike) or "put the file in content/assets/ and write its path from content/"
+            yield Problem(loc, f"no file '{path}' under content/", hint)
+        elif suffixes == (".css",):
+            yield from _loaded_from_elsewhere(loc, path, assets[path].decode("utf-8", "replace"))
+
+
+def _loaded_from_elsewhere(loc: Loc, path: str, css: str) -> Iterator[Problem]:
+    """A warning for the first file the stylesheet would have every page ask another host for."""
+    found = ELSEWHERE.search(css)
+    if found is not None:
+        line = css.count("\n", 0, found.start()) + 1
+        message = f"line {line} of '{path}' loads '{found[1]}', so every page would ask another host for it"
+        hint = "save the file in content/assets/ and give its path relative to the stylesheet"
+        yield Problem(loc, message, hint, severity="warning")
 
 
 def _check_program(program: Program) -> Iterator[Problem]:

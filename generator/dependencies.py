@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, TemplateNotFound, meta
 
-from .kinds import KINDS
+from .kinds import KINDS, files_used
 from .pages import Kind
 from .search import SEARCH_VERSION, Slot
 from .site import Site
@@ -31,14 +31,21 @@ class Fingerprints:
 
 
 def template_digests(env: Environment) -> dict[str, str]:
-    """For each template: a digest of its text and of every template it uses, however indirectly."""
+    """For each template: a digest of its text and of every template it uses, however indirectly (a template
+    that is not listed, such as `default/base.html` which a theme's `base.html` extends, included)."""
     texts: dict[str, str] = {}
     uses: dict[str, set[str]] = {}
-    for name in env.list_templates(extensions=["html", "xml", "txt", "svg"]):
+    listed = env.list_templates(extensions=["html", "xml", "txt", "svg"])
+    todo = list(listed)
+    while todo:
+        name = todo.pop()
+        if name in texts:
+            continue
         text = _source(env, name)
         texts[name] = text
         uses[name] = {n for n in meta.find_referenced_templates(env.parse(text)) if n} if text else set()
-    return {name: _digest(texts.get(used, "") for used in sorted(_closure(name, uses))) for name in texts}
+        todo.extend(uses[name])
+    return {name: _digest(texts.get(used, "") for used in sorted(_closure(name, uses))) for name in listed}
 
 
 def _source(env: Environment, name: str) -> str:
@@ -98,7 +105,7 @@ def fingerprints(site: Site, templates: Mapping[str, str], static: Mapping[str, 
     for page in site.pages:
         made_from = KINDS[page.kind].made_from
         if made_from is not None:
-            known = ":".join(str(pages.get(url, files.get(url))) for url in made_from(page))
+            known = ":".join(str(pages.get(url, files.get(url))) for url in files_used(page, site, static))
             pages[page.url] = _bytes_digest(known.encode())
     return Fingerprints(pages, files, slots)
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from .errors import closest, did_you_mean, one_of
-from .models import FIELD_TYPES, SettingsTranslation, SiteSettings
+from .models import FIELD_TYPES, FONT_FAMILY_PATTERN, FONT_WEIGHT_PATTERN, SettingsTranslation, SiteSettings
 from .models.settings import CONTACT_PATTERN
 from .values import ORDINALS, SLUG_PATTERN, WEEKDAYS
 
@@ -24,6 +24,8 @@ PATTERN_MEANINGS = {
     r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$": "a language tag like 'en' or 'en-GB'",
     r"^([01][0-9]|2[0-3]):[0-5][0-9]$": 'a 24-hour time like "10:00"',
     CONTACT_PATTERN: "an email address like 'mentoring@example.org', or an address starting with https://",
+    FONT_FAMILY_PATTERN: "a font's name of letters, digits, single spaces and hyphens, like 'Source Serif 4'",
+    FONT_WEIGHT_PATTERN: "a weight from 1 to 1000 like 700, or a variable font's range like '100 900'",
 }
 
 

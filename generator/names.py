@@ -19,6 +19,7 @@ CHANGELOG_FILE = "CHANGELOG.md"  # in content/: what changed from one edition to
 LOCALE_FOLDER = "locale"  # a theme's catalogs of interface words, and a project's own (<lang>.po)
 TEMPLATES_FOLDER = "templates"  # a project's own templates, and a theme's
 THEMES_FOLDER = "themes"  # a project's own themes, beside the built-in ones
+THEME_FILE = "theme.yaml"  # in a theme's folder: its name, and the theme it extends
 OUTPUT_FOLDER = "_site"  # where a build writes the site unless told where
 OUTPUT_MARKER = ".playbook-site"  # the file that marks a folder as one a build made
 CACHE_FOLDER = ".playbook-cache"  # the build's cache, in the project and never in the output

@@ -195,8 +195,12 @@ def make_pdf(page: str, files: Mapping[str, bytes]) -> tuple[bytes, int]:
             media_type="print",
         ).render()
         return bytes(document.write_pdf()), len(document.pages)
-    except Exception as exc:
-        raise PlaybookError([Diagnostic(page, 0, 0, f"making the PDF failed: {type(exc).__name__}: {exc}")]) from exc
+    # WeasyPrint stops at a file it cannot fetch with an error that is not an `Exception`: not caught, it would
+    # end a worker process without a word, and the build would wait for it for ever.
+    except (Exception, getattr(weasyprint.urls, "FatalURLFetchingError", Exception)) as exc:
+        reason = exc.__cause__ or exc  # what the fetcher said, rather than "Error fetching"
+        message = f"making the PDF failed: {type(reason).__name__}: {reason}"
+        raise PlaybookError([Diagnostic(page, 0, 0, message)]) from exc
 
 
 def _site_fetcher(weasyprint: Any, files: Mapping[str, bytes]) -> Any:

@@ -15,12 +15,13 @@ from pathlib import Path
 from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
 
 from .errors import Diagnostic, PlaybookError
-from .kinds import KINDS
+from .kinds import KINDS, files_used
 from .pages import Page
 from .parallel import stream_across_cores
 from .pdf import PdfJob, print_pdfs
 from .site import Site
-from .theme import Theme, static_files
+from .theme import static_files
+from .theme_chain import Theme
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,8 @@ def _templated(page: Page) -> bool:
 def _pdf_job(page: Page, site: Site, files: _SiteFiles) -> PdfJob:
     """What a PDF is made from: the page it prints and the files it uses (its kind's `made_from`)."""
     kind = KINDS[page.kind]
-    assert kind.prints is not None and kind.made_from is not None
-    used = {url: files.file(url) for url in kind.made_from(page)}
+    assert kind.prints is not None
+    used = {url: files.file(url) for url in files_used(page, site, files.static)}
     return PdfJob(page.url, kind.prints(page), used, site.tree)
 
 
@@ -104,11 +105,12 @@ def _made_from(pages: Iterable[Page]) -> set[str]:
 
 
 class _SiteFiles:
-    """The files made so far that files made by code need (a booklet's page, the stylesheet)."""
+    """The files made so far that files made by code need (a booklet's page, the stylesheet, the assets)."""
 
     def __init__(self, site: Site, env: Environment, static: Mapping[str, bytes], needed: set[str]) -> None:
         self.site, self.env, self.static, self.needed = site, env, static, needed
         self.held: dict[str, bytes] = {}
+        self.assets = {asset.url: asset.data for asset in site.assets}
 
     def hold(self, url: str, data: bytes) -> None:
         """Keep a page's bytes if a file made by code needs them."""
@@ -121,6 +123,8 @@ class _SiteFiles:
             return self.held[url]
         if url in self.static:
             return self.static[url]
+        if url in self.assets:
+            return self.assets[url]
         page = next(page for page in self.site.pages if page.url == url)
         return render_page(page, self.site, self.env)
 

@@ -30,12 +30,12 @@ from .loader import Project, load_project, read_again
 from .markdown import RenderedMarkdown
 from .memo import Memo
 from .models import Playbook, SiteSettings
-from .names import SETTINGS_FILE
 from .pages import Kind, Page
 from .prose import MarkdownText, render_texts
 from .reading import FoundFile, LoadedFile, SourceFile, read_file
 from .site import Site, plan_site
-from .theme import Theme, check_templates, create_environment, find_theme, static_files, template_stamps, use_words
+from .theme import check_templates, create_environment, static_files, template_stamps, use_words
+from .theme_chain import Theme, find_theme, load_theme
 from .translations import validate_language
 from .validate import FileResult, check_file, validate
 from .values import Source
@@ -231,9 +231,9 @@ class RenderReuse:
         theme = find_theme(root, theme_name)  # a missing theme is reported when it is loaded
         if theme is None:
             return ENGLISH
-        usable, wrong = check_strings(theme.folder, language, strings, where)
-        words = load_words(theme.folder, root, language, usable)
-        problems += [*wrong, *words.problems, *check_translated(words, theme.folder, where)]
+        usable, wrong = check_strings(theme.words_folder, language, strings, where)
+        words = load_words(theme.words_folder, root, language, usable)
+        problems += [*wrong, *words.problems, *check_translated(words, theme.words_folder, where)]
         return words
 
     def theme(
@@ -241,20 +241,19 @@ class RenderReuse:
     ) -> tuple[Theme, Environment] | None:
         """The theme and its Jinja environment, speaking `language`: kept between builds, checked again
         when a template or a catalog changes."""
-        theme = find_theme(root, name)
+        theme, found = load_theme(root, name)
+        problems += found
         if theme is None:
-            hint = "use `default`, or add themes/<name>/templates/"
-            problems.append(Diagnostic(SETTINGS_FILE, 0, 0, f"no theme '{name}'", hint))
             return None
         stamps = template_stamps(theme)
         spoken = f"{words.language}:{words.digest}"
         if self._theme is not None and self._theme[0] == theme and self._template_stamps == stamps:
             if spoken != self._words:
-                use_words(self._theme[1], words, theme.folder / "static")
+                use_words(self._theme[1], words, theme.static_dirs)
                 self._words, self._template_digests = spoken, None
             return self._theme
         env = create_environment(theme)
-        use_words(env, words, theme.folder / "static")
+        use_words(env, words, theme.static_dirs)
         template_problems = check_templates(theme, env)
         problems += template_problems
         if template_problems:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined, TemplateSyntaxError, pass_context
+from jinja2 import (
+    BaseLoader,
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateSyntaxError,
+    pass_context,
+)
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
@@ -38,39 +47,31 @@ from .links import (
     tasks_csv_url,
 )
 from .models import Checklist, Guide, Worksheet
-from .names import TEMPLATES_FOLDER, THEMES_FOLDER
-from .resources import builtin_theme
+from .names import TEMPLATES_FOLDER
+from .theme_chain import Theme, find_theme, load_theme  # noqa: F401 - found here, where they were before
 
 STATIC_PREFIX = "static/"
+TEMPLATE_EXTENSIONS = ["html", "xml", "txt", "svg"]
 
 
-@dataclass(frozen=True)
-class Theme:
-    """A theme's templates and static files, with the project's own templates in front."""
-
-    name: str
-    folder: Path
-    template_dirs: tuple[Path, ...]
-    project_root: Path
-
-    def display_path(self, path: Path) -> str:
-        """A template's path as shown in messages: from the project when it is in it."""
-        path = path.resolve()
-        if path.is_relative_to(self.project_root):
-            return path.relative_to(self.project_root).as_posix()
-        return f"<{self.name} theme>/{path.relative_to(self.folder).as_posix()}"
+def template_loader(theme: Theme) -> BaseLoader:
+    """Templates by name along the search path; and each theme's of the chain as `<theme>/<name>`, so that a
+    template can extend the one it replaces (`{% extends "default/base.html" %}`)."""
+    search = FileSystemLoader([str(d) for d in theme.template_dirs])
+    chain = theme.chain
+    by_theme: dict[str, BaseLoader] = {
+        member.name: FileSystemLoader([str(t.folder / TEMPLATES_FOLDER) for t in chain[index:]])
+        for index, member in enumerate(chain)
+    }
+    return ChoiceLoader([_UnlistedPrefixes(by_theme), search])
 
 
-def find_theme(project_root: Path, name: str) -> Theme | None:
-    """The theme called `name`: the project's `themes/<name>/`, else the built-in one."""
-    project_root = project_root.resolve()
-    local = project_root / THEMES_FOLDER / name
-    folder = local if (local / TEMPLATES_FOLDER).is_dir() else builtin_theme(name)
-    if folder is None:
-        return None
-    overrides = project_root / TEMPLATES_FOLDER
-    dirs = (overrides,) if overrides.is_dir() else ()
-    return Theme(name, folder.resolve(), (*dirs, folder.resolve() / TEMPLATES_FOLDER), project_root)
+class _UnlistedPrefixes(PrefixLoader):
+    """Each theme's templates under its name, found but not listed: listed, every template of the chain would
+    be checked and digested twice, once by its plain name and once by its prefixed one."""
+
+    def list_templates(self) -> list[str]:
+        return []
 
 
 class CompiledTemplates(BytecodeCache):
@@ -99,7 +100,7 @@ COMPILED = CompiledTemplates()
 def create_environment(theme: Theme) -> Environment:
     """A Jinja environment that escapes everything and fails on any undefined name."""
     env = Environment(
-        loader=FileSystemLoader([str(d) for d in theme.template_dirs]),
+        loader=template_loader(theme),
         extensions=["jinja2.ext.i18n"],
         bytecode_cache=COMPILED,
         autoescape=True,
@@ -149,12 +150,15 @@ def create_environment(theme: Theme) -> Environment:
     return env
 
 
-def use_words(env: Environment, words: Words, static_folder: Path) -> None:
-    """Speak the playbook's language: templates' `_()` and `ngettext()`, and the words the theme's scripts ask for."""
+def use_words(env: Environment, words: Words, static: Path | Sequence[Path]) -> None:
+    """Speak the playbook's language: templates' `_()` and `ngettext()`, and the words the theme's scripts ask for
+    (`static`: the folder of the scripts, or each of a chain of themes)."""
     env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
     write_numbers_in_messages(env)
     # Reading the scripts for their messages is only worth it when some message reads other than in English.
-    env.globals["script_words"] = words.script_words(script_messages(static_folder)) if words.messages else {}
+    folders = [static] if isinstance(static, Path) else static
+    asked = tuple(dict.fromkeys(message for folder in folders for message in script_messages(folder)))
+    env.globals["script_words"] = words.script_words(asked) if words.messages else {}
     env.globals["plural_tags"] = words.plural_tags
 
 
@@ -258,15 +262,28 @@ def list_of(context: Any, items: Iterable[object]) -> str:
 
 
 def check_templates(theme: Theme, env: Environment) -> list[Diagnostic]:
-    """Compile every template, reporting syntax errors with their file and line."""
+    """Compile every template file once, reporting syntax errors with their file and line."""
     problems = []
-    for name in env.list_templates(extensions=["html", "xml", "txt", "svg"]):
+    for name in [*env.list_templates(extensions=TEMPLATE_EXTENSIONS), *_hidden(theme, env)]:
         try:
             env.get_template(name)
         except TemplateSyntaxError as exc:
             path = theme.display_path(Path(exc.filename)) if exc.filename else name
             problems.append(Diagnostic(path, exc.lineno or 0, 1, f"template syntax: {exc.message}"))
     return problems
+
+
+def _hidden(theme: Theme, env: Environment) -> Iterator[str]:
+    """The templates of the chain that another of the same name hides (`default/base.html` under a theme's own
+    `base.html`), by their prefixed name: the one name that reaches them."""
+    assert env.loader is not None
+    for member in theme.chain:
+        folder = member.folder / TEMPLATES_FOLDER
+        for name in FileSystemLoader(str(folder)).list_templates():
+            if name.endswith(tuple(f".{extension}" for extension in TEMPLATE_EXTENSIONS)):
+                _, found, _ = env.loader.get_source(env, name)
+                if Path(found or "") != folder / name:
+                    yield f"{member.name}/{name}"
 
 
 def template_stamps(theme: Theme) -> dict[str, tuple[int, int]]:
@@ -280,9 +297,12 @@ def template_stamps(theme: Theme) -> dict[str, tuple[int, int]]:
 
 
 def static_files(theme: Theme) -> dict[str, bytes]:
-    """The theme's static files (CSS, JavaScript, icons), by their URL in the site."""
-    static = theme.folder / "static"
-    return {STATIC_PREFIX + rel: (static / rel).read_bytes() for rel in sorted(_walk(static))}
+    """The theme's static files (CSS, JavaScript, icons), by their URL in the site: each theme's of the chain,
+    the nearest one's winning."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme.static_dirs):
+        found.update({STATIC_PREFIX + rel: folder / rel for rel in _walk(folder)})
+    return {url: found[url].read_bytes() for url in sorted(found)}
 
 
 def _walk(folder: Path) -> Iterator[str]:

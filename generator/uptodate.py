@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +40,18 @@ RECORD_LIMIT = 1 << 28  # bytes read at most from the record or the output's man
 
 
 def input_record(
-    project_dir: Path, out_dir: Path, theme_folder: Path | None, options: dict[str, Any]
+    project_dir: Path, out_dir: Path, theme_folders: Sequence[Path], options: dict[str, Any]
 ) -> dict[str, Any]:
-    """What a build was made from, to compare with the next one."""
+    """What a build was made from, to compare with the next one (`theme_folders`: the theme's, and those of
+    the themes it extends)."""
     root = project_dir.resolve()
-    stamps = _stamps([root / name for name in WATCHED] + ([theme_folder] if theme_folder else []))
+    stamps = _stamps([root / name for name in WATCHED] + list(theme_folders))
     stamps.update(_stamps([root / name for name in sorted(os.listdir(root)) if is_settings_file(name)]))
     return {
         "version": __version__,
         "options": options,
         "out": str(out_dir.resolve()),
-        "theme": str(theme_folder) if theme_folder else "",
+        "theme": [str(folder) for folder in theme_folders],
         "marker": _marker_digest(out_dir),
         "stamps": stamps,
         # A commit changes no file of the project, but may change the day its pages show.
@@ -70,13 +72,13 @@ def _compare(project_dir: Path, out_dir: Path, options: dict[str, Any]) -> tuple
     """The last build's warnings if nothing changed since it (else None), and what the comparison found."""
     try:
         recorded = json.loads(read_regular(project_dir / RECORD, RECORD_LIMIT))
-        theme = Path(recorded["theme"]) if recorded["theme"] else None
+        themes = [Path(folder) for folder in recorded["theme"]] if isinstance(recorded["theme"], list) else []
         warnings = [str(line) for line in recorded.pop("warnings")]
     except (OSError, ValueError, KeyError, TypeError):
         return None, "there is no usable record"
     if recorded.get("version") != __version__ or recorded.get("options") != options:
         return None, "it was made by another version or with other options"
-    if recorded != input_record(project_dir, out_dir, theme, options):
+    if recorded != input_record(project_dir, out_dir, themes, options):
         return None, "something changed"
     return warnings, "nothing changed"
 

@@ -11,16 +11,17 @@ The order below is the order of `Site.pages`, which the sitemap lists: the site'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ..interface import ENGLISH, Words
 from ..models import Playbook
 from ..pages import Kind, Page
+from ..site import Site
 from . import cohorts, made, materials, programs, sections
 from .kind import MonthPlan, PageKind, Plan, ProgramPlan, SiteFiles, month_plans, program_plan, site_plan
 
-__all__ = ["KINDS", "PageKind", "SiteFiles", "plan_pages", "plan_zip_pages"]
+__all__ = ["KINDS", "PageKind", "SiteFiles", "files_used", "plan_pages", "plan_zip_pages"]
 
 SITE: tuple[PageKind[Plan], ...] = (
     sections.HOME_PAGE,
@@ -94,3 +95,15 @@ def plan_zip_pages(playbook: Playbook, *, pdf: bool = False, words: Words = ENGL
     plan = site_plan(playbook, pdf, words)
     for kind in IN_ZIP:
         yield from kind.plan(plan)
+
+
+def files_used(page: Page, site: Site, static: Iterable[str]) -> tuple[str, ...]:
+    """The other files of the site `page` is made from: its kind's `made_from`; for a PDF, also whatever its
+    page may fetch: the theme's static files but its scripts, and the content's assets (a logo, an image, a
+    font, a stylesheet of `extra_css`)."""
+    kind = KINDS[page.kind]
+    found = kind.made_from(page) if kind.made_from is not None else ()
+    if kind.prints is None:
+        return found
+    fetched = [url for url in static if not url.endswith(".js")] + [asset.url for asset in site.assets]
+    return tuple(dict.fromkeys([*found, *fetched]))

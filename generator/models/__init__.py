@@ -10,6 +10,7 @@ files of a project: settings, programs, materials, and the whole playbook.
 from __future__ import annotations
 
 from .cohort import Cohort, Pair
+from .looks import FONT_FAMILY_PATTERN, FONT_FORMATS, FONT_WEIGHT_PATTERN, Font, Fonts, ThemeManifest
 from .materials import (
     FIELD_TYPES,
     Checklist,
@@ -49,6 +50,9 @@ __all__ = [
     "DOCUMENT_MODELS",
     "FIELD_TYPES",
     "FIRST_GUIDE",
+    "FONT_FAMILY_PATTERN",
+    "FONT_FORMATS",
+    "FONT_WEIGHT_PATTERN",
     "AgendaItem",
     "Changelog",
     "Checklist",
@@ -59,6 +63,8 @@ __all__ = [
     "Colors",
     "DateField",
     "FieldBase",
+    "Font",
+    "Fonts",
     "Guide",
     "GuideMeta",
     "LimitSettings",
@@ -83,6 +89,7 @@ __all__ = [
     "SiteSettings",
     "TableField",
     "Task",
+    "ThemeManifest",
     "Worksheet",
     "WorksheetField",
 ]

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from ..names import FAVICON
 from ..values import FolderSlug, HexColor, Model, Number, Slug, Text
+from .looks import Fonts
 
 # --- Site settings (playbook.yaml) --------------------------------------------
 
@@ -96,6 +97,12 @@ class SiteSettings(Model):
         "address or an https:// address. Optional; the accessibility page shows it.",
     )
     colors: Colors = Colors()
+    extra_css: tuple[str, ...] = Field(
+        (),
+        description="Stylesheets under `content/assets/` linked on every page after the theme's, so their rules "
+        "win, e.g. `[assets/brand.css]`. URLs in them are relative to the file.",
+    )
+    fonts: Fonts = Fonts()
     start_date: dt.date | None = Field(None, description="When the first meeting happens (YYYY-MM-DD). Optional.")
     public: bool = Field(
         False,
