@@ -298,7 +298,11 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             import webbrowser
 
             webbrowser.open(server.url)
-        threading.Event().wait()
+        # Woken twice a second: the system may hand a Ctrl-C to another thread, and a wait with no end
+        # would then never see it.
+        idle = threading.Event()  # never set: Ctrl-C ends the wait
+        while not idle.wait(0.5):
+            pass
     except KeyboardInterrupt:
         print("\nStopping.")
     finally:

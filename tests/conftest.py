@@ -79,15 +79,33 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     from xdist.scheduler import LoadScopeScheduling
 
     texts = {path.relative_to(config.rootpath).as_posix(): path.read_text("utf-8") for path in TESTS.glob("test_*.py")}
-    browser = {name for name, text in texts.items() if USES_BROWSER.search(text)}
+    browser = {name: _browser_functions(text) for name, text in texts.items() if USES_BROWSER.search(text)}
     shared = {name for name, text in texts.items() if 'scope="module"' in text}
 
     class OneByOne(LoadScopeScheduling):  # type: ignore[misc]
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::")[0]
-            return "the browser tests" if module in browser else module if module in shared else nodeid
+            module, _, test = nodeid.partition("::")
+            if module in browser and (module in shared or test.split("[")[0] in browser[module]):
+                return "the browser tests"
+            # The other tests of a module with browser tests need not wait for the one browser.
+            return module if module in shared else nodeid
 
     return OneByOne(config, log)
+
+
+def _browser_functions(text: str) -> set[str]:
+    """The tests (and fixtures) of a module's text that use the browser, themselves or through a fixture that does."""
+    signatures = dict(re.findall(r"def (\w+)\(([^)]*)\)", text))
+    using = {name for name, params in signatures.items() if USES_BROWSER.search(f"def {name}({params})")}
+    while True:
+        more = {
+            name
+            for name, params in signatures.items()
+            if name not in using and any(re.search(rf"\b{fixture}\b", params) for fixture in using)
+        }
+        if not more:
+            return using
+        using |= more
 
 
 @pytest.fixture(autouse=True)
