@@ -8,7 +8,6 @@ published site has no use for "unzip it first". Every other file is the site's, 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
@@ -16,7 +15,6 @@ from pathlib import Path
 from .build import BuildResult, Checked, build
 from .errors import Diagnostic, PlaybookError
 from .kinds import plan_zip_pages
-from .models import SiteSettings
 from .names import OUTPUT_FOLDER
 from .output import ZipWritten, output_lock, write_site_zip, zip_path_problem
 from .render import render_alone
@@ -52,7 +50,7 @@ def zip_site(built: BuildResult, zip_path: Path) -> ZipWritten:
     read_me = read_me_files(checked)
     try:
         with output_lock(built.out_dir):  # no other build replaces the site while it is read
-            return write_site_zip(zip_path, built.out_dir, zip_folder(settings.title), read_me, edition_date(settings))
+            return write_site_zip(zip_path, built.out_dir, zip_folder(settings.title), read_me, settings.updated)
     except OSError as exc:  # the disk is full, the folder is read-only: the site is built, the zip is not
         where = f": {exc.filename}" if exc.filename else ""
         what = f"the site is built, but the zip was not written: {exc.strerror or exc}{where}"
@@ -81,8 +79,3 @@ def zip_folder(title: str) -> str:
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
     words = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return words[:FOLDER_LENGTH].rstrip("-") or "playbook"
-
-
-def edition_date(settings: SiteSettings) -> dt.date | None:
-    """The day the playbook's edition was updated (`updated:`, or its last commit's), if the settings say."""
-    return settings.updated
