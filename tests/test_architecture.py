@@ -1,4 +1,4 @@
-"""The package keeps the shape ARCHITECTURE.md describes: layers that import only downwards, one
+"""The package keeps the shape generator/ARCHITECTURE.md describes: layers that import only downwards, one
 package that writes, one module that prints, and a render that writes nothing."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from generator.render import render_site
 
 PACKAGE = Path(__file__).parent.parent / "generator"
 
-# The layers of ARCHITECTURE.md, lowest first. A module imports only from its own layer or lower
+# The layers of generator/ARCHITECTURE.md, lowest first. A module imports only from its own layer or lower
 # ones; inside a layer the order is free (the cycle test below keeps it a tree). A subpackage
 # (`models`, `kinds`, `output`) counts as one module; `__init__` is the package's version.
 LAYERS: dict[str, tuple[str, ...]] = {
