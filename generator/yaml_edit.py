@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark, YAMLError
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent, DocumentStartEvent, NodeEvent
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
@@ -29,15 +29,16 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
     SingleQuotedScalarString,
 )
-from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from .ids import new_id
+from .yaml_comments import add_comment_lines, comment_lines_after, drop_comment_lines_after, remove_key, written_column
 from .yaml_reader import SafeLoader, parse_yaml
 
 WIDTH = 1 << 16  # wide enough that ruamel never wraps a line it did not change
 FOLD_WIDTH = 72  # where a changed folded (`>`) text is wrapped: the example's folded lines are about this long
 STR_TAG = "tag:yaml.org,2002:str"
+INDICATORS = frozenset("?:-,[]{}#&*!|>'\"%@`")
 
 __all__ = ["NotEditable", "edited", "new_id"]
 
@@ -126,7 +127,7 @@ def _merge_map(node: CommentedMap, new: dict[str, Any]) -> bool:
     """Change `node` in place to hold `new`; True when anything changed."""
     changed = False
     for key in [key for key in node if key not in new]:
-        _remove_key(node, key)
+        remove_key(node, key)
         changed = True
     for key, value in new.items():
         if not isinstance(key, str):
@@ -171,7 +172,11 @@ def _merge_seq(node: CommentedSeq, new: list[Any]) -> bool:
         changed |= differs or match != index
     if not changed:
         return False
-    dropped = {i: _comment_lines_after(node, i) for i in range(len(old)) if i not in pairs.values()}
+    dropped = {i: comment_lines_after(node, i) for i in range(len(old)) if i not in pairs.values()}
+    for gone in dropped:
+        column = written_column(node, gone)
+        if gone > 0 and column is not None:
+            drop_comment_lines_after(node, gone - 1, column)
     del node[:]
     node.ca.items.clear()
     for index, (value, comment) in enumerate(order):
@@ -181,7 +186,7 @@ def _merge_seq(node: CommentedSeq, new: list[Any]) -> bool:
     for gone, lines in sorted(dropped.items()):
         kept = [new_at for new_at, old_at in pairs.items() if old_at < gone]
         if lines and kept:
-            _add_comment_lines(node, max(kept, key=lambda new_at: pairs[new_at]), lines)
+            add_comment_lines(node, max(kept, key=lambda new_at: pairs[new_at]), lines)
     return True
 
 
@@ -216,46 +221,6 @@ def _pair_items(old: list[Any], new: list[Any]) -> dict[int, int]:
 def _item_id(item: Any) -> str | None:
     found = item.get("id") if isinstance(item, dict) else None
     return found if isinstance(found, str) else None
-
-
-def _remove_key(node: CommentedMap, key: str) -> None:
-    """Remove `key`; the comment lines after its value introduce what follows, so they stay."""
-    keys = list(node)
-    rest = _comment_lines_after(node, key)
-    del node[key]
-    at = keys.index(key)
-    if rest and at > 0:
-        _add_comment_lines(node, keys[at - 1], rest)
-
-
-def _last_slot(container: Any, key: Any) -> tuple[Any, Any, int]:
-    """Where ruamel keeps the comment after the value at `key`: beside the deepest last value inside it."""
-    value = container[key]
-    while isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
-        container, key = value, list(value)[-1] if isinstance(value, CommentedMap) else len(value) - 1
-        value = container[key]
-    return container, key, 2 if isinstance(container, CommentedMap) else 0
-
-
-def _comment_lines_after(container: Any, key: Any) -> str:
-    """The whole comment lines after the value at `key`, without the comment at the end of its own line."""
-    holder, at, slot = _last_slot(container, key)
-    entry = holder.ca.items.get(at)
-    token = entry[slot] if entry and len(entry) > slot else None
-    if token is None or not isinstance(token.value, str):
-        return ""
-    rest = token.value.partition("\n")[2]
-    return rest
-
-
-def _add_comment_lines(container: Any, key: Any, lines: str) -> None:
-    """Put comment lines after the value at `key`."""
-    holder, at, slot = _last_slot(container, key)
-    entry = holder.ca.items.setdefault(at, [None, None, None, None])
-    if entry[slot] is None:
-        entry[slot] = CommentToken("\n" + lines, CommentMark(0), None)
-    else:
-        entry[slot].value += lines
 
 
 # --- Values -----------------------------------------------------------------
@@ -331,7 +296,8 @@ def _fresh(value: Any) -> Any:
     if isinstance(value, str):
         if "\n" in value.rstrip("\n"):
             return LiteralScalarString(value)
-        if SafeLoader.resolve(SafeLoader, yaml.ScalarNode, value, (True, False)) != STR_TAG:
+        # A leading indicator is quoted too: in a flow list ruamel writes `?0` plain, which PyYAML reads as a key.
+        if value[:1] in INDICATORS or SafeLoader.resolve(SafeLoader, yaml.ScalarNode, value, (True, False)) != STR_TAG:
             return SingleQuotedScalarString(value)
         return value
     if value is None or isinstance(value, (bool, int, float, datetime.date)):

@@ -201,6 +201,39 @@ def test_small_edits_read_back_and_leave_other_lines_alone(path: Path, choice: s
     assert changed_lines(text, result) <= set(range(node.start_mark.line, node.end_mark.line + 1))
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path=st.sampled_from(EXAMPLES), choice=st.data())
+def test_removing_or_moving_an_item_reads_back_and_keeps_other_comments(path: Path, choice: st.DataObject) -> None:
+    text = path.read_text(encoding="utf-8")
+    document = read(text)
+    lists = [at for at in _places(document, ()) if isinstance(_at(document, at), list) and len(_at(document, at)) > 1]
+    if not lists:
+        return
+    where = choice.draw(st.sampled_from(lists))
+    changed = copy.deepcopy(document)
+    items = _at(changed, where)
+    taken = items.pop(choice.draw(st.integers(0, len(items) - 1)))
+    if choice.draw(st.booleans()):
+        items.insert(choice.draw(st.integers(0, len(items))), taken)
+    result = edited(text, changed)
+    assert read(result) == changed
+    # Comment lines go only with what was removed, and only those above it.
+    assert len(comment_lines(text)) - len(comment_lines(result)) <= text.count("\n#") + text.count("  #")
+
+
+def _places(data: Any, at: tuple[Any, ...]) -> Any:
+    yield at
+    children = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in children:
+        yield from _places(value, (*at, key))
+
+
+def _at(data: Any, where: tuple[Any, ...]) -> Any:
+    for part in where:
+        data = data[part]
+    return data
+
+
 def changed_lines(before: str, after: str) -> set[int]:
     """The lines of `before` (from 0) that `after` replaces or removes."""
     matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
@@ -288,3 +321,17 @@ def test_a_failed_write_leaves_the_file_and_no_temporary(tmp_path: Path, monkeyp
         replace_source(root, "content/programs/p.yaml", "title: New\n", digest(target))
     assert target.read_text(encoding="utf-8") == "title: Old\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["p.yaml"]
+
+
+def test_a_removed_key_or_item_takes_the_comment_lines_above_it() -> None:
+    text = "a: 1\n# about b\nb: 2  # two\n# about c\nc:\n  - 1\n  # about two\n  - 2\n  - 3  # three\n"
+    assert edited(text, {"a": 1, "c": [1, 3]}) == "a: 1\n# about c\nc:\n  - 1\n  - 3  # three\n"
+
+
+def test_a_removed_block_text_keeps_the_blank_line_after_it(program: tuple[str, Any]) -> None:
+    text, data = program
+    document = copy.deepcopy(data)
+    del document["months"][0]["notes"]
+    result = edited(text, document)
+    assert [line for line in changes(text, result) if line.startswith("+")] == []
+    assert "      - lead/mentoring-agreement\n\n  - number: 2\n" in result
