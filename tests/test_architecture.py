@@ -32,7 +32,10 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("__init__", "names", "errors", "files", "values", "recurrence", "memo", "parallel", "resources"),
     "content model": ("models", "dates", "formats", "schedule", "cohort_dates", "contrast"),
     "read": ("yaml_syntax", "yaml_reader", "reading", "file_names", "last_commit", "loader", "interface"),
-    "check": ("explain", "crosscheck", "lint", "validate", "words_check", "translations", "theme_chain"),
+    "check": (
+        *("explain", "crosscheck", "lint", "validate", "words_check", "translations", "theme_chain"),
+        *("ids", "yaml_comments", "yaml_edit"),
+    ),
     "plan": (
         *("markdown", "links", "guides", "prose", "pages", "languages", "wording", "site"),
         *("collisions", "statement"),

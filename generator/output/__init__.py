@@ -4,6 +4,7 @@ what a build keeps beside it, and the site as one zip."""
 from __future__ import annotations
 
 from .archive import ZipWritten, write_site_zip, zip_path_problem
+from .sources import ChangedOnDisk, SourceRefused, replace_source, source_digest
 from .upkeep import (
     make_signing_key,
     output_lock,
@@ -18,7 +19,9 @@ from .writer import MARKER, SiteWriter, check_output_folder, read_manifest, remo
 
 __all__ = [
     "MARKER",
+    "ChangedOnDisk",
     "SiteWriter",
+    "SourceRefused",
     "ZipWritten",
     "check_output_folder",
     "make_signing_key",
@@ -29,6 +32,8 @@ __all__ = [
     "remove_leftovers",
     "remove_partial_cache",
     "remove_site",
+    "replace_source",
+    "source_digest",
     "write_cache",
     "write_new_folder",
     "write_record",
