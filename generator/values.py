@@ -53,12 +53,25 @@ def _not_a_device(value: str) -> str:
 # A slug that names a folder of the site, so it must be writable on every system.
 FolderSlug = Annotated[Slug, AfterValidator(_not_a_device)]
 # References to other things are checked against what exists, with a did-you-mean
-# hint, so they carry no pattern of their own.
-RoleId = Annotated[str, Field(description="The id of a role declared in playbook.yaml.")]
-WorksheetId = Annotated[str, Field(description="A worksheet's file name without `.yaml`.")]
-ChecklistId = Annotated[str, Field(description="A checklist's file name without `.yaml`.")]
+# hint, so they carry no pattern of their own. Their schemas name what they refer to
+# (`x-playbook-id-of`), so the form editor offers the ids that exist, and JSON Schema
+# tools ignore the keyword.
+ID_OF = "x-playbook-id-of"
+RoleId = Annotated[
+    str, Field(description="The id of a role declared in playbook.yaml.", json_schema_extra={ID_OF: "role"})
+]
+WorksheetId = Annotated[
+    str, Field(description="A worksheet's file name without `.yaml`.", json_schema_extra={ID_OF: "worksheet"})
+]
+ChecklistId = Annotated[
+    str, Field(description="A checklist's file name without `.yaml`.", json_schema_extra={ID_OF: "checklist"})
+]
 GuideId = Annotated[
-    str, Field(description="A guide's path under content/guides without `.md`, e.g. `mentor/first-meeting`.")
+    str,
+    Field(
+        description="A guide's path under content/guides without `.md`, e.g. `mentor/first-meeting`.",
+        json_schema_extra={ID_OF: "guide"},
+    ),
 ]
 
 
@@ -96,6 +109,7 @@ Owners = Annotated[
                 {"type": "array", "items": {"type": "string"}, "minItems": 1},
             ],
             "description": "A role id, or a list of role ids who share it.",
+            ID_OF: "role",
         }
     ),
 ]
