@@ -62,8 +62,11 @@ def form_kind(rel: str) -> str:
 def open_file(root: Path, rel: str) -> OpenedFile:
     """The file at `rel` as a form reads it; NotAForm when it is not one or cannot be read as data."""
     kind = form_kind(rel)
+    base = root.resolve()
+    if (base / rel).resolve() != base / rel:  # a link on the way may lead out of the project
+        raise NotAForm(f"'{rel}' goes through a link, which the editor does not follow")
     try:
-        data = read_regular(root / rel, SOURCE_LIMIT)
+        data = read_regular(base / rel, SOURCE_LIMIT)
     except FileNotFoundError:
         raise NotAForm(f"there is no file '{rel}'") from None
     except OSError as exc:
