@@ -39,6 +39,9 @@ def add_new(
     if kind == "month":
         return _new_month(root, program, title, owners, project)
     taken = set(project.found.get(kind, {})) if project is not None else set()
+    folder = root / CONTENT_FOLDER / FOLDERS[kind]
+    if folder.is_dir():  # and files made since the last build, which it has not read yet
+        taken.update(entry.name.split(".")[0] for entry in folder.iterdir())
     file_id = new_id(title, taken)
     rel = f"{CONTENT_FOLDER}/{FOLDERS[kind]}/{file_id}.{'md' if kind == 'guide' else 'yaml'}"
     try:

@@ -333,7 +333,8 @@ def test_new_help_lists_what_it_writes(made: Path, playbook: Callable[..., Run])
 
 # --- A small JSON Schema check, for lack of the jsonschema package in the test extras -----------
 
-ANNOTATIONS = {"$schema", "$defs", "title", "description", "default", "examples", "discriminator"}
+# `x-playbook-id-of` says what an id refers to, for the form editor; validators ignore `x-` keywords.
+ANNOTATIONS = {"$schema", "$defs", "title", "description", "default", "examples", "discriminator", "x-playbook-id-of"}
 KEYWORDS = {
     *("$ref", "anyOf", "oneOf", "allOf", "type", "enum", "const", "format", "pattern"),
     *("properties", "required", "additionalProperties", "propertyNames", "minProperties"),

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -198,33 +199,37 @@ def made_and_reused(caplog: pytest.LogCaptureFixture) -> tuple[int, int]:
 
 
 def test_a_pdf_is_made_again_only_when_the_page_it_prints_changes(
-    pdf_site: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    project: Callable[..., Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    project = copy_example(tmp_path)
-    shutil.rmtree(project / "content" / "cohorts")  # the program's 4 booklets only: PDFs are slow to make
+    pytest.importorskip("weasyprint", reason="WeasyPrint is the pdf extra: pip install '.[pdf]'")
+    # The minimal playbook: its three booklets (everyone's, the mentor's, the protégé's) are quick to print.
+    root = project()
     caplog.set_level(logging.INFO, logger="generator.pdf")
-    build(project, pdf=True)
-    assert made_and_reused(caplog) == (4, 0)
-    first = pdfs_of(project / "_site")
-    assert first == {name: data for name, data in pdfs_of(pdf_site).items() if name.startswith("programs/")}
+    build(root, pdf=True)
+    assert made_and_reused(caplog) == (3, 0)
+    first = pdfs_of(root / "_site")
+    assert sorted(first) == [f"programs/year/booklet{role}.pdf" for role in ("-mentor", "-protege", "")]
 
-    # A guide's title is in no booklet: the booklets' fingerprints change, their pages' bytes do not.
-    guide = project / "content" / "guides" / "protege" / "focus-areas.md"
-    guide.write_text(guide.read_text().replace("title: The six focus areas", "title: Six focus areas"))
-    build(project, pdf=True)
-    assert made_and_reused(caplog) == (0, 4)
-    assert pdfs_of(project / "_site") == first
+    # When the dashboard flags a pair is in no booklet: the booklets' fingerprints change (their program's file
+    # did), their pages' bytes do not.
+    program = root / "content" / "programs" / "year.yaml"
+    program.write_text(program.read_text(encoding="utf-8") + "follow_up_after_days: 60\n", encoding="utf-8")
+    build(root, pdf=True)
+    assert made_and_reused(caplog) == (0, 3)
+    assert pdfs_of(root / "_site") == first
 
     # A checklist item only the mentor does is in the booklet for everyone and the mentor's.
-    checklist = project / "content" / "checklists" / "negotiation-role-play.yaml"
-    checklist.write_text(checklist.read_text().replace("four or five objections", "five or six surprising objections"))
-    build(project, pdf=True)
-    assert made_and_reused(caplog) == (2, 2)
-    after = pdfs_of(project / "_site")
+    checklist = root / "content" / "checklists" / "first-meeting.yaml"
+    checklist.write_text(checklist.read_text().replace("Agree the next date.", "Agree the date of the next meeting."))
+    build(root, pdf=True)
+    assert made_and_reused(caplog) == (2, 1)
+    after = pdfs_of(root / "_site")
     changed = sorted(name for name in after if after[name] != first[name])
-    assert changed == ["programs/twelve-months/booklet-mentor.pdf", "programs/twelve-months/booklet.pdf"]
-    pages, _ = read(project / "_site" / changed[0])
-    assert "five or six surprising objections" in " ".join(" ".join(page.split()) for page in pages)
+    assert changed == ["programs/year/booklet-mentor.pdf", "programs/year/booklet.pdf"]
+    pages, _ = read(root / "_site" / changed[0])
+    assert "Agree the date of the next meeting." in " ".join(" ".join(page.split()) for page in pages)
+    build(root, tmp_path / "clean", pdf=True, cache=False)  # what was kept is what a clean build makes
+    assert pdfs_of(tmp_path / "clean") == after
 
 
 PRINT_IN_WORKERS = """
