@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_example
+from conftest import REPO
 from generator.build import build
 from generator.pdf import make_pdf
 from generator.site_zip import build_zip
