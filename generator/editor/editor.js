@@ -485,10 +485,12 @@
     select.addEventListener("change", () => {
       const def = resolve({ $ref: mapping[select.value] });
       const old = getAt(state.doc, ctx.path) || {};
-      const next = blank(def);
-      for (const key of Object.keys(old)) if (def.properties && key in def.properties && key !== propertyName) next[key] = old[key];
-      next[propertyName] = select.value;
-      setAt(ctx.path, next);
+      const next = {};
+      for (const key of Object.keys(old)) {
+        if (key === propertyName) next[key] = select.value;
+        else if (def.properties && key in def.properties) next[key] = old[key];
+      }
+      setAt(ctx.path, Object.assign(next, Object.assign(blank(def), next)));
       const fresh = variantField(ctx);
       box.replaceWith(fresh);
       $(selectId).focus();
@@ -610,6 +612,18 @@
     message.append(text);
   }
 
+  /* "Agenda item 2, owner: ": the field's label, after the list item it is in. */
+  function fieldName(node) {
+    const names = [];
+    for (let at = node.closest("[data-field]"); at; at = at.parentElement && at.parentElement.closest("li.item")) {
+      const label = at.matches("li.item") ? at.querySelector("legend, label") : at.querySelector("label, legend");
+      if (label) names.unshift(label.textContent.replace(" (required)", ""));
+      if (names.length > 1) break;
+    }
+    const parts = names.filter((n, i) => names.indexOf(n) === i).map((n, i) => (i ? n.charAt(0).toLowerCase() + n.slice(1) : n));
+    return parts.length ? parts.join(", ") + ": " : "";
+  }
+
   function where(problem) {
     const place = problem.file ? problem.file + (problem.line ? ", line " + problem.line : "") : (problem.path || []).join(" › ");
     return place ? place + ": " : "";
@@ -625,11 +639,9 @@
       const node = inThisFile ? fieldFor(problem.path || []) : null;
       if (node) {
         markField(node, words);
-        const name = node.closest("[data-field]");
-        const label = name && name.querySelector("label, legend");
         list.append(el("li", {}, el("a", {
           href: "#" + node.id, onclick: (event) => { event.preventDefault(); focusField(node); },
-        }, (label ? label.textContent.replace(" (required)", "") + ": " : "") + words)));
+        }, fieldName(node) + words)));
       } else {
         list.append(el("li", {}, (inThisFile ? "" : where(problem)) + (inThisFile && problem.path && problem.path.length ? where(problem) : "") + words));
       }
