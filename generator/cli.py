@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .command_help import DESCRIPTION, EPILOG, NEW_WRITES, VERBOSE_HELP, ZIP_HELP
+from .command_help import DESCRIPTION, EDIT_HELP, EPILOG, NEW_WRITES, VERBOSE_HELP, ZIP_HELP
 from .errors import Diagnostic, PlaybookError
 from .names import CACHE_FOLDER, OUTPUT_FOLDER, OUTPUT_MARKER, SETTINGS_FILE
 
@@ -129,6 +129,7 @@ def _add_serve(commands: Any) -> None:
     )
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000, or the next free one)")
     serve.add_argument("--open", action="store_true", help="open the site in the web browser")
+    serve.add_argument("--edit", action="store_true", help=EDIT_HELP)
 
 
 def _add_clean(commands: Any) -> None:
@@ -283,8 +284,10 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         raise PlaybookError([Diagnostic(SETTINGS_FILE, 0, 0, message, hint)])
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be from 0 to 65535, not {args.port}")
+    if args.edit and args.host.lower() not in ("127.0.0.1", "localhost", "::1"):
+        parser.error(f"--edit works only on this computer (--host 127.0.0.1, localhost or ::1), not on {args.host}")
     try:
-        server = DevServer(project, args.host, args.port, lambda line: print(line, flush=True))
+        server = DevServer(project, args.host, args.port, lambda line: print(line, flush=True), edit=args.edit)
     except OSError as exc:
         parser.error(f"cannot listen on {args.host}:{args.port}: {exc}")
     if server.http.server_address[1] != args.port and args.port:
@@ -294,10 +297,13 @@ def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     server.start()
     try:  # from before "Serving" is said: a Ctrl-C as soon as it is read stops the server cleanly
         print(f"Serving {project} at {server.url} (press Ctrl-C to stop)", flush=True)
+        if server.editor is not None:
+            print(f"Editing is on: open {server.edit_url}", flush=True)
+            print("  Anyone with this link can change the playbook's files, until the server stops.", flush=True)
         if args.open:
             import webbrowser
 
-            webbrowser.open(server.url)
+            webbrowser.open(server.edit_url or server.url)
         # Woken twice a second: the system may hand a Ctrl-C to another thread, and a wait with no end
         # would then never see it.
         idle = threading.Event()  # never set: Ctrl-C ends the wait

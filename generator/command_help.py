@@ -30,3 +30,9 @@ Create DIR with a playbook project copied from the example:
   .gitlab-ci.yml, netlify.toml  or Netlify; each says at its top what to switch on there
   schemas/, .vscode/            let editors check the YAML as you type (VS Code: the YAML extension)
   .gitignore                    keeps {OUTPUT_FOLDER}/ and {CACHE_FOLDER}/ out of git"""
+
+EDIT_HELP = (
+    "edit the playbook in the browser: each page gets an 'Edit this page' link to a form that writes its "
+    "file back (comments kept) after the same checks as `playbook check`; the terminal prints the link "
+    "with this run's secret token. Only on this computer (127.0.0.1)"
+)

@@ -188,7 +188,7 @@ def read_again(root: Path, previous: Project, changed: Collection[str]) -> Proje
     loaded = dict(previous.loaded)
     for rel in changed:
         earlier = previous.loaded[rel]
-        kind: Kind | Literal["asset"] = earlier.source.kind if earlier.source else _kind_of(rel) or "asset"
+        kind: Kind | Literal["asset"] = earlier.source.kind if earlier.source else kind_of(rel) or "asset"
         translation = previous.translations.get(rel)
         file_id = _file_id(rel, kind)
         if translation is not None and kind != "playbook":
@@ -275,7 +275,7 @@ def _scan(root: Path, folder: str, problems: list[Diagnostic]) -> Iterator[tuple
         if entry.is_dir():
             yield from _scan(root, rel, problems)
             continue
-        kind = _kind_of(rel)
+        kind = kind_of(rel)
         if kind is None:
             message = "not part of the playbook, so it is not published"
             hint = CHANGELOG_HINT if rel.count("/") == 1 and rel.endswith(".md") else PLACEMENT_HINT
@@ -299,7 +299,8 @@ def _inside(root: Path, rel: str, problems: list[Diagnostic], hint: str = "copy 
     return False
 
 
-def _kind_of(rel: str) -> Kind | Literal["asset"] | None:
+def kind_of(rel: str) -> Kind | Literal["asset"] | None:
+    """What the file at `rel` (under content/) holds, by where it is and how it is named; None: not ours."""
     parts = rel.split("/")
     if len(parts) == 2 and CHANGELOG_NAME.fullmatch(parts[1]):
         return "changelog"

@@ -73,6 +73,12 @@ def read_file(root: Path, found: FoundFile, limit: int) -> LoadedFile:
         return LoadedFile(
             rel, stamp, f"too big {stamp}", problems=(Diagnostic(rel, 1, 1, message, hint),), too_big=True
         )
+    return read_data(found, data)
+
+
+def read_data(found: FoundFile, data: bytes) -> LoadedFile:
+    """Parse one file of the project from its bytes: what `read_file` read, or what an editor would write."""
+    rel, stamp = found.path, found.stamp
     digest = _digest(data)
     if found.kind == "asset":
         return LoadedFile(rel, stamp, digest, asset=Asset(rel, rel.removeprefix(f"{CONTENT_FOLDER}/"), data, digest))

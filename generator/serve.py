@@ -21,6 +21,7 @@ from typing import Any
 
 from .build import BuildSession
 from .errors import Diagnostic, PlaybookError
+from .serve_edit import Editor
 from .serve_http import SiteState, allowed_hosts, bind
 from .serve_watch import watch
 
@@ -33,8 +34,11 @@ MOST_WAIT_SECONDS = 0.3  # but never longer than this after the first
 class DevServer:
     """A build session, a watcher and an HTTP server, tied together."""
 
-    def __init__(self, project_dir: Path, host: str, port: int, report: Callable[[str], None]) -> None:
+    def __init__(
+        self, project_dir: Path, host: str, port: int, report: Callable[[str], None], *, edit: bool = False
+    ) -> None:
         self.root = project_dir.resolve()
+        self.editor = Editor(self.root) if edit else None
         self.report = report
         self.hosts = allowed_hosts(host)
         self.refused: set[str] = set()  # Host headers refused so far: each is told once on the terminal
@@ -54,6 +58,11 @@ class DevServer:
         host, port = str(self.http.server_address[0]), int(self.http.server_address[1])
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
+
+    @property
+    def edit_url(self) -> str:
+        """The link that opens the site with the editor's token (`--edit`), or '' without the editor."""
+        return f"{self.url}?edit={self.editor.token}" if self.editor is not None else ""
 
     def start(self) -> None:
         """Build once, then watch and serve in background threads."""
@@ -109,6 +118,8 @@ class DevServer:
             what = _describe([p for p in changed if p in known or os.path.lexists(self.root / p)])
             checked, rendered = self.session.build(changed)
         except PlaybookError as exc:
+            if self.editor is not None:
+                self.editor.built(None, self.session.project, exc.diagnostics)
             self.state.update(None, exc.diagnostics)
             count = len(exc.errors)
             self.report(f"{what}: {count} problem{'s' if count != 1 else ''}; {self._still_serving()}")
@@ -119,6 +130,8 @@ class DevServer:
             self._failed(what, exc)
             return
         seconds = time.perf_counter() - started
+        if self.editor is not None:  # before the pages reload, so their edit links name the new files
+            self.editor.built(checked, self.session.project, checked.warnings)
         self.state.update(rendered.files, checked.warnings)
         # What the session keeps lives as long as the server: leave it out of later garbage collections,
         # which would otherwise walk all of it and add pauses to rebuilds.

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .errors import Diagnostic
+from .serve_edit import MOST_BYTES, Editor, static_file
 from .serve_page import DEV, LIVE_SCRIPT, inject, problem_data, waiting_page
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ class Served(Protocol):
     hosts: frozenset[str]  # names a request may ask for
     refused: set[str]  # Host headers refused so far: each is told once
     stopping: threading.Event
+    editor: Editor | None  # with `--edit`: the form editor; without it, the server writes nothing
 
     @property
     def url(self) -> str:
@@ -162,6 +164,40 @@ class SiteHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
+    def do_POST(self) -> None:
+        """Only the editor takes POST requests (`--edit`); without it, nothing is ever written."""
+        host = self.headers.get("Host")
+        if not host_allowed(host, self.dev.hosts):
+            self._refuse(str(host), True)
+            return
+        parts = urlsplit(self.path)
+        editor = self.dev.editor
+        if editor is None or not parts.path.startswith(f"{DEV}edit/"):
+            self._send(
+                405, "text/plain; charset=utf-8", b"This server takes no changes: it only serves the site.\n", True
+            )
+            return
+        try:
+            size = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            size = -1
+        if not 0 <= size <= MOST_BYTES:
+            self._send(413, "text/plain; charset=utf-8", b"The request is too large.\n", True)
+            return
+        body = self.rfile.read(size)
+        self._edit(editor, "POST", parts.path[len(DEV) + len("edit/") :], {}, body, True)
+
+    def _edit(
+        self, editor: Editor, method: str, name: str, query: dict[str, list[str]], body: bytes, send_body: bool
+    ) -> None:
+        """The editor's own files, or its answer to a request for data."""
+        found = static_file(name) if method != "POST" else None
+        if found is not None:
+            self._send(200, found[1], found[0], send_body)
+            return
+        outcome = editor.answer(method, name, query, self.headers, body)
+        self._send(outcome.status, "application/json", json.dumps(outcome.data).encode("utf-8"), send_body)
+
     def _answer(self, send_body: bool) -> None:
         host = self.headers.get("Host")
         if not host_allowed(host, self.dev.hosts):
@@ -190,11 +226,14 @@ class SiteHandler(BaseHTTPRequestHandler):
             found = files.get(path, b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
         kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
         if kind == "text/html":
-            found = inject(found, state.epoch)
+            editor = self.dev.editor
+            found = inject(found, state.epoch, editor.link_tag(path) if editor is not None else b"")
         self._send(status, _with_charset(kind), found, send_body)
 
     def _dev(self, name: str, query: dict[str, list[str]], send_body: bool) -> None:
-        if name == "live.js":
+        if name.startswith("edit/") and self.dev.editor is not None:
+            self._edit(self.dev.editor, "GET", name.removeprefix("edit/"), query, b"", send_body)
+        elif name == "live.js":
             self._send(200, "text/javascript; charset=utf-8", LIVE_SCRIPT.encode("utf-8"), send_body)
         elif name == "status":
             with self.dev.state.changed:

@@ -28,9 +28,9 @@ def problem_data(problem: Diagnostic) -> dict[str, Any]:
     }
 
 
-def inject(html: bytes, epoch: int) -> bytes:
-    """The page with the live-reload script added at the end of its head."""
-    tag = f'<script src="{DEV}live.js?epoch={epoch}" defer></script>'.encode()
+def inject(html: bytes, epoch: int, more: bytes = b"") -> bytes:
+    """The page with the live-reload script (and `more`: the editor's link) added at the end of its head."""
+    tag = f'<script src="{DEV}live.js?epoch={epoch}" defer></script>'.encode() + more
     at = html.find(b"</head>")
     return html[:at] + tag + html[at:] if at >= 0 else html + tag
 

@@ -292,7 +292,10 @@ def _fresh(value: Any) -> Any:
             fresh[key] = _fresh(item)
         return fresh
     if isinstance(value, list):
-        return CommentedSeq(_fresh(item) for item in value)
+        fresh_list = CommentedSeq(_fresh(item) for item in value)
+        if value and all(isinstance(item, str) and len(item) < 30 and "\n" not in item for item in value):
+            fresh_list.fa.set_flow_style()  # a few ids (`owner: [mentor, protege]`), as people write them
+        return fresh_list
     if isinstance(value, str):
         if "\n" in value.rstrip("\n"):
             return LiteralScalarString(value)

@@ -56,11 +56,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "render": ("theme", "kinds", "dependencies", "render"),
     "write": ("output", "cache", "uptodate"),
     "reuse": ("reuse",),
-    "recipe": ("build", "site_zip"),
+    "recipe": ("build", "site_zip", "edit_check"),
     "front ends": (
         "command_help",
         "scaffold",
         "schema",
+        *("edit_problems", "edit_files", "edit_links", "edit_save", "edit_new", "serve_edit"),
         "serve_page",
         "serve_watch",
         "serve_http",

@@ -4,7 +4,7 @@ what a build keeps beside it, and the site as one zip."""
 from __future__ import annotations
 
 from .archive import ZipWritten, write_site_zip, zip_path_problem
-from .sources import ChangedOnDisk, SourceRefused, replace_source, source_digest
+from .sources import SOURCE_LIMIT, ChangedOnDisk, SourceRefused, create_source, replace_source, source_digest
 from .upkeep import (
     make_signing_key,
     output_lock,
@@ -19,11 +19,13 @@ from .writer import MARKER, SiteWriter, check_output_folder, read_manifest, remo
 
 __all__ = [
     "MARKER",
+    "SOURCE_LIMIT",
     "ChangedOnDisk",
     "SiteWriter",
     "SourceRefused",
     "ZipWritten",
     "check_output_folder",
+    "create_source",
     "make_signing_key",
     "output_lock",
     "read_manifest",

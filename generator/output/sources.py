@@ -1,5 +1,5 @@
 """Write back one source file of a project, for the editor: only under content/ or playbook.yaml, only if
-it is still the file the form was opened on, and whole or not at all."""
+it is still the file the form was opened on, and whole or not at all; or a new one, never over another."""
 
 from __future__ import annotations
 
@@ -52,6 +52,34 @@ def replace_source(root: Path, rel: str, new_text: str, expected_digest: str) ->
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
+        raise
+    _sync_folder(target.parent)
+
+
+def create_source(root: Path, rel: str, new_text: str) -> None:
+    """Write the new project file `rel` with `new_text`, and any folders it needs under content/.
+
+    Raises `SourceRefused` for a path the editor may not write (as `replace_source`), and
+    `FileExistsError` when the file is there already: a new file never replaces one.
+    """
+    target = _allowed_path(root, rel)
+    base = root.resolve()
+    folder = target.parent
+    while not folder.exists():  # made one by one, so no part of the way can be a link made meanwhile
+        folder = folder.parent
+    for part in target.parent.relative_to(folder).parts:
+        folder = folder / part
+        folder.mkdir(exist_ok=True)
+        if folder.is_symlink() or folder.resolve() != base / folder.relative_to(base):
+            raise SourceRefused(f"{rel!r} goes through a link, which the editor does not follow")
+    handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(new_text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        target.unlink(missing_ok=True)
         raise
     _sync_folder(target.parent)
 
