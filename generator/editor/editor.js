@@ -117,6 +117,10 @@
     });
   }
 
+  function atText() {
+    return state.at.map((key) => "/" + String(key).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+  }
+
   function editUrl(path, at) {
     const query = new URLSearchParams({ path });
     if (at) query.set("at", at);
@@ -764,6 +768,7 @@
     say("Saving…");
     const sent = snapshot();
     const request = { path: state.path, digest: state.digest, document: state.doc };
+    if (state.at.length) request.at = atText();
     if (state.body !== undefined) request.body = state.body;
     try {
       const { data } = await api("save", request);
@@ -776,7 +781,7 @@
     } catch (error) {
       say("");
       if (error.status === 422) {
-        showProblems("Not saved: fix these first", error.data.message, error.data.problems);
+        showProblems("Problems to fix", error.data.message, error.data.problems);
         say("Not saved: the file has problems, listed at the top.");
       } else if (error.status === 409) {
         const box = showProblems("Not saved: the file changed on disk", error.message, []);
@@ -796,7 +801,7 @@
   async function reloadFile() {
     if (dirty() && !confirm("Reload the file from disk? The changes made in this form are lost.")) return;
     try {
-      await openFile(state.path, state.at.length ? "/" + state.at.join("/") : "");
+      await openFile(state.path, atText());
       say("The file was reloaded from disk.");
     } catch (error) {
       showProblems("The file could not be reloaded", error.message, []);
