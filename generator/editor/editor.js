@@ -231,6 +231,7 @@
     const items = resolve(schema.items);
     if (items.defName) return sentence(items.defName.replace(/([a-z])([A-Z])/g, "$1 $2"));
     if (items.discriminator) return "Field";
+    if (items.type === "integer" || items.type === "number") return "Entry";
     const title = sentence(listTitle || "Item");
     return /[^s]s$/.test(title) ? title.slice(0, -1) : title;
   }
@@ -568,6 +569,9 @@
       el("button", { type: "button", "data-action": "up", disabled: i === 0, onclick: () => move(i - 1) }, "Move up", el("span", { class: "vh", text: " " + lower })),
       el("button", { type: "button", "data-action": "down", disabled: i === count - 1, onclick: () => move(i + 1) }, "Move down", el("span", { class: "vh", text: " " + lower })),
       el("button", { type: "button", "data-action": "remove", class: "remove", onclick: remove }, "Remove", el("span", { class: "vh", text: " " + lower })));
+    if (state.file.kind === "program" && path.length === 2 && path[0] === "months") {
+      tools.append(el("a", { class: "alone", href: editUrl(state.path, "/months/" + i) }, "Edit month " + (i + 1) + " on its own"));
+    }
     return el("li", { class: "item", "data-index": String(i) }, inner, tools);
   }
 

@@ -64,7 +64,7 @@
         s.position = "static";
         s.margin = "1.5rem 0 0";
         s.padding = "0.75rem 1rem";
-        s.background = "#e9eef6";
+        s.background = "transparent";
         s.justifyContent = "flex-start";
       }
     }
