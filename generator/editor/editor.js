@@ -572,7 +572,7 @@
     if (state.file.kind === "program" && path.length === 2 && path[0] === "months") {
       tools.append(el("a", { class: "alone", href: editUrl(state.path, "/months/" + i) }, "Edit month " + (i + 1) + " on its own"));
     }
-    return el("li", { class: "item", "data-index": String(i) }, inner, tools);
+    return el("li", { class: inner && inner.tagName === "FIELDSET" ? "item" : "item simple", "data-index": String(i) }, inner, tools);
   }
 
   /* ---------- problems ---------- */
