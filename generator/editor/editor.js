@@ -346,7 +346,7 @@
       const text = value === undefined || value === null ? "" : String(value);
       const long = text.includes("\n") || text.length > 80 || /markdown/i.test(schema.description || "");
       if (shape === "date") control = el("input", { id: ctx.id, type: "date" });
-      else if (long) control = el("textarea", { id: ctx.id, rows: Math.min(14, Math.max(3, Math.ceil(text.length / 70) + text.split("\n").length - 1)) });
+      else if (long) control = el("textarea", { id: ctx.id, rows: Math.min(14, Math.max(2, Math.ceil(text.length / 70) + text.split("\n").length - 1)) });
       else control = el("input", { id: ctx.id, type: "text", spellcheck: schema.pattern ? "false" : null });
       if (schema.pattern && !long) {
         const pattern = jsPattern(schema.pattern);
