@@ -320,3 +320,108 @@ def test_edit_is_refused_on_a_network_address(capsys: pytest.CaptureFixture[str]
         main(["serve", str(project()), "--edit", "--host", "0.0.0.0"])
     assert stopped.value.code == 2
     assert "--edit works only on this computer" in capsys.readouterr().err
+
+
+# --- In the browser -------------------------------------------------------------------------------
+
+
+def violations(page: Any) -> list[str]:
+    """What axe-core finds wrong on the open page."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is a test extra")
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']})"
+        for v in axe.Axe().run(page).response["violations"]
+    ]
+
+
+def open_form(page: Any, editing: Editing, rel: str, at: str = "") -> None:
+    query = f"path={rel}" + (f"&at={at}" if at else "")
+    page.goto(f"http://127.0.0.1:{editing.port}/__playbook__/edit/?{query}&edit={editing.token}")
+    page.wait_for_selector("#save:not([hidden])")
+
+
+def test_in_the_browser_month_1_is_edited_saved_and_its_page_reloads_with_it(
+    editing: Editing, page: Any, context: Any
+) -> None:
+    site = f"http://127.0.0.1:{editing.port}"
+    month = f"{site}/programs/twelve-months/month-01/index.html"
+    before = (editing.root / PROGRAM).read_text(encoding="utf-8")
+    page.goto(f"{month}?edit={editing.token}")
+    assert "edit=" not in page.url  # the secret leaves the address bar (and the history) at once
+    reader = context.new_page()  # a second tab on the month, as a lead keeps the page open beside the form
+    reader_errors: list[str] = []
+    reader.on("pageerror", lambda error: reader_errors.append(str(error)))
+    reader.goto(month)
+    reader.wait_for_function("t => localStorage.getItem('playbook-edit-token') === t", arg=editing.token)
+    page.click("#playbook-edit-page")
+    page.wait_for_selector("#save:not([hidden])")
+    assert page.title().startswith("Edit")
+    minutes = page.locator("#f-months-0-agenda-2-minutes")
+    new_minutes = str(int(minutes.input_value()) + 5)
+    page.fill("#f-months-0-title", "First steps together")
+    minutes.fill(new_minutes)
+    page.click("#save")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved')")
+    after = (editing.root / PROGRAM).read_text(encoding="utf-8")
+    changed = changed_lines(before, after)
+    assert len(changed) == 4, changed
+    assert changed[1] == "+    title: First steps together" and changed[3] == f"+        minutes: {new_minutes}"
+    assert comments(after) == comments(before)
+    # The reader's tab reloads by itself once the site is rebuilt.
+    reader.wait_for_function("document.querySelector('h1').textContent.includes('First steps together')")
+    assert page.locator("#view-page").get_attribute("href") == "/programs/twelve-months/month-01/index.html"
+    assert not page.errors and not reader_errors
+
+
+def test_in_the_browser_a_missing_owner_is_refused_next_to_its_field(editing: Editing, page: Any) -> None:
+    before = (editing.root / PROGRAM).read_bytes()
+    open_form(page, editing, PROGRAM, "/months/1")
+    for box in page.locator("#f-months-1-agenda-0-owner input[type=checkbox]").all():
+        box.uncheck()
+    page.click("#save")
+    message = page.locator("#f-months-1-agenda-0-owner-error")
+    message.wait_for()
+    assert "missing required key 'owner'" in message.text_content()
+    assert page.locator(
+        "#f-months-1-agenda-0-owner [aria-invalid=true], #f-months-1-agenda-0-owner[aria-invalid=true]"
+    ).count()
+    assert "missing required key 'owner'" in page.locator("#problems").text_content()
+    assert (editing.root / PROGRAM).read_bytes() == before
+    assert violations(page) == []
+
+
+def test_in_the_browser_a_change_on_disk_is_not_overwritten(editing: Editing, page: Any) -> None:
+    rel = "content/checklists/monthly-meeting.yaml"
+    open_form(page, editing, rel)
+    on_disk = (editing.root / rel).read_text(encoding="utf-8") + "# A comment added in a text editor.\n"
+    (editing.root / rel).write_text(on_disk, encoding="utf-8")
+    page.fill("#f-summary", "Changed in the form.")
+    page.click("#save")
+    page.locator("#reload-file").wait_for()
+    assert "changed on disk" in page.locator("main").text_content()
+    assert (editing.root / rel).read_text(encoding="utf-8") == on_disk
+
+
+@pytest.mark.parametrize(
+    ("rel", "at"),
+    [
+        ("", ""),
+        (PROGRAM, "/months/0"),
+        ("content/worksheets/one-year-goals.yaml", ""),
+        ("content/guides/mentor/running-a-meeting.md", ""),
+        ("playbook.yaml", ""),
+    ],
+    ids=["home", "month", "worksheet", "guide", "settings"],
+)
+def test_the_editors_pages_pass_axe(editing: Editing, page: Any, rel: str, at: str) -> None:
+    if rel:
+        open_form(page, editing, rel, at)
+    else:
+        page.goto(f"http://127.0.0.1:{editing.port}/__playbook__/edit/?edit={editing.token}")
+        page.locator("#new-checklist").wait_for()
+    if rel.endswith(".md"):
+        page.wait_for_function("document.getElementById('preview').textContent.trim().length > 0")
+    assert violations(page) == []
+    page.emulate_media(color_scheme="dark")
+    assert violations(page) == []
+    assert not page.errors
