@@ -425,3 +425,18 @@ def test_the_editors_pages_pass_axe(editing: Editing, page: Any, rel: str, at: s
     page.emulate_media(color_scheme="dark")
     assert violations(page) == []
     assert not page.errors
+
+
+def test_a_new_item_gets_an_id_from_its_words_unlike_the_others(editing: Editing) -> None:
+    rel = "content/checklists/mid-point-check.yaml"
+    opened = editing.open(rel)
+    items = opened["document"]["items"]
+    assert all(item.get("id") for item in items)  # the example's items have ids: a new one needs its own
+    copied = {key: value for key, value in items[0].items() if key != "id"}
+    items.append({**copied, "text": "Book the room for the review"})
+    items.append({**copied, "text": "Book the room for the review", "id": ""})
+    status, answer = editing.save(opened)
+    assert status == 200, answer
+    reopened = editing.open(rel)["document"]["items"]
+    assert [item["id"] for item in reopened[-2:]] == ["book-the-room-for-the-review", "book-the-room-for-the-review-2"]
+    assert len({item["id"] for item in reopened}) == len(reopened)

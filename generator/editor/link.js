@@ -20,14 +20,10 @@
     a.href = href;
     a.id = id;
     a.textContent = text;
-    var s = a.style;
-    s.color = "#ffffff";
-    s.background = "#1d4f91";
-    s.padding = "0.45rem 0.8rem";
-    s.borderRadius = "4px";
-    s.textDecoration = "underline";
-    s.fontWeight = "600";
-    s.display = "inline-block";
+    Object.assign(a.style, {
+      color: "#ffffff", background: "#1d4f91", padding: "0.45rem 0.8rem", borderRadius: "4px",
+      textDecoration: "underline", fontWeight: "600", display: "inline-block",
+    });
     return a;
   }
 
@@ -44,30 +40,12 @@
     }
     nav.appendChild(link("Editor", BASE, "playbook-editor-home"));
     var s = nav.style;
-    s.display = "flex";
-    s.flexWrap = "wrap";
-    s.gap = "0.5rem";
-    s.font = "600 15px/1.4 system-ui, sans-serif";
-    s.zIndex = "9999";
+    Object.assign(s, { display: "flex", flexWrap: "wrap", gap: "0.5rem", font: "600 15px/1.4 system-ui, sans-serif", zIndex: "9999" });
     /* A corner of the window on a wide screen; on a phone, a bar at the end of the page, over nothing. */
     var wide = matchMedia("(min-width: 48em)");
-    function place() {
-      if (wide.matches) {
-        s.position = "fixed";
-        s.right = "1rem";
-        s.bottom = "1rem";
-        s.margin = "0";
-        s.padding = "0";
-        s.background = "transparent";
-        s.justifyContent = "flex-end";
-      } else {
-        s.position = "static";
-        s.margin = "1.5rem 0 0";
-        s.padding = "0.75rem 1rem";
-        s.background = "transparent";
-        s.justifyContent = "flex-start";
-      }
-    }
+    var CORNER = { position: "fixed", right: "1rem", bottom: "1rem", margin: "0", padding: "0", justifyContent: "flex-end" };
+    var BAR = { position: "static", margin: "1.5rem 0 0", padding: "0.75rem 1rem", justifyContent: "flex-start" };
+    function place() { Object.assign(s, { background: "transparent" }, wide.matches ? CORNER : BAR); }
     place();
     wide.addEventListener("change", place);
     /* Not on paper. */
