@@ -18,6 +18,7 @@ from .yaml_reader import SafeLoader
 
 Path = list[str | int]
 MISSING_KEY = re.compile(r"^missing required key '([^']+)'")
+REQUIRED = "This is required: fill it in."
 
 
 def where_values_start(text: str, first_line: int = 1) -> list[tuple[int, int, Path]]:
@@ -69,12 +70,14 @@ def problems_data(problems: Iterable[Diagnostic], rel: str, text: str, first_lin
     shown = []
     for problem in problems:
         mine = problem.path == rel
+        # Beside its field, a missing key is an empty field: said without YAML's words (`text` keeps them).
+        message = REQUIRED if mine and MISSING_KEY.match(problem.message) else problem.message
         shown.append(
             {
                 "path": field_of(problem, starts) if mine and problem.line else [],
                 "file": "" if mine else problem.path,
                 "line": problem.line,
-                "message": problem.message,
+                "message": message,
                 "hint": problem.hint,
                 "severity": "error" if problem.is_error else "warning",
                 "text": str(problem),

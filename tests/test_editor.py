@@ -134,7 +134,7 @@ def test_a_save_with_an_unknown_worksheet_or_no_owner_is_refused_at_those_fields
     at = len(month["worksheets"]) - 1
     assert found == {
         ("months", 1, "worksheets", at): "unknown worksheet 'career-dreams'",
-        ("months", 1, "agenda", 0, "owner"): "missing required key 'owner'",
+        ("months", 1, "agenda", 0, "owner"): "This is required: fill it in.",
     }
     assert (editing.root / PROGRAM).read_bytes() == before
 
@@ -381,11 +381,11 @@ def test_in_the_browser_a_missing_owner_is_refused_next_to_its_field(editing: Ed
     page.click("#save")
     message = page.locator("#f-months-1-agenda-0-owner-error")
     message.wait_for()
-    assert "missing required key 'owner'" in message.text_content()
+    assert "This is required: fill it in." in message.text_content()
     assert page.locator(
         "#f-months-1-agenda-0-owner [aria-invalid=true], #f-months-1-agenda-0-owner[aria-invalid=true]"
     ).count()
-    assert "missing required key 'owner'" in page.locator("#problems").text_content()
+    assert "owner: This is required" in page.locator("#problems").text_content().replace("Owner", "owner")
     assert (editing.root / PROGRAM).read_bytes() == before
     assert violations(page) == []
 
