@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,23 +57,35 @@ def build_apart(project: Path, out: Path, **env: str) -> dict[str, Any]:
     return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_workers_make_the_same_site_as_one_process(big: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def shared(big: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """The big playbook built with workers (the default), once for the tests that need a good build of it."""
+    out = tmp_path_factory.mktemp("shared") / "site"
+    return out, build_apart(big, out)
+
+
+def test_workers_make_the_same_site_as_one_process(
+    big: Path, shared: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
     alone = build_apart(big, tmp_path / "alone", PLAYBOOK_WORKERS="1")
     assert alone == {"pools": [], "problems": []}, "PLAYBOOK_WORKERS=1 still started workers"
-    shared = build_apart(big, tmp_path / "shared")
-    assert shared["problems"] == []
-    assert len(shared["pools"]) >= 3, "expected Markdown, pages and the search index to use workers"
+    shared_out, built = shared
+    assert built["problems"] == []
+    assert len(built["pools"]) >= 3, "expected Markdown, pages and the search index to use workers"
 
-    one, many = snapshot(tmp_path / "alone"), snapshot(tmp_path / "shared")
+    one, many = snapshot(tmp_path / "alone"), snapshot(shared_out)
     assert len(one) > 820
     assert sorted(one) == sorted(many)
     different = [name for name in one if one[name] != many[name]]
     assert different == []
 
 
-def test_a_template_failing_in_a_worker_is_reported_and_the_old_site_kept(big: Path, tmp_path: Path) -> None:
+def test_a_template_failing_in_a_worker_is_reported_and_the_old_site_kept(
+    big: Path, shared: tuple[Path, dict[str, Any]], tmp_path: Path
+) -> None:
     out = tmp_path / "site"
-    assert build_apart(big, out)["problems"] == []
+    shutil.copytree(shared[0], out)  # a good build of it, as the last build left it
+    assert shared[1]["problems"] == []
     before = snapshot(out)
     templates = big / "templates"
     templates.mkdir()
