@@ -12,8 +12,8 @@ from pathlib import Path
 from .build import BuildSession
 from .errors import Diagnostic, PlaybookError
 from .loader import Project, load_project
-from .reading import FoundFile, LoadedFile, read_data, read_file
-from .reuse import ContentReuse
+from .reading import FoundFile, LoadedFile, read_data
+from .reuse import ContentReuse, read_unless_same
 
 
 class _WithOneFileChanged(ContentReuse):
@@ -27,10 +27,7 @@ class _WithOneFileChanged(ContentReuse):
         def read(root: Path, found: FoundFile, limit: int) -> LoadedFile:
             if found.path == self._rel:
                 return read_data(found, self._data)
-            known = self._earlier.loaded.get(found.path) if self._earlier is not None else None
-            if known is not None and known.stamp == found.stamp and not known.too_big:
-                return known
-            return read_file(root, found, limit)
+            return read_unless_same(self._earlier, (), root, found, limit)
 
         self.project = load_project(root, read)
         return self.project

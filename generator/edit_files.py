@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .build import Checked
 from .files import read_regular
 from .links import SITE_LINK, resolve
@@ -25,7 +23,7 @@ from .output import SOURCE_LIMIT, source_digest
 from .prose import link_targets
 from .reading import split_front_matter
 from .schema import json_schema
-from .yaml_reader import SafeLoader
+from .yaml_reader import parse_yaml
 
 FORM_KINDS = ("playbook", "program", "worksheet", "checklist", "guide", "cohort")
 
@@ -80,14 +78,12 @@ def open_file(root: Path, rel: str) -> OpenedFile:
     if kind == "guide":
         front, _, body, _ = split_front_matter(text)
         yaml_text = front or ""
-    try:
-        document = yaml.load(yaml_text, Loader=SafeLoader)
-    except yaml.YAMLError as exc:
-        raise NotAForm(f"'{rel}' is not valid YAML, so it opens in a text editor only: {exc}") from None
-    if document is None and kind == "guide":
-        document = {}
-    if not isinstance(document, dict):
-        raise NotAForm(f"'{rel}' does not hold `key: value` lines, so the form cannot show it")
+    # The build's own safe reading, with its limits (aliases that expand past a million values, deep nesting).
+    parsed, problems = parse_yaml(yaml_text, rel, empty_ok=kind == "guide")
+    if parsed is None:
+        said = f": {problems[0]}" if problems else ""
+        raise NotAForm(f"'{rel}' cannot be read as data, so it opens in a text editor only{said}")
+    document = parsed.data
     return OpenedFile(rel, kind, text, source_digest(data), _jsonable(document), body, front)
 
 

@@ -70,7 +70,7 @@ class ContentReuse:
         previous = self.project
         project = read_again(root, previous, changed) if only_changed and previous is not None else None
         if project is None:
-            project = load_project(root, partial(_read_unless_same, previous, changed))
+            project = load_project(root, partial(read_unless_same, previous, changed))
         self.project = project
         return project
 
@@ -137,7 +137,7 @@ class ContentReuse:
         return (self._checked, self._markdown)
 
 
-def _read_unless_same(
+def read_unless_same(
     previous: Project | None, changed: Collection[str], root: Path, found: FoundFile, limit: int
 ) -> LoadedFile:
     """What an earlier build read of the file, while its stamp is the same; else the file read now."""

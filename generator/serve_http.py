@@ -166,9 +166,7 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """Only the editor takes POST requests (`--edit`); without it, nothing is ever written."""
-        host = self.headers.get("Host")
-        if not host_allowed(host, self.dev.hosts):
-            self._refuse(str(host), True)
+        if self._refused_host(send_body=True):
             return
         parts = urlsplit(self.path)
         editor = self.dev.editor
@@ -199,9 +197,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         self._send(outcome.status, "application/json", json.dumps(outcome.data).encode("utf-8"), send_body)
 
     def _answer(self, send_body: bool) -> None:
-        host = self.headers.get("Host")
-        if not host_allowed(host, self.dev.hosts):
-            self._refuse(str(host), send_body)
+        if self._refused_host(send_body):
             return
         parts = urlsplit(self.path)
         if parts.path.startswith(DEV):
@@ -270,6 +266,14 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def _news(self, seen: int) -> bool:
         return self.dev.state.epoch != seen or self.dev.stopping.is_set()
+
+    def _refused_host(self, send_body: bool) -> bool:
+        """Whether the request names another host, and was refused (DNS rebinding)."""
+        host = self.headers.get("Host")
+        if host_allowed(host, self.dev.hosts):
+            return False
+        self._refuse(str(host), send_body)
+        return True
 
     def _refuse(self, host: str, send_body: bool) -> None:
         shown = host[:100]

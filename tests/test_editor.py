@@ -440,3 +440,16 @@ def test_a_new_item_gets_an_id_from_its_words_unlike_the_others(editing: Editing
     reopened = editing.open(rel)["document"]["items"]
     assert [item["id"] for item in reopened[-2:]] == ["book-the-room-for-the-review", "book-the-room-for-the-review-2"]
     assert len({item["id"] for item in reopened}) == len(reopened)
+
+
+def test_a_file_of_aliases_that_would_expand_for_ever_is_not_opened(project: Callable[..., Path]) -> None:
+    from generator.edit_files import NotAForm, open_file
+
+    laughs = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    laughs += [
+        f"{chr(98 + n)}: &{chr(98 + n)} [*{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}, *{chr(97 + n)}]"
+        for n in range(8)
+    ]
+    root = project({"content/checklists/laughs.yaml": "\n".join(laughs) + "\n"})
+    with pytest.raises(NotAForm, match="cannot be read as data"):
+        open_file(root, "content/checklists/laughs.yaml")
