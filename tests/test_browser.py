@@ -486,10 +486,12 @@ def test_the_site_works_from_a_sub_path(page: Any, sub_path_server: str) -> None
     page.goto(sub_path_server + "index.html")
     page.click("a.card__title >> text=The twelve-month mentoring program")
     page.click("a.step__title >> text=Month 3")
-    assert page.url == sub_path_server + "programs/twelve-months/month-03/index.html"
+    page.wait_for_url(sub_path_server + "programs/twelve-months/month-03/index.html")
     page.click(".card--worksheet a.card__title")
+    page.wait_for_url("**/worksheets/role-and-compensation/index.html?for=twelve-months")  # and for its scripts
     fill_vision_like = page.locator("form.worksheet input[type=text]").first
     fill_vision_like.fill("served")
+    page.wait_for_function("document.querySelector('.toolbar__status').textContent.startsWith('Saved in this browser')")
     page.reload()
     assert fill_vision_like.input_value() == "served"
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")  # the stylesheet loaded
