@@ -196,42 +196,68 @@ def context(browser: Any) -> Iterator[Any]:
 
 
 STORAGE = "JSON.stringify(Object.keys(localStorage).sort().map(k => [k, localStorage.getItem(k)]))"
+SYNC = "playbook-tests:sync"  # outside every playbook's own keys, so no page counts it
+# In the frame: wait for the storage event of the tab's next sync write, or fail after 30 s.
+HEAR = f"""() => new Promise((resolve, reject) => {{
+  const heard = event => {{ if (event.key === "{SYNC}") {{ removeEventListener("storage", heard); resolve(); }} }};
+  addEventListener("storage", heard);
+  setTimeout(() => reject(new Error("the browser process never told this frame of the tab's write")), 30000);
+}})"""
+# In the tab: a write whose value differs from the last, so that it makes an event; false if storage is full.
+WRITE = f"""() => {{
+  try {{ localStorage.setItem("{SYNC}", localStorage.getItem("{SYNC}") === "1" ? "2" : "1"); return true; }}
+  catch (error) {{ return false; }}
+}}"""
 
 
-def _wait_for_storage(tab: Any, witness: list[Any], folder: Path) -> None:
-    """Wait until another tab of the profile sees the storage `tab` has written.
+def _wait_for_storage(tab: Any) -> None:
+    """Wait until the browser process has every localStorage write the tab has made.
 
     Chromium sends a tab's localStorage writes to the browser process on a channel of their own,
     and the page a reload or a link opens asks for storage on another one: on a busy machine it
-    has been seen to ask first, and miss a tick made just before. A second tab is told of a write
-    only once the browser process has it, so once it sees the same entries the next page will too.
+    has been seen to ask first, and miss a tick made just before. The browser process keeps a
+    channel's writes in order and tells the other documents of the origin of each write once it
+    has it, so when a frame of the page hears of one more write made last, the next page sees them all.
     """
-    if not tab.url.startswith("file:"):
+    if not tab.url.startswith(("file:", "http:")):
         return
-    written = tab.evaluate(STORAGE)
-    if not witness:
-        page = tab.context.new_page()
-        blank = folder / "witness.html"
-        blank.write_text("<!DOCTYPE html><title>witness</title>", encoding="utf-8")
-        page.goto(blank.as_uri())
-        witness.append(page)
-    witness[0].wait_for_function(f"written => {STORAGE} === written", arg=written)
+    from playwright.sync_api import Error
+
+    try:
+        _hear_the_last_write(tab)
+    except Error as error:  # the page is already on its way to another: there is nothing left to wait on
+        if "destroyed" not in error.message and "detached" not in error.message:
+            raise
+
+
+def _hear_the_last_write(tab: Any) -> None:
+    holder = tab.evaluate_handle(
+        """() => new Promise(resolve => {
+            const frame = Object.assign(document.createElement("iframe"), { hidden: true });
+            frame.onload = () => resolve(frame);
+            document.body.append(frame);
+        })"""
+    )
+    frame = holder.as_element().content_frame()
+    heard = frame.evaluate_handle(f"() => ({{ p: ({HEAR})() }})")
+    if tab.evaluate(WRITE):
+        frame.evaluate("waiting => waiting.p", heard)
+    else:  # storage is full: the frame's view of it must at least match the tab's
+        frame.wait_for_function(f"written => {STORAGE} === written", arg=tab.evaluate(STORAGE))
 
 
 @pytest.fixture
-def page(context: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def page(context: Any) -> Any:
     """A tab that fails the test on any script error, and whose next page always sees what it saved."""
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
     tab.errors = errors
-    witness: list[Any] = []
-    folder = tmp_path_factory.mktemp("witness")
     for name in ("goto", "reload", "go_back"):
         navigate = getattr(tab, name)
 
         def settled(*args: Any, _navigate: Any = navigate, **kwargs: Any) -> Any:
-            _wait_for_storage(tab, witness, folder)
+            _wait_for_storage(tab)
             return _navigate(*args, **kwargs)
 
         setattr(tab, name, settled)
