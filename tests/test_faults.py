@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks.corpus import write_corpus
 from conftest import MINIMAL, snapshot
+from generator.output import SiteWriter
 
 
 def playbook(*args: str | Path, **options: object) -> subprocess.Popen[str]:
@@ -87,6 +89,26 @@ def test_ctrl_c_leaves_the_previous_site_and_no_workers(tmp_path: Path) -> None:
     assert leftovers(out) == []
     with pytest.raises(ProcessLookupError):
         os.killpg(run.pid, 0)  # no worker outlived the build
+
+
+def test_ctrl_c_just_as_the_new_site_folder_is_made_leaves_nothing_beside_the_site(
+    built: tuple[Path, Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The moment the test above aims at, made certain: Ctrl-C lands as the hidden folder appears.
+    It once landed there in a full run, before the writer was ready to remove the folder again."""
+    root, out, before = built
+    made = Path.mkdir
+
+    def made_then_interrupted(self: Path, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        if self.name.startswith(f".{out.name}.new-"):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "mkdir", made_then_interrupted)
+    with pytest.raises(KeyboardInterrupt), SiteWriter(out, root):
+        pass
+    assert leftovers(out) == []
+    assert snapshot(out) == before
 
 
 def test_two_builds_at_once_leave_one_whole_site(built: tuple[Path, Path, dict[str, bytes]], tmp_path: Path) -> None:

@@ -114,7 +114,11 @@ class SiteWriter:
     def __enter__(self) -> SiteWriter:  # noqa: PYI034 - typing.Self needs Python 3.11
         self.out.parent.mkdir(parents=True, exist_ok=True)
         remove_path(self.staging)
-        self.staging.mkdir()
+        try:
+            self.staging.mkdir()
+        except BaseException:  # Ctrl-C as the folder appears: `__exit__` does not run for a failed `__enter__`
+            remove_path(self.staging)
+            raise
         return self
 
     def __exit__(self, *exc_info: object) -> None:
