@@ -220,16 +220,6 @@ def _wait_for_storage(tab: Any) -> None:
     """
     if not tab.url.startswith(("file:", "http:")):
         return
-    from playwright.sync_api import Error
-
-    try:
-        _hear_the_last_write(tab)
-    except Error as error:  # the page is already on its way to another: there is nothing left to wait on
-        if "destroyed" not in error.message and "detached" not in error.message:
-            raise
-
-
-def _hear_the_last_write(tab: Any) -> None:
     holder = tab.evaluate_handle(
         """() => new Promise(resolve => {
             const frame = Object.assign(document.createElement("iframe"), { hidden: true });

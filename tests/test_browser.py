@@ -491,7 +491,7 @@ def test_the_site_works_from_a_sub_path(page: Any, sub_path_server: str) -> None
     page.wait_for_url("**/worksheets/role-and-compensation/index.html?for=twelve-months")  # and for its scripts
     fill_vision_like = page.locator("form.worksheet input[type=text]").first
     fill_vision_like.fill("served")
-    page.wait_for_function("document.querySelector('.toolbar__status').textContent.startsWith('Saved in this browser')")
+    status_says(page, "Saved in this browser")
     page.reload()
     assert fill_vision_like.input_value() == "served"
     assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("system-ui")  # the stylesheet loaded
